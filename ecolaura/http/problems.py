@@ -1,0 +1,112 @@
+"""RFC 9457 problem details for every error, mapped in one place.
+
+Domain errors map by class (404, 409, 412, 422, 403, 402); framework HTTP errors
+keep their status; anything else is a 500 that is logged with its traceback and
+answered without internals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from write_side.domain import errors as domain
+
+log = structlog.get_logger("ecolaura.http")
+
+PROBLEM_JSON = "application/problem+json"
+_TYPE_BASE = "https://ecolaura.dev/problems/"
+
+_STATUS_BY_ERROR: tuple[tuple[type[domain.DomainError], int], ...] = (
+    (domain.NotFoundError, 404),
+    (domain.ConflictError, 409),
+    (domain.VersionMismatchError, 412),
+    (domain.ForbiddenError, 403),
+    (domain.PaymentDeclinedError, 402),
+    (domain.InvalidInputError, 422),
+)
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """An RFC 9457 problem details body."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+    extra: dict[str, Any] | None = None
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response[bytes]:
+    return Response(
+        content=msgspec.json.encode(problem),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _slug(title: str) -> str:
+    return title.lower().replace(" ", "-")
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: domain.DomainError) -> Response[bytes]:
+    status = next((code for cls, code in _STATUS_BY_ERROR if isinstance(exc, cls)), 400)
+    return problem_response(Problem(
+        type=_TYPE_BASE + _slug(exc.title), title=exc.title, status=status, detail=exc.detail,
+        instance=request.url.path, extra=exc.extra or None,
+    ))
+
+
+def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
+    issues = exc.extra if isinstance(exc.extra, list) else []
+    messages = [str(i.get("message")) for i in issues if isinstance(i, dict) and i.get("message")]
+    detail = "; ".join(messages) if messages else str(exc.detail)
+    return problem_response(Problem(
+        type=_TYPE_BASE + "invalid-request", title="Invalid request", status=exc.status_code,
+        detail=detail, instance=request.url.path, errors=[i for i in issues if isinstance(i, dict)] or None,
+    ))
+
+
+_TITLES = {
+    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 412: "Precondition failed", 413: "Request body too large",
+    415: "Unsupported media type", 428: "Precondition required", 429: "Too many requests",
+}
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+    status = exc.status_code
+    title = _TITLES.get(status, "HTTP error")
+    detail = str(exc.detail)
+    if status == 404 and detail == "Not Found":
+        detail = f"no resource at {request.method} {request.url.path}"
+    extra = exc.extra if isinstance(exc.extra, dict) else None
+    return problem_response(
+        Problem(type="about:blank", title=title, status=status, detail=detail,
+                instance=request.url.path, extra=extra),
+        headers=exc.headers,
+    )
+
+
+def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    log.exception("request.failed", path=request.url.path, error=type(exc).__name__)
+    return problem_response(Problem(
+        type="about:blank", title="Internal server error", status=500,
+        detail="the server failed to handle this request; it has been logged with its request id",
+        instance=request.url.path,
+    ))
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    domain.DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: unexpected_error_handler,
+}

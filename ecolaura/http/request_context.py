@@ -1,0 +1,51 @@
+"""Request ids and access logs: each request gets an id that flows into logs and events."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import structlog
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+log = structlog.get_logger("ecolaura.access")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+HEADER = b"x-request-id"
+
+
+def request_id_of(scope: Scope) -> str:
+    """The id given by the caller (if sane) or a new one; kept in the scope's state."""
+    state = scope.setdefault("state", {})
+    if "request_id" not in state:
+        given = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == HEADER), "")
+        state["request_id"] = given if _VALID_ID.match(given) else str(uuid.uuid4())
+    return str(state["request_id"])
+
+
+class RequestContextMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        request_id = request_id_of(scope)
+        started = time.perf_counter()
+        status = 500
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (HEADER, request_id.encode())]
+            await send(message)
+
+        try:
+            await next_app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "request", method=scope.get("method"), path=scope.get("path"), status=status,
+                ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+            structlog.contextvars.unbind_contextvars("request_id")

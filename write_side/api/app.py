@@ -1,0 +1,72 @@
+"""The command API's Litestar app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.types import ControllerRouterHandler
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ecolaura.database import make_engine
+from ecolaura.http.appkit import ReadinessCheck, make_litestar
+from ecolaura.settings import Settings, get_settings
+from write_side.api.controllers import CustomerController, OrderController, ProductController
+from write_side.service_layer.messagebus import MessageBus
+from write_side.service_layer.payments import AbstractPaymentProvider
+
+
+@dataclass
+class WriteSide:
+    """The command side's parts, built at startup and shared by every request."""
+
+    settings: Settings
+    payments: AbstractPaymentProvider | None = None
+    engine: AsyncEngine | None = None
+    bus: MessageBus | None = field(default=None)
+
+    @asynccontextmanager
+    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
+        if not self.settings.database_url:
+            raise RuntimeError("DATABASE_URL is not set; `ecolaura up` starts an embedded PostgreSQL")
+        self.engine = make_engine(self.settings.database_url, self.settings.db_pool_size)
+        self.bus = MessageBus(self.engine, payments=self.payments)
+        try:
+            yield
+        finally:
+            await self.engine.dispose()
+
+    def provide_bus(self) -> MessageBus:
+        assert self.bus is not None, "the app's lifespan has not started"  # noqa: S101
+        return self.bus
+
+    async def check_database(self) -> None:
+        assert self.engine is not None  # noqa: S101
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    def route_handlers(self) -> Sequence[ControllerRouterHandler]:
+        return [ProductController, CustomerController, OrderController]
+
+    def dependencies(self) -> dict[str, Provide]:
+        return {"bus": Provide(self.provide_bus, sync_to_thread=False)}
+
+    def readiness(self) -> dict[str, ReadinessCheck]:
+        return {"postgres": self.check_database}
+
+
+def create_app(settings: Settings | None = None, payments: AbstractPaymentProvider | None = None) -> Litestar:
+    """The command API alone (``ecolaura serve write``)."""
+    side = WriteSide(settings or get_settings(), payments)
+    return make_litestar(
+        title="Ecolaura command API",
+        route_handlers=side.route_handlers(),
+        dependencies=side.dependencies(),
+        lifespan=[side.lifespan],
+        readiness=side.readiness(),
+        max_body_bytes=side.settings.max_body_bytes,
+    )

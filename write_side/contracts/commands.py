@@ -1,0 +1,127 @@
+"""Commands: what callers ask the command side to do, named in the imperative."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who sends a command; ``role`` is one of customer, supplier, analyst, admin."""
+
+    actor_id: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialInput:
+    material: str
+    kg: float
+
+
+@dataclass(frozen=True, slots=True)
+class CreateProduct:
+    sku: str
+    name: str
+    description: str
+    category: str
+    brand: str
+    price_minor: int
+    currency: str
+    weight_kg: float
+    materials: tuple[MaterialInput, ...]
+    origin_country: str
+    packaging: str
+    certifications: tuple[str, ...] = ()
+    status: str = "draft"
+    initial_stock: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateProduct:
+    product_id: str
+    expected_version: int
+    changes: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustStock:
+    product_id: str
+    delta: int
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterCustomer:
+    email: str
+    display_name: str
+    country: str
+    customer_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineInput:
+    product_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class AddressInput:
+    name: str
+    line1: str
+    city: str
+    postal_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder:
+    lines: tuple[OrderLineInput, ...]
+    shipping_country: str
+    shipping_method: str
+    address: AddressInput | None = None
+    customer_id: str | None = None  # admins may place for a customer; customers order for themselves
+
+
+@dataclass(frozen=True, slots=True)
+class PayOrder:
+    order_id: str
+    payment_method: str
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrder:
+    order_id: str
+    reason: str = "cancelled by customer"
+
+
+@dataclass(frozen=True, slots=True)
+class ShipOrder:
+    order_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverOrder:
+    order_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOrder:
+    order_id: str
+    amount_minor: int | None = None
+    reason: str = "refund"
+
+
+Command = (
+    CreateProduct | UpdateProduct | AdjustStock | RegisterCustomer | PlaceOrder | PayOrder
+    | CancelOrder | ShipOrder | DeliverOrder | RefundOrder
+)
+
+__all__ = [
+    "Actor", "AddressInput", "AdjustStock", "CancelOrder", "Command", "CreateProduct",
+    "DeliverOrder", "MaterialInput", "OrderLineInput", "PayOrder", "PlaceOrder",
+    "RefundOrder", "RegisterCustomer", "ShipOrder", "UpdateProduct",
+]

@@ -1,0 +1,261 @@
+"""Published domain events: the one contract both sides of the platform import.
+
+Every event is a frozen msgspec Struct named in the past tense, tagged with its
+type name, and carries a ``version`` (its schema version). Events carry enough
+state that projections never read the write tables. Personal data never sits in
+clear: it travels as :class:`SealedText`, encrypted with a per-customer key that
+can be destroyed to erase the person from every rebuild (crypto-shredding).
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class SealedText(msgspec.Struct, frozen=True):
+    """A personal-data field encrypted with the key of ``key_id`` (a customer id)."""
+
+    key_id: str
+    ciphertext: str  # urlsafe base64 of nonce || AES-GCM ciphertext
+
+
+class Money(msgspec.Struct, frozen=True):
+    """An amount in integer minor units of an ISO 4217 currency."""
+
+    amount_minor: int
+    currency: str
+
+
+class MaterialShare(msgspec.Struct, frozen=True):
+    material: str
+    kg: float
+
+
+class ProductSnapshot(msgspec.Struct, frozen=True):
+    """The full state of a product after a change."""
+
+    product_id: str
+    sku: str
+    name: str
+    description: str
+    category: str
+    brand: str
+    price: Money
+    weight_kg: float
+    materials: list[MaterialShare]
+    origin_country: str
+    packaging: str
+    certifications: list[str]
+    status: str
+    version: int
+
+
+class Event(msgspec.Struct, frozen=True, tag_field="type"):
+    """Base of every published event."""
+
+
+class ProductCreated(Event, frozen=True, tag="ProductCreated"):
+    product: ProductSnapshot
+    version: int = 1
+
+
+class ProductUpdated(Event, frozen=True, tag="ProductUpdated"):
+    product: ProductSnapshot
+    changed_fields: list[str]
+    version: int = 1
+
+
+class StockLevelChanged(Event, frozen=True, tag="StockLevelChanged"):
+    product_id: str
+    on_hand: int
+    reserved: int
+    delta_on_hand: int
+    delta_reserved: int
+    reason: str  # adjustment | reserved | released | shipped
+    order_id: str | None = None
+    note: str | None = None
+    version: int = 1
+
+
+class CustomerRegistered(Event, frozen=True, tag="CustomerRegistered"):
+    customer_id: str
+    email: SealedText
+    display_name: SealedText
+    country: str
+    registered_at: str
+    version: int = 1
+
+
+class OrderLine(msgspec.Struct, frozen=True):
+    product_id: str
+    sku: str
+    name: str
+    category: str
+    quantity: int
+    unit_price_minor: int
+    line_total_minor: int
+
+
+class ShippingAddress(msgspec.Struct, frozen=True):
+    """Sealed postal address; every field is personal data."""
+
+    name: SealedText
+    line1: SealedText
+    city: SealedText
+    postal_code: SealedText
+
+
+class OrderPlaced(Event, frozen=True, tag="OrderPlaced"):
+    order_id: str
+    customer_id: str
+    currency: str
+    lines: list[OrderLine]
+    subtotal_minor: int
+    shipping_minor: int
+    tax_minor: int
+    total_minor: int
+    shipping_country: str
+    shipping_method: str
+    placed_at: str
+    address: ShippingAddress | None = None
+    version: int = 1
+
+
+class OrderPaid(Event, frozen=True, tag="OrderPaid"):
+    order_id: str
+    customer_id: str
+    amount_minor: int
+    currency: str
+    payment_reference: str
+    paid_at: str
+    version: int = 1
+
+
+class OrderPaymentFailed(Event, frozen=True, tag="OrderPaymentFailed"):
+    order_id: str
+    customer_id: str
+    reason: str
+    version: int = 1
+
+
+class OrderCancelled(Event, frozen=True, tag="OrderCancelled"):
+    order_id: str
+    customer_id: str
+    reason: str
+    cancelled_at: str
+    version: int = 1
+
+
+class OrderShipped(Event, frozen=True, tag="OrderShipped"):
+    order_id: str
+    customer_id: str
+    shipped_at: str
+    version: int = 1
+
+
+class OrderDelivered(Event, frozen=True, tag="OrderDelivered"):
+    order_id: str
+    customer_id: str
+    delivered_at: str
+    version: int = 1
+
+
+class OrderRefunded(Event, frozen=True, tag="OrderRefunded"):
+    order_id: str
+    customer_id: str
+    amount_minor: int
+    currency: str
+    refunded_total_minor: int
+    fully_refunded: bool
+    reason: str
+    refunded_at: str
+    version: int = 1
+
+
+AnyEvent = (
+    ProductCreated
+    | ProductUpdated
+    | StockLevelChanged
+    | CustomerRegistered
+    | OrderPlaced
+    | OrderPaid
+    | OrderPaymentFailed
+    | OrderCancelled
+    | OrderShipped
+    | OrderDelivered
+    | OrderRefunded
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__struct_config__.tag: cls  # type: ignore[misc]
+    for cls in (
+        ProductCreated,
+        ProductUpdated,
+        StockLevelChanged,
+        CustomerRegistered,
+        OrderPlaced,
+        OrderPaid,
+        OrderPaymentFailed,
+        OrderCancelled,
+        OrderShipped,
+        OrderDelivered,
+        OrderRefunded,
+    )
+}
+
+_encoder = msgspec.json.Encoder()
+_decoder: msgspec.json.Decoder[AnyEvent] = msgspec.json.Decoder(AnyEvent)
+
+
+def event_type(event: Event) -> str:
+    """The wire name of an event."""
+    return str(event.__struct_config__.tag)
+
+
+def encode_event(event: Event) -> bytes:
+    """JSON bytes of an event, with its ``type`` tag."""
+    return _encoder.encode(event)
+
+
+def decode_event(payload: bytes | str) -> AnyEvent:
+    """Decode a stored payload into its typed event."""
+    return _decoder.decode(payload)
+
+
+class EventMetadata(msgspec.Struct, frozen=True):
+    """Why and by whom an event was written."""
+
+    correlation_id: str  # the request id that started the work
+    causation_id: str  # the command that produced the event
+    actor_id: str | None = None
+    actor_role: str | None = None
+
+
+class LogCursor(msgspec.Struct, frozen=True, order=True, array_like=True):
+    """A place in the event log: events are ordered by (tx_id, position).
+
+    ``position`` alone is unique but not commit-ordered; a reader that resumes
+    after a cursor never skips an event that committed late (see
+    ``write_side.adapters.event_log``).
+    """
+
+    tx_id: int = 0
+    position: int = 0
+
+
+class RecordedEvent(msgspec.Struct, frozen=True):
+    """An event as stored in the log."""
+
+    position: int
+    tx_id: int
+    stream_id: str
+    stream_version: int
+    event_type: str
+    schema_version: int
+    event: AnyEvent
+    metadata: EventMetadata
+    recorded_at: str
+
+    @property
+    def cursor(self) -> LogCursor:
+        return LogCursor(self.tx_id, self.position)

@@ -1,0 +1,245 @@
+"""One async function per command: load aggregates, apply the rule, answer.
+
+Handlers never commit; the message bus does, after the outbox is flushed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from write_side.adapters import event_log, vault
+from write_side.contracts import commands as cmds
+from write_side.contracts import events as ev
+from write_side.domain.catalog import Material, Product
+from write_side.domain.customers import Customer
+from write_side.domain.errors import ForbiddenError, InvalidInputError, OrderNotFoundError
+from write_side.domain.ids import new_id
+from write_side.domain.inventory import StockItem
+from write_side.domain.orders import Order
+from write_side.service_layer import results as res
+from write_side.service_layer.payments import AbstractPaymentProvider
+from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    actor: cmds.Actor
+    now: str
+    payments: AbstractPaymentProvider
+
+
+def _require_role(ctx: Context, *roles: str) -> None:
+    if ctx.actor.role not in roles:
+        raise ForbiddenError(f"this needs the {' or '.join(roles)} role; you are {ctx.actor.role}")
+
+
+def product_result(product: Product, stock: StockItem) -> res.ProductResult:
+    return res.ProductResult(
+        id=product.product_id, sku=product.sku, name=product.name,
+        description=product.description, category=product.category, brand=product.brand,
+        price_minor=product.price_minor, currency=product.currency, weight_kg=product.weight_kg,
+        materials=[res.MaterialView(m.material, m.kg) for m in product.materials],
+        origin_country=product.origin_country, packaging=product.packaging,
+        certifications=list(product.certifications), status=product.status,
+        version=product.version, on_hand=stock.on_hand, reserved=stock.reserved,
+    )
+
+
+def order_result(order: Order) -> res.OrderResult:
+    return res.OrderResult(
+        id=order.order_id, customer_id=order.customer_id, status=order.status,
+        currency=order.currency,
+        lines=[
+            res.OrderLineView(li.product_id, li.sku, li.name, li.quantity, li.unit_price_minor,
+                              li.total_minor)
+            for li in order.lines
+        ],
+        shipping=res.ShippingView(order.shipping_country, order.shipping_method),
+        totals=res.TotalsView(order.subtotal_minor, order.shipping_minor, order.tax_minor,
+                              order.total_minor, order.refunded_minor, order.tax_rate_bp),
+        placed_at=order.placed_at, version=order.version,
+        payment_reference=order.payment_reference,
+    )
+
+
+async def create_product(cmd: cmds.CreateProduct, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin", "supplier")
+    if not 0 <= cmd.initial_stock <= 10_000_000:
+        raise InvalidInputError("initial_stock must be between 0 and 10,000,000", field="initial_stock")
+    product = Product.create(
+        new_id(), sku=cmd.sku, name=cmd.name, description=cmd.description,
+        category=cmd.category, brand=cmd.brand, price_minor=cmd.price_minor,
+        currency=cmd.currency, weight_kg=cmd.weight_kg,
+        materials=tuple(Material(m.material, m.kg) for m in cmd.materials),
+        origin_country=cmd.origin_country, packaging=cmd.packaging,
+        certifications=tuple(cmd.certifications), status=cmd.status,
+    )
+    await uow.products.add(product)
+    stock = StockItem(product.product_id)
+    if cmd.initial_stock:
+        stock.adjust(cmd.initial_stock, "initial stock")
+        uow.stock.seen.append(stock)
+        await uow.stock.save([stock])
+    return res.Outcome(201, product_result(product, stock))
+
+
+async def update_product(cmd: cmds.UpdateProduct, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin", "supplier")
+    product = await uow.products.get(cmd.product_id, for_update=True)
+    changes = dict(cmd.changes)
+    if "materials" in changes:
+        inputs: tuple[cmds.MaterialInput, ...] = changes["materials"]  # type: ignore[assignment]
+        changes["materials"] = tuple(Material(m.material, m.kg) for m in inputs)
+    product.update(cmd.expected_version, changes)
+    await uow.products.save(product)
+    _, stock = (await uow.stock.lock([product.product_id]))[product.product_id]
+    return res.Outcome(200, product_result(product, stock))
+
+
+async def adjust_stock(cmd: cmds.AdjustStock, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    _, stock = (await uow.stock.lock([cmd.product_id]))[cmd.product_id]
+    stock.adjust(cmd.delta, cmd.note)
+    await uow.stock.save([stock])
+    return res.Outcome(200, res.StockResult(stock.product_id, stock.on_hand, stock.reserved,
+                                            stock.available, stock.version))
+
+
+async def register_customer(cmd: cmds.RegisterCustomer, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    customer = Customer.register(cmd.customer_id or new_id(), cmd.email, cmd.display_name,
+                                 cmd.country, ctx.now)
+    await uow.customers.add(customer)
+    key = await vault.create_key(uow.conn, customer.customer_id)
+    cid = customer.customer_id
+    uow.extra_events.append(event_log.PendingEvent(f"customer-{cid}", 1, ev.CustomerRegistered(
+        customer_id=cid, email=vault.seal(key, cid, "email", customer.email),
+        display_name=vault.seal(key, cid, "display_name", customer.display_name),
+        country=customer.country, registered_at=customer.created_at,
+    )))
+    return res.Outcome(201, res.CustomerResult(cid, customer.email, customer.display_name,
+                                               customer.country))
+
+
+async def place_order(cmd: cmds.PlaceOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    customer_id = _ordering_customer(cmd, ctx)
+    await uow.customers.require(customer_id)
+    order_id = new_id()
+    locked = await uow.stock.lock(line.product_id for line in cmd.lines)
+    address = None
+    if cmd.address is not None:
+        key = await vault.ensure_key(uow.conn, customer_id)
+        a = cmd.address
+        address = ev.ShippingAddress(
+            **{f: vault.seal(key, customer_id, f"address.{f}", getattr(a, f))
+               for f in ("name", "line1", "city", "postal_code")}
+        )
+    order = Order.place(
+        order_id, customer_id, [(locked[li.product_id][0], li.quantity) for li in cmd.lines],
+        cmd.shipping_country, cmd.shipping_method, ctx.now, address,
+    )
+    for line in order.lines:
+        locked[line.product_id][1].reserve(line.quantity, order_id)
+    await uow.stock.save(item for _, item in locked.values())
+    await uow.orders.add(order)
+    return res.Outcome(201, order_result(order))
+
+
+def _ordering_customer(cmd: cmds.PlaceOrder, ctx: Context) -> str:
+    if ctx.actor.role == "customer":
+        if cmd.customer_id not in (None, ctx.actor.actor_id):
+            raise ForbiddenError("customers place orders only for themselves")
+        return ctx.actor.actor_id
+    _require_role(ctx, "admin")
+    if cmd.customer_id is None:
+        raise InvalidInputError("admins must name the customer_id to order for", field="customer_id")
+    return cmd.customer_id
+
+
+async def _owned_order(uow: SqlAlchemyUnitOfWork, order_id: str, ctx: Context) -> Order:
+    order = await uow.orders.get(order_id)
+    if not ctx.actor.is_admin and order.customer_id != ctx.actor.actor_id:
+        # Someone else's order is reported as missing, so ids cannot be probed.
+        raise OrderNotFoundError(f"order {order_id} does not exist", order_id=order_id)
+    return order
+
+
+async def _move_stock(uow: SqlAlchemyUnitOfWork, order: Order, how: str) -> None:
+    locked = await uow.stock.lock(li.product_id for li in order.lines)
+    for line in order.lines:
+        getattr(locked[line.product_id][1], how)(line.quantity, order.order_id)
+    await uow.stock.save(item for _, item in locked.values())
+
+
+async def pay_order(cmd: cmds.PayOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    order = await _owned_order(uow, cmd.order_id, ctx)
+    order._require("pay", "pending_payment")  # noqa: SLF001 - fail before charging
+    attempt = await ctx.payments.charge(order.order_id, order.total_minor, order.currency,
+                                        cmd.payment_method)
+    if attempt.succeeded:
+        order.pay(attempt.reference, ctx.now)
+        await uow.orders.save(order)
+        return res.Outcome(200, order_result(order))
+    order.fail_payment(attempt.decline_reason or "declined", ctx.now)
+    await _move_stock(uow, order, "release")
+    await uow.orders.save(order)
+    return res.Outcome(402, res.DeclinedPayment(
+        detail=f"the payment was declined ({attempt.decline_reason}); the order is cancelled "
+               "and its stock released",
+        order=order_result(order),
+    ))
+
+
+async def cancel_order(cmd: cmds.CancelOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    order = await _owned_order(uow, cmd.order_id, ctx)
+    order.cancel(cmd.reason, ctx.now)
+    await _move_stock(uow, order, "release")
+    await uow.orders.save(order)
+    return res.Outcome(200, order_result(order))
+
+
+async def ship_order(cmd: cmds.ShipOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    order = await uow.orders.get(cmd.order_id)
+    order.ship(ctx.now)
+    await _move_stock(uow, order, "ship")
+    await uow.orders.save(order)
+    return res.Outcome(200, order_result(order))
+
+
+async def deliver_order(cmd: cmds.DeliverOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    order = await uow.orders.get(cmd.order_id)
+    order.deliver(ctx.now)
+    await uow.orders.save(order)
+    return res.Outcome(200, order_result(order))
+
+
+async def refund_order(cmd: cmds.RefundOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    order = await uow.orders.get(cmd.order_id)
+    held = order.holds_reservation
+    order.refund(cmd.amount_minor, cmd.reason, ctx.now)
+    if held and order.status == "refunded":
+        # Fully refunded before shipping: the goods stay on the shelf.
+        await _move_stock(uow, order, "release")
+    await uow.orders.save(order)
+    return res.Outcome(200, order_result(order))
+
+
+Handler = Callable[[Any, SqlAlchemyUnitOfWork, Context], Awaitable[res.Outcome]]
+
+HANDLERS: dict[type, Handler] = {
+    cmds.CreateProduct: create_product,
+    cmds.UpdateProduct: update_product,
+    cmds.AdjustStock: adjust_stock,
+    cmds.RegisterCustomer: register_customer,
+    cmds.PlaceOrder: place_order,
+    cmds.PayOrder: pay_order,
+    cmds.CancelOrder: cancel_order,
+    cmds.ShipOrder: ship_order,
+    cmds.DeliverOrder: deliver_order,
+    cmds.RefundOrder: refund_order,
+}

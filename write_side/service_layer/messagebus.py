@@ -1,0 +1,107 @@
+"""Dispatch a command to its handler inside one unit of work, with idempotency and retries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import msgspec
+import structlog
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from write_side.adapters import idempotency
+from write_side.contracts.commands import Actor, Command
+from write_side.contracts.events import EventMetadata, LogCursor
+from write_side.domain.errors import InvalidInputError
+from write_side.domain.ids import new_id
+from write_side.service_layer.handlers import HANDLERS, Context, Handler
+from write_side.service_layer.payments import AbstractPaymentProvider, SimulatedPaymentProvider
+from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+
+log = structlog.get_logger("ecolaura.commands")
+
+# Serialization failures and deadlocks are safe to retry: the transaction left nothing behind.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+_MAX_ATTEMPTS = 3
+_encoder = msgspec.json.Encoder()
+
+
+class IdempotencyKeyReusedError(InvalidInputError):
+    title = "Idempotency key reused"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    body: bytes
+    replayed: bool = False
+    cursor: LogCursor | None = None
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class MessageBus:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        payments: AbstractPaymentProvider | None = None,
+        clock: Callable[[], str] = utc_now,
+        handlers: dict[type, Handler] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.payments = payments or SimulatedPaymentProvider()
+        self.clock = clock
+        self.handlers = handlers or HANDLERS
+
+    async def handle(
+        self,
+        command: Command,
+        actor: Actor,
+        correlation_id: str | None = None,
+        claim: idempotency.IdempotencyClaim | None = None,
+    ) -> Reply:
+        """Run ``command`` once; replay the stored reply for a repeated idempotency key."""
+        for attempt in range(1, _MAX_ATTEMPTS + 1):
+            try:
+                return await self._run(command, actor, correlation_id or new_id(), claim)
+            except DBAPIError as exc:
+                sqlstate = getattr(exc.orig, "sqlstate", None)
+                if sqlstate not in _RETRYABLE_SQLSTATES or attempt == _MAX_ATTEMPTS:
+                    raise
+                log.warning("command.retry", command=type(command).__name__, sqlstate=sqlstate)
+                await asyncio.sleep(0.005 * attempt)
+        raise AssertionError("unreachable")
+
+    async def _run(
+        self, command: Command, actor: Actor, correlation_id: str,
+        claim: idempotency.IdempotencyClaim | None,
+    ) -> Reply:
+        handler = self.handlers[type(command)]
+        metadata = EventMetadata(correlation_id=correlation_id, causation_id=new_id(),
+                                 actor_id=actor.actor_id, actor_role=actor.role)
+        async with SqlAlchemyUnitOfWork(self.engine, metadata) as uow:
+            if claim is not None:
+                stored = await idempotency.claim(uow.conn, claim)
+                if stored is not None:
+                    return self._replay(stored, claim)
+            outcome = await handler(command, uow, Context(actor, self.clock(), self.payments))
+            body = _encoder.encode(outcome.body)
+            await uow.flush_outbox()
+            if claim is not None:
+                await idempotency.complete(uow.conn, claim, outcome.status, body)
+            await uow.conn.commit()
+        return Reply(outcome.status, body, cursor=uow.cursor)
+
+    @staticmethod
+    def _replay(stored: idempotency.StoredResponse, claim: idempotency.IdempotencyClaim) -> Reply:
+        if stored.request_hash != claim.request_hash:
+            raise IdempotencyKeyReusedError(
+                f"Idempotency-Key '{claim.key}' was already used with a different request; "
+                "use a new key for a new request"
+            )
+        return Reply(stored.status, stored.body, replayed=True)

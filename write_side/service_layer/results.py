@@ -1,0 +1,98 @@
+"""What commands answer with: msgspec Structs that become JSON response bodies."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class MaterialView(msgspec.Struct, frozen=True):
+    material: str
+    kg: float
+
+
+class ProductResult(msgspec.Struct, frozen=True):
+    id: str
+    sku: str
+    name: str
+    description: str
+    category: str
+    brand: str
+    price_minor: int
+    currency: str
+    weight_kg: float
+    materials: list[MaterialView]
+    origin_country: str
+    packaging: str
+    certifications: list[str]
+    status: str
+    version: int
+    on_hand: int
+    reserved: int
+
+
+class StockResult(msgspec.Struct, frozen=True):
+    product_id: str
+    on_hand: int
+    reserved: int
+    available: int
+    version: int
+
+
+class CustomerResult(msgspec.Struct, frozen=True):
+    id: str
+    email: str
+    display_name: str
+    country: str
+
+
+class OrderLineView(msgspec.Struct, frozen=True):
+    product_id: str
+    sku: str
+    name: str
+    quantity: int
+    unit_price_minor: int
+    line_total_minor: int
+
+
+class ShippingView(msgspec.Struct, frozen=True):
+    country: str
+    method: str
+
+
+class TotalsView(msgspec.Struct, frozen=True):
+    subtotal_minor: int
+    shipping_minor: int
+    tax_minor: int
+    total_minor: int
+    refunded_minor: int
+    tax_rate_bp: int
+
+
+class OrderResult(msgspec.Struct, frozen=True):
+    id: str
+    customer_id: str
+    status: str
+    currency: str
+    lines: list[OrderLineView]
+    shipping: ShippingView
+    totals: TotalsView
+    placed_at: str
+    version: int
+    payment_reference: str | None = None
+
+
+class Outcome(msgspec.Struct, frozen=True):
+    """A handler's answer: an HTTP-like status (201 created, 200 ok, 402 declined) and a body."""
+
+    status: int
+    body: msgspec.Struct
+
+
+class DeclinedPayment(msgspec.Struct, frozen=True):
+    """An RFC 9457 problem for a declined payment, with the order as it now stands."""
+
+    detail: str
+    order: OrderResult
+    type: str = "https://ecolaura.dev/problems/payment-declined"
+    title: str = "Payment declined"
+    status: int = 402
