@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 import structlog
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 
 from write_side.domain import errors as domain
 
@@ -66,7 +66,10 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: domain.DomainErro
 
 def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
     issues = exc.extra if isinstance(exc.extra, list) else []
-    messages = [str(i.get("message")) for i in issues if isinstance(i, dict) and i.get("message")]
+    messages = [
+        f"{i['key']}: {i['message']}" if i.get("key") else str(i["message"])
+        for i in issues if isinstance(i, dict) and i.get("message")
+    ]
     detail = "; ".join(messages) if messages else str(exc.detail)
     return problem_response(Problem(
         type=_TYPE_BASE + "invalid-request", title="Invalid request", status=exc.status_code,
@@ -85,6 +88,8 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     status = exc.status_code
     title = _TITLES.get(status, "HTTP error")
     detail = str(exc.detail)
+    if isinstance(exc.__cause__, SerializationException):
+        title, detail = "Malformed JSON", f"the request body is not valid JSON: {detail}"
     if status == 404 and detail == "Not Found":
         detail = f"no resource at {request.method} {request.url.path}"
     extra = exc.extra if isinstance(exc.extra, dict) else None
