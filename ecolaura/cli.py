@@ -46,7 +46,9 @@ def services(need_redis: bool = True) -> Iterator[Settings]:
     configure_logging(settings.log_level, settings.log_format)
     with ExitStack() as stack:
         if not settings.database_url:
-            console.print(f"[dim]No DATABASE_URL: starting embedded PostgreSQL in {settings.var_dir}/postgres[/]")
+            console.print(
+                f"[dim]No DATABASE_URL: starting embedded PostgreSQL in {settings.var_dir}/postgres[/]"
+            )
             os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(settings.var_dir))
         if need_redis and not settings.redis_url:
             console.print(f"[dim]No REDIS_URL: starting a local Redis in {settings.var_dir}/redis[/]")
@@ -59,8 +61,15 @@ def _serve(side: Side, host: str, port: int, workers: int = 1) -> None:
     # uvicorn handles SIGINT/SIGTERM with a graceful shutdown, then returns here
     # so the caller's context can stop the embedded services.
     uvicorn.run(
-        _FACTORIES[side], factory=True, host=host, port=port, workers=workers,
-        log_config=None, access_log=False, loop="uvloop", http="httptools",
+        _FACTORIES[side],
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
         timeout_graceful_shutdown=10,
     )
 

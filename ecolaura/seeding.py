@@ -33,8 +33,14 @@ CONCURRENCY = 8
 HISTORY_DAYS = 540
 _METHODS = (("standard", 60), ("slow-green", 25), ("express", 15))
 # Final state of each historical order, by share.
-_OUTCOMES = (("delivered", 70), ("shipped", 8), ("paid", 7), ("pending_payment", 5),
-             ("cancelled", 6), ("refunded", 4))
+_OUTCOMES = (
+    ("delivered", 70),
+    ("shipped", 8),
+    ("paid", 7),
+    ("pending_payment", 5),
+    ("cancelled", 6),
+    ("refunded", 4),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,42 +60,53 @@ class PlannedOrder:
     outcome: str
 
 
-def plan_orders(plan: SeedPlan, catalog: list[ProductSpec], people: list[CustomerSpec],
-                now: datetime) -> list[PlannedOrder]:
+def plan_orders(
+    plan: SeedPlan, catalog: list[ProductSpec], people: list[CustomerSpec], now: datetime
+) -> list[PlannedOrder]:
     """Deterministic order history: who bought what, when, and how it ended."""
     rng = random.Random(plan.seed * 7919 + 1)
     sellable = [i for i, p in enumerate(catalog) if p.status == "active"]
     weights = [catalog[i].popularity for i in sellable]
     # A few loyal customers order often, as in any shop.
     loyalty = [rng.paretovariate(1.5) for _ in people]
-    methods, method_w = zip(*_METHODS, strict=True)
-    outcomes, outcome_w = zip(*_OUTCOMES, strict=True)
+    methods, method_w = [m for m, _ in _METHODS], [w for _, w in _METHODS]
+    outcomes, outcome_w = [o for o, _ in _OUTCOMES], [w for _, w in _OUTCOMES]
     start = now - timedelta(days=HISTORY_DAYS)
-    times = sorted(start + timedelta(seconds=rng.uniform(0, (HISTORY_DAYS - 14) * 86400))
-                   for _ in range(plan.orders))
+    times = sorted(
+        start + timedelta(seconds=rng.uniform(0, (HISTORY_DAYS - 14) * 86400)) for _ in range(plan.orders)
+    )
     planned = []
     for placed_at in times:
         n_lines = min(len(sellable), rng.choices((1, 2, 3, 4), (45, 30, 17, 8))[0])
         chosen: dict[int, int] = {}
         while len(chosen) < n_lines:
             chosen[rng.choices(sellable, weights)[0]] = rng.choices((1, 2, 3), (70, 22, 8))[0]
-        planned.append(PlannedOrder(
-            customer=rng.choices(range(len(people)), loyalty)[0],
-            lines=tuple(sorted(chosen.items())),
-            method=rng.choices(methods, method_w)[0],
-            placed_at=placed_at,
-            outcome=rng.choices(outcomes, outcome_w)[0],
-        ))
+        planned.append(
+            PlannedOrder(
+                customer=rng.choices(range(len(people)), loyalty)[0],
+                lines=tuple(sorted(chosen.items())),
+                method=rng.choices(methods, method_w)[0],
+                placed_at=placed_at,
+                outcome=rng.choices(outcomes, outcome_w)[0],
+            )
+        )
     return planned
 
 
 def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console)
+    return Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=console,
+    )
 
 
-async def _run_all(items: list[object], work: Callable[[object], Awaitable[None]],
-                   progress: Progress, label: str) -> None:
+async def _run_all(
+    items: list[object], work: Callable[[object], Awaitable[None]], progress: Progress, label: str
+) -> None:
     task = progress.add_task(label, total=len(items), rate="")
     queue: asyncio.Queue[object] = asyncio.Queue()
     for item in items:
@@ -134,14 +151,25 @@ async def seed_database(database_url: str, plan: SeedPlan, console: Console) -> 
         assert isinstance(i, int)  # noqa: S101
         p = catalog[i]
         _now.set((now - timedelta(days=HISTORY_DAYS + 30)).isoformat())
-        reply = await bus.handle(c.CreateProduct(
-            sku=p.sku, name=p.name, description=p.description, category=p.category,
-            brand=p.brand, price_minor=p.price_minor, currency=p.currency,
-            weight_kg=p.weight_kg, materials=tuple(c.MaterialInput(m, kg) for m, kg in p.materials),
-            origin_country=p.origin_country, packaging=p.packaging,
-            certifications=p.certifications, status=p.status,
-            initial_stock=demand[i] + random.Random(plan.seed + i).randint(20, 200),
-        ), admin)
+        reply = await bus.handle(
+            c.CreateProduct(
+                sku=p.sku,
+                name=p.name,
+                description=p.description,
+                category=p.category,
+                brand=p.brand,
+                price_minor=p.price_minor,
+                currency=p.currency,
+                weight_kg=p.weight_kg,
+                materials=tuple(c.MaterialInput(m, kg) for m, kg in p.materials),
+                origin_country=p.origin_country,
+                packaging=p.packaging,
+                certifications=p.certifications,
+                status=p.status,
+                initial_stock=demand[i] + random.Random(plan.seed + i).randint(20, 200),
+            ),
+            admin,
+        )
         product_ids[i] = msgspec.json.decode(reply.body)["id"]
 
     async def add_order(item: object) -> None:
@@ -157,16 +185,24 @@ async def seed_database(database_url: str, plan: SeedPlan, console: Console) -> 
 
 
 async def _play_order(  # noqa: PLR0913 - the seed's lookup tables
-    bus: MessageBus, item: PlannedOrder, customer_ids: list[str], people: list[CustomerSpec],
-    product_ids: dict[int, str], admin: c.Actor,
+    bus: MessageBus,
+    item: PlannedOrder,
+    customer_ids: list[str],
+    people: list[CustomerSpec],
+    product_ids: dict[int, str],
+    admin: c.Actor,
 ) -> None:
     customer = c.Actor(customer_ids[item.customer], "customer")
     at = item.placed_at
     _now.set(at.isoformat())
-    reply = await bus.handle(c.PlaceOrder(
-        lines=tuple(c.OrderLineInput(product_ids[i], q) for i, q in item.lines),
-        shipping_country=people[item.customer].country, shipping_method=item.method,
-    ), customer)
+    reply = await bus.handle(
+        c.PlaceOrder(
+            lines=tuple(c.OrderLineInput(product_ids[i], q) for i, q in item.lines),
+            shipping_country=people[item.customer].country,
+            shipping_method=item.method,
+        ),
+        customer,
+    )
     order_id = msgspec.json.decode(reply.body)["id"]
     steps: list[tuple[timedelta, c.Command, c.Actor]] = []
     if item.outcome == "cancelled":

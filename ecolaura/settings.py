@@ -55,8 +55,8 @@ def sqlalchemy_url(url: str) -> str:
     """The SQLAlchemy form of a PostgreSQL URL, on the psycopg 3 driver."""
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    raise ValueError(f"DATABASE_URL must be a postgresql:// URL, got {url.split(':')[0]}://…")
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    raise ValueError(f"DATABASE_URL must be a postgresql:// URL, got {url.split(':', maxsplit=1)[0]}://…")
 
 
 def libpq_url(url: str) -> str:

@@ -64,8 +64,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def settings(database_url: str, redis_url: str) -> Settings:
-    return Settings(database_url=database_url, redis_url=redis_url, log_format="console",
-                    max_body_bytes=65536)
+    return Settings(
+        database_url=database_url, redis_url=redis_url, log_format="console", max_body_bytes=65536
+    )
 
 
 @pytest.fixture
@@ -77,13 +78,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    from ecolaura.http.appkit import make_litestar  # noqa: PLC0415
-    from read_side.api.app import ReadSide  # noqa: PLC0415
-    from write_side.api.app import WriteSide  # noqa: PLC0415
+    from ecolaura.http.appkit import make_litestar
+    from read_side.api.app import ReadSide
+    from write_side.api.app import WriteSide
 
     write, read = WriteSide(settings), ReadSide(settings)
     app = make_litestar(
-        title="test", route_handlers=[*write.route_handlers(), *read.route_handlers()],
+        title="test",
+        route_handlers=[*write.route_handlers(), *read.route_handlers()],
         dependencies={**write.dependencies(), **read.dependencies()},
         lifespan=[write.lifespan, read.lifespan],
         readiness={**write.readiness(), **read.readiness()},

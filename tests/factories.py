@@ -22,10 +22,19 @@ def customer_headers(customer_id: str) -> dict[str, str]:
 
 def product_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "sku": random_sku(), "name": "Organic cotton tote", "category": "bags", "brand": "Leaf & Loom",
-        "price_minor": 1250, "currency": "EUR", "weight_kg": 0.2,
-        "materials": [{"material": "organic cotton", "kg": 0.18}], "origin_country": "IN",
-        "packaging": "paper", "certifications": ["GOTS"], "status": "active", "initial_stock": 100,
+        "sku": random_sku(),
+        "name": "Organic cotton tote",
+        "category": "bags",
+        "brand": "Leaf & Loom",
+        "price_minor": 1250,
+        "currency": "EUR",
+        "weight_kg": 0.2,
+        "materials": [{"material": "organic cotton", "kg": 0.18}],
+        "origin_country": "IN",
+        "packaging": "paper",
+        "certifications": ["GOTS"],
+        "status": "active",
+        "initial_stock": 100,
     }
     body.update(overrides)
     return body
@@ -38,9 +47,15 @@ async def create_product(client: AsyncTestClient, **overrides: Any) -> dict[str,
 
 
 async def create_customer(client: AsyncTestClient, country: str = "NL") -> str:  # type: ignore[type-arg]
-    response = await client.post("/api/v1/customers", headers=admin_headers(), json={
-        "email": f"{uuid.uuid4().hex[:12]}@example.com", "display_name": "Test Shopper", "country": country,
-    })
+    response = await client.post(
+        "/api/v1/customers",
+        headers=admin_headers(),
+        json={
+            "email": f"{uuid.uuid4().hex[:12]}@example.com",
+            "display_name": "Test Shopper",
+            "country": country,
+        },
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
 
@@ -52,9 +67,14 @@ def order_body(*lines: tuple[str, int], country: str = "NL", method: str = "stan
     }
 
 
-async def place_order(client: AsyncTestClient, customer_id: str, *lines: tuple[str, int],  # type: ignore[type-arg]
-                      **kw: Any) -> dict[str, Any]:
-    response = await client.post("/api/v1/orders", json=order_body(*lines, **kw),
-                                 headers=customer_headers(customer_id))
+async def place_order(
+    client: AsyncTestClient,
+    customer_id: str,
+    *lines: tuple[str, int],  # type: ignore[type-arg]
+    **kw: Any,
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/orders", json=order_body(*lines, **kw), headers=customer_headers(customer_id)
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]

@@ -35,10 +35,14 @@ def health_handlers(checks: dict[str, ReadinessCheck]) -> list[ControllerRouterH
             except Exception as exc:  # noqa: BLE001 - readiness reports any failure
                 failures[name] = f"{type(exc).__name__}: {exc}"
         if failures:
-            return problem_response(Problem(
-                type="about:blank", title="Not ready", status=503,
-                detail="; ".join(f"{k}: {v}" for k, v in failures.items()),
-            ))
+            return problem_response(
+                Problem(
+                    type="about:blank",
+                    title="Not ready",
+                    status=503,
+                    detail="; ".join(f"{k}: {v}" for k, v in failures.items()),
+                )
+            )
         return Response({"status": "ready", "checks": sorted(checks)})
 
     return [live, ready]
@@ -70,5 +74,3 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
         debug=False,
         logging_config=None,  # ecolaura.logs owns logging
     )
-
-

@@ -13,6 +13,7 @@ import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.types import ExceptionHandlersMap
 
 from write_side.domain import errors as domain
 
@@ -58,29 +59,49 @@ def _slug(title: str) -> str:
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: domain.DomainError) -> Response[bytes]:
     status = next((code for cls, code in _STATUS_BY_ERROR if isinstance(exc, cls)), 400)
-    return problem_response(Problem(
-        type=_TYPE_BASE + _slug(exc.title), title=exc.title, status=status, detail=exc.detail,
-        instance=request.url.path, extra=exc.extra or None,
-    ))
+    return problem_response(
+        Problem(
+            type=_TYPE_BASE + _slug(exc.title),
+            title=exc.title,
+            status=status,
+            detail=exc.detail,
+            instance=request.url.path,
+            extra=exc.extra or None,
+        )
+    )
 
 
 def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
     issues = exc.extra if isinstance(exc.extra, list) else []
     messages = [
         f"{i['key']}: {i['message']}" if i.get("key") else str(i["message"])
-        for i in issues if isinstance(i, dict) and i.get("message")
+        for i in issues
+        if isinstance(i, dict) and i.get("message")
     ]
     detail = "; ".join(messages) if messages else str(exc.detail)
-    return problem_response(Problem(
-        type=_TYPE_BASE + "invalid-request", title="Invalid request", status=exc.status_code,
-        detail=detail, instance=request.url.path, errors=[i for i in issues if isinstance(i, dict)] or None,
-    ))
+    return problem_response(
+        Problem(
+            type=_TYPE_BASE + "invalid-request",
+            title="Invalid request",
+            status=exc.status_code,
+            detail=detail,
+            instance=request.url.path,
+            errors=[i for i in issues if isinstance(i, dict)] or None,
+        )
+    )
 
 
 _TITLES = {
-    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 412: "Precondition failed", 413: "Request body too large",
-    415: "Unsupported media type", 428: "Precondition required", 429: "Too many requests",
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    412: "Precondition failed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    428: "Precondition required",
+    429: "Too many requests",
 }
 
 
@@ -94,22 +115,32 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
         detail = f"no resource at {request.method} {request.url.path}"
     extra = exc.extra if isinstance(exc.extra, dict) else None
     return problem_response(
-        Problem(type="about:blank", title=title, status=status, detail=detail,
-                instance=request.url.path, extra=extra),
+        Problem(
+            type="about:blank",
+            title=title,
+            status=status,
+            detail=detail,
+            instance=request.url.path,
+            extra=extra,
+        ),
         headers=exc.headers,
     )
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    log.exception("request.failed", path=request.url.path, error=type(exc).__name__)
-    return problem_response(Problem(
-        type="about:blank", title="Internal server error", status=500,
-        detail="the server failed to handle this request; it has been logged with its request id",
-        instance=request.url.path,
-    ))
+    log.error("request.failed", path=request.url.path, error=type(exc).__name__, exc_info=exc)
+    return problem_response(
+        Problem(
+            type="about:blank",
+            title="Internal server error",
+            status=500,
+            detail="the server failed to handle this request; it has been logged with its request id",
+            instance=request.url.path,
+        )
+    )
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     domain.DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,

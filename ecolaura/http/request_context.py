@@ -45,7 +45,10 @@ class RequestContextMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send_with_id)
         finally:
             log.info(
-                "request", method=scope.get("method"), path=scope.get("path"), status=status,
+                "request",
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=status,
                 ms=round((time.perf_counter() - started) * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")

@@ -34,41 +34,95 @@ async def shop(client: AsyncTestClient) -> dict[str, str]:  # type: ignore[type-
 
 ORDER_CASES = [
     ("malformed json", b'{"lines": [', 400, "not valid json"),
-    ("wrong type", b'{"lines": [{"product_id": "%(p)s", "quantity": "two"}], "shipping": {"country": "NL"}}',
-     400, "lines[0].quantity: expected `int`"),
-    ("negative quantity", b'{"lines": [{"product_id": "%(p)s", "quantity": -1}], "shipping": {"country": "NL"}}',
-     400, ">= 1"),
-    ("huge quantity", b'{"lines": [{"product_id": "%(p)s", "quantity": 99999999999}], "shipping": {"country": "NL"}}',
-     400, "<= 1000"),
+    (
+        "wrong type",
+        b'{"lines": [{"product_id": "%(p)s", "quantity": "two"}], "shipping": {"country": "NL"}}',
+        400,
+        "lines[0].quantity: expected `int`",
+    ),
+    (
+        "negative quantity",
+        b'{"lines": [{"product_id": "%(p)s", "quantity": -1}], "shipping": {"country": "NL"}}',
+        400,
+        ">= 1",
+    ),
+    (
+        "huge quantity",
+        b'{"lines": [{"product_id": "%(p)s", "quantity": 99999999999}], "shipping": {"country": "NL"}}',
+        400,
+        "<= 1000",
+    ),
     ("no lines", b'{"lines": [], "shipping": {"country": "NL"}}', 400, "length >= 1"),
-    ("unknown field", b'{"lines": [{"product_id": "%(p)s", "quantity": 1}], "shipping": {"country": "NL"}, "x": 1}',
-     400, "unknown field"),
-    ("unknown product", b'{"lines": [{"product_id": "%(u)s", "quantity": 1}], "shipping": {"country": "NL"}}',
-     404, "does not exist"),
-    ("unknown country", b'{"lines": [{"product_id": "%(p)s", "quantity": 1}], "shipping": {"country": "XX"}}',
-     422, "not an iso 3166"),
-    ("unserved country", b'{"lines": [{"product_id": "%(p)s", "quantity": 1}], "shipping": {"country": "BR"}}',
-     422, "do not ship to br"),
-    ("bad method", b'{"lines": [{"product_id": "%(p)s", "quantity": 1}], "shipping": {"country": "NL", "method": "teleport"}}',
-     400, "shipping.method"),
-    ("duplicate line", b'{"lines": [{"product_id": "%(p)s", "quantity": 1}, {"product_id": "%(p)s", "quantity": 1}], '
-     b'"shipping": {"country": "NL"}}', 422, "appears twice"),
-    ("too many units", b'{"lines": [{"product_id": "%(p)s", "quantity": 6}], "shipping": {"country": "NL"}}',
-     409, "only 5"),
+    (
+        "unknown field",
+        b'{"lines": [{"product_id": "%(p)s", "quantity": 1}], "shipping": {"country": "NL"}, "x": 1}',
+        400,
+        "unknown field",
+    ),
+    (
+        "unknown product",
+        b'{"lines": [{"product_id": "%(u)s", "quantity": 1}], "shipping": {"country": "NL"}}',
+        404,
+        "does not exist",
+    ),
+    (
+        "unknown country",
+        b'{"lines": [{"product_id": "%(p)s", "quantity": 1}], "shipping": {"country": "XX"}}',
+        422,
+        "not an iso 3166",
+    ),
+    (
+        "unserved country",
+        b'{"lines": [{"product_id": "%(p)s", "quantity": 1}], "shipping": {"country": "BR"}}',
+        422,
+        "do not ship to br",
+    ),
+    (
+        "bad method",
+        b'{"lines": [{"product_id": "%(p)s", "quantity": 1}], "shipping": {"country": "NL", "method": "teleport"}}',
+        400,
+        "shipping.method",
+    ),
+    (
+        "duplicate line",
+        (
+            b'{"lines": [{"product_id": "%(p)s", "quantity": 1}, {"product_id": "%(p)s", "quantity": 1}], '
+            b'"shipping": {"country": "NL"}}'
+        ),
+        422,
+        "appears twice",
+    ),
+    (
+        "too many units",
+        b'{"lines": [{"product_id": "%(p)s", "quantity": 6}], "shipping": {"country": "NL"}}',
+        409,
+        "only 5",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "body", "status", "needle"), ORDER_CASES, ids=[c[0] for c in ORDER_CASES])
-async def test_bad_orders_are_rejected_and_write_nothing(  # noqa: PLR0913
-    client: AsyncTestClient, engine: AsyncEngine, shop: dict[str, str],  # type: ignore[type-arg]
-    case: str, body: bytes, status: int, needle: str,
+async def test_bad_orders_are_rejected_and_write_nothing(
+    client: AsyncTestClient,
+    engine: AsyncEngine,
+    shop: dict[str, str],  # type: ignore[type-arg]
+    case: str,
+    body: bytes,
+    status: int,
+    needle: str,
 ) -> None:
     before = await _log_size(engine)
-    content = body % {b"p": shop["product"].encode(), b"u": str(uuid.uuid4()).encode()} if b"%(" in body else body
+    content = (
+        body % {b"p": shop["product"].encode(), b"u": str(uuid.uuid4()).encode()} if b"%(" in body else body
+    )
     response = await client.post(
-        "/api/v1/orders", content=content,
-        headers={**customer_headers(shop["customer"]), "Content-Type": "application/json",
-                 "Idempotency-Key": str(uuid.uuid4())},
+        "/api/v1/orders",
+        content=content,
+        headers={
+            **customer_headers(shop["customer"]),
+            "Content-Type": "application/json",
+            "Idempotency-Key": str(uuid.uuid4()),
+        },
     )
     _assert_problem(response, status, needle)
     assert await _log_size(engine) == before, f"{case} wrote events"
@@ -79,18 +133,28 @@ PRODUCT_CASES = [
     ("lowercase currency", {"currency": "eur"}, 400, "currency"),
     ("zero price", {"price_minor": 0}, 400, ">= 1"),
     ("huge price", {"price_minor": 10**12}, 400, "<= 100000000"),
-    ("materials heavier than product", {"weight_kg": 0.1, "materials": [{"material": "wool", "kg": 0.5}]},
-     422, "more than weight_kg"),
+    (
+        "materials heavier than product",
+        {"weight_kg": 0.1, "materials": [{"material": "wool", "kg": 0.5}]},
+        422,
+        "more than weight_kg",
+    ),
     ("no materials", {"materials": []}, 400, "length >= 1"),
     ("bad sku", {"sku": "no spaces allowed"}, 422, "sku"),
     ("unknown status", {"status": "deleted"}, 400, "status"),
 ]
 
 
-@pytest.mark.parametrize(("case", "change", "status", "needle"), PRODUCT_CASES, ids=[c[0] for c in PRODUCT_CASES])
-async def test_bad_products_are_rejected_and_write_nothing(  # noqa: PLR0913
-    client: AsyncTestClient, engine: AsyncEngine,  # type: ignore[type-arg]
-    case: str, change: dict[str, Any], status: int, needle: str,
+@pytest.mark.parametrize(
+    ("case", "change", "status", "needle"), PRODUCT_CASES, ids=[c[0] for c in PRODUCT_CASES]
+)
+async def test_bad_products_are_rejected_and_write_nothing(
+    client: AsyncTestClient,
+    engine: AsyncEngine,  # type: ignore[type-arg]
+    case: str,
+    change: dict[str, Any],
+    status: int,
+    needle: str,
 ) -> None:
     before = await _log_size(engine)
     response = await client.post("/api/v1/products", json=product_body(**change), headers=admin_headers())
@@ -100,8 +164,11 @@ async def test_bad_products_are_rejected_and_write_nothing(  # noqa: PLR0913
 
 async def test_oversized_body_is_413(client: AsyncTestClient, shop: dict[str, str]) -> None:  # type: ignore[type-arg]
     big = b'{"lines": [], "shipping": {"country": "NL"}, "pad": "' + b"x" * 100_000 + b'"}'
-    response = await client.post("/api/v1/orders", content=big, headers={
-        **customer_headers(shop["customer"]), "Content-Type": "application/json"})
+    response = await client.post(
+        "/api/v1/orders",
+        content=big,
+        headers={**customer_headers(shop["customer"]), "Content-Type": "application/json"},
+    )
     _assert_problem(response, 413, "")
 
 
@@ -117,28 +184,51 @@ async def test_bad_path_id_and_unknown_route_are_404(client: AsyncTestClient) ->
     assert response.status_code in (400, 404)
     assert response.headers["content-type"].startswith("application/problem+json")
     _assert_problem(await client.get("/api/v1/nothing-here"), 404, "no resource")
-    _assert_problem(await client.post(f"/api/v1/orders/{uuid.uuid4()}/pay", headers=admin_headers()),
-                    404, "does not exist")
+    _assert_problem(
+        await client.post(f"/api/v1/orders/{uuid.uuid4()}/pay", headers=admin_headers()),
+        404,
+        "does not exist",
+    )
 
 
 async def test_patch_needs_if_match(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     product = await create_product(client)
     url = f"/api/v1/products/{product['id']}"
     _assert_problem(await client.patch(url, json={"name": "New"}, headers=admin_headers()), 428, "if-match")
-    _assert_problem(await client.patch(url, json={"name": "New"}, headers={**admin_headers(), "If-Match": "abc"}),
-                    400, "etag")
-    _assert_problem(await client.patch(url, json={"sku": "NEW-SKU"}, headers={**admin_headers(), "If-Match": '"1"'}),
-                    400, "unknown field")
+    _assert_problem(
+        await client.patch(url, json={"name": "New"}, headers={**admin_headers(), "If-Match": "abc"}),
+        400,
+        "etag",
+    )
+    _assert_problem(
+        await client.patch(url, json={"sku": "NEW-SKU"}, headers={**admin_headers(), "If-Match": '"1"'}),
+        400,
+        "unknown field",
+    )
 
 
 async def test_stock_cannot_drop_below_reserved(client: AsyncTestClient, shop: dict[str, str]) -> None:  # type: ignore[type-arg]
-    order = await client.post("/api/v1/orders", headers=customer_headers(shop["customer"]), json={
-        "lines": [{"product_id": shop["product"], "quantity": 3}], "shipping": {"country": "NL"}})
+    order = await client.post(
+        "/api/v1/orders",
+        headers=customer_headers(shop["customer"]),
+        json={"lines": [{"product_id": shop["product"], "quantity": 3}], "shipping": {"country": "NL"}},
+    )
     assert order.status_code == 201
-    response = await client.post(f"/api/v1/products/{shop['product']}/stock", headers=admin_headers(),
-                                 json={"delta": -4, "note": "broken"})
+    response = await client.post(
+        f"/api/v1/products/{shop['product']}/stock",
+        headers=admin_headers(),
+        json={"delta": -4, "note": "broken"},
+    )
     _assert_problem(response, 409, "reserved by open orders")
-    ok = await client.post(f"/api/v1/products/{shop['product']}/stock", headers=admin_headers(),
-                           json={"delta": -2, "note": "broken"})
+    ok = await client.post(
+        f"/api/v1/products/{shop['product']}/stock",
+        headers=admin_headers(),
+        json={"delta": -2, "note": "broken"},
+    )
     assert ok.status_code == 200 and ok.json() == {
-        "product_id": shop["product"], "on_hand": 3, "reserved": 3, "available": 0, "version": 3}
+        "product_id": shop["product"],
+        "on_hand": 3,
+        "reserved": 3,
+        "available": 0,
+        "version": 3,
+    }

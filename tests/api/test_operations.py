@@ -21,31 +21,54 @@ async def test_health(client: AsyncTestClient) -> None:  # type: ignore[type-arg
 
 async def test_openapi_documents_every_command_with_an_operation_id(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     schema = (await client.get("/schema/openapi.json")).json()
-    operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()
-                  if isinstance(op, dict) and "operationId" in op}
-    assert {"CreateProduct", "UpdateProduct", "AdjustStock", "PlaceOrder", "PayOrder", "CancelOrder",
-            "ShipOrder", "DeliverOrder", "RefundOrder", "RegisterCustomer", "Live", "Ready"} <= operations
+    operations = {
+        op["operationId"]
+        for path in schema["paths"].values()
+        for op in path.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    assert {
+        "CreateProduct",
+        "UpdateProduct",
+        "AdjustStock",
+        "PlaceOrder",
+        "PayOrder",
+        "CancelOrder",
+        "ShipOrder",
+        "DeliverOrder",
+        "RefundOrder",
+        "RegisterCustomer",
+        "Live",
+        "Ready",
+    } <= operations
     assert "/api/v1/orders/{order_id}/refund" in schema["paths"]
 
 
 async def test_request_id_is_echoed_and_becomes_the_correlation_id(
-    client: AsyncTestClient, engine: AsyncEngine  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    engine: AsyncEngine,  # type: ignore[type-arg]
 ) -> None:
-    response = await client.post("/api/v1/products", json=product_body(),
-                                 headers={**admin_headers(), "X-Request-Id": "req-abc-123"})
+    response = await client.post(
+        "/api/v1/products", json=product_body(), headers={**admin_headers(), "X-Request-Id": "req-abc-123"}
+    )
     assert response.headers["x-request-id"] == "req-abc-123"
     async with engine.connect() as conn:
-        meta = (await conn.execute(text(
-            "SELECT metadata FROM event_log WHERE stream_id = :s"), {"s": f"product-{response.json()['id']}"})).scalar_one()
+        meta = (
+            await conn.execute(
+                text("SELECT metadata FROM event_log WHERE stream_id = :s"),
+                {"s": f"product-{response.json()['id']}"},
+            )
+        ).scalar_one()
     assert meta["correlation_id"] == "req-abc-123" and meta["actor_role"] == "admin"
     generated = await client.get("/health/live")
     assert len(generated.headers["x-request-id"]) == 36
 
 
 async def test_access_logs_are_json_with_the_request_id(
-    client: AsyncTestClient, capsys: pytest.CaptureFixture[str]  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[type-arg]
 ) -> None:
-    from ecolaura.logs import configure_logging  # noqa: PLC0415
+    from ecolaura.logs import configure_logging
 
     configure_logging("INFO", "json")
     try:
@@ -60,8 +83,11 @@ async def test_access_logs_are_json_with_the_request_id(
 async def test_patch_with_etag_changes_the_product_and_returns_the_new_etag(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     product = await create_product(client)
     url = f"/api/v1/products/{product['id']}"
-    response = await client.patch(url, json={"price_minor": 1450, "certifications": ["GOTS", "Fairtrade"]},
-                                  headers={**admin_headers(), "If-Match": '"1"'})
+    response = await client.patch(
+        url,
+        json={"price_minor": 1450, "certifications": ["GOTS", "Fairtrade"]},
+        headers={**admin_headers(), "If-Match": '"1"'},
+    )
     assert response.status_code == 200, response.text
     assert response.headers["etag"] == '"2"'
     assert response.json()["price_minor"] == 1450 and response.json()["version"] == 2

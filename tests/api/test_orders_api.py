@@ -13,23 +13,28 @@ from tests.factories import admin_headers, create_customer, create_product, cust
 
 async def _journal(engine: AsyncEngine, order_id: str) -> list[tuple[str, str, int]]:
     async with engine.connect() as conn:
-        rows = await conn.execute(text(
-            "SELECT t.kind, e.account, e.amount_minor FROM journal_entries e "
-            "JOIN journal_transactions t USING (transaction_id) WHERE t.order_id = :o ORDER BY e.entry_id"
-        ), {"o": order_id})
+        rows = await conn.execute(
+            text(
+                "SELECT t.kind, e.account, e.amount_minor FROM journal_entries e "
+                "JOIN journal_transactions t USING (transaction_id) WHERE t.order_id = :o ORDER BY e.entry_id"
+            ),
+            {"o": order_id},
+        )
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 async def _events(engine: AsyncEngine, stream: str) -> list[str]:
     async with engine.connect() as conn:
-        rows = await conn.execute(text(
-            "SELECT event_type FROM event_log WHERE stream_id = :s ORDER BY stream_version"
-        ), {"s": stream})
+        rows = await conn.execute(
+            text("SELECT event_type FROM event_log WHERE stream_id = :s ORDER BY stream_version"),
+            {"s": stream},
+        )
         return [r[0] for r in rows]
 
 
 async def test_place_order_prices_lines_reserves_stock_and_posts_journal(
-    client: AsyncTestClient, engine: AsyncEngine  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    engine: AsyncEngine,  # type: ignore[type-arg]
 ) -> None:
     product = await create_product(client, price_minor=1000, initial_stock=10)
     customer = await create_customer(client, "DE")
@@ -37,8 +42,14 @@ async def test_place_order_prices_lines_reserves_stock_and_posts_journal(
 
     # 3 x 10.00 + 4.95 standard shipping, German VAT 19% included: 34.95 * 19/119 = 5.58
     assert order["status"] == "pending_payment"
-    assert order["totals"] == {"subtotal_minor": 3000, "shipping_minor": 495, "tax_minor": 558,
-                               "total_minor": 3495, "refunded_minor": 0, "tax_rate_bp": 1900}
+    assert order["totals"] == {
+        "subtotal_minor": 3000,
+        "shipping_minor": 495,
+        "tax_minor": 558,
+        "total_minor": 3495,
+        "refunded_minor": 0,
+        "tax_rate_bp": 1900,
+    }
     assert order["lines"][0]["unit_price_minor"] == 1000
     assert await _journal(engine, order["id"]) == [
         ("order_placed", "customer_receivable", 3495),
@@ -50,7 +61,8 @@ async def test_place_order_prices_lines_reserves_stock_and_posts_journal(
 
 
 async def test_full_lifecycle_pay_ship_deliver_partial_then_full_refund(
-    client: AsyncTestClient, engine: AsyncEngine  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    engine: AsyncEngine,  # type: ignore[type-arg]
 ) -> None:
     product = await create_product(client, price_minor=2000, initial_stock=5)
     customer = await create_customer(client)
@@ -59,8 +71,11 @@ async def test_full_lifecycle_pay_ship_deliver_partial_then_full_refund(
     assert order["totals"]["shipping_minor"] == 295  # slow-green below the free threshold
     admin = admin_headers()
 
-    paid = await client.post(f"/api/v1/orders/{oid}/pay", headers=customer_headers(customer),
-                             json={"payment_method": "pm_card_visa"})
+    paid = await client.post(
+        f"/api/v1/orders/{oid}/pay",
+        headers=customer_headers(customer),
+        json={"payment_method": "pm_card_visa"},
+    )
     assert paid.status_code == 200 and paid.json()["status"] == "paid"
     for step, status in (("ship", "shipped"), ("deliver", "delivered")):
         r = await client.post(f"/api/v1/orders/{oid}/{step}", headers=admin)
@@ -75,18 +90,27 @@ async def test_full_lifecycle_pay_ship_deliver_partial_then_full_refund(
     assert too_much.status_code == 409
 
     assert await _events(engine, f"order-{oid}") == [
-        "OrderPlaced", "OrderPaid", "OrderShipped", "OrderDelivered", "OrderRefunded", "OrderRefunded",
+        "OrderPlaced",
+        "OrderPaid",
+        "OrderShipped",
+        "OrderDelivered",
+        "OrderRefunded",
+        "OrderRefunded",
     ]
     kinds = [k for k, _, _ in await _journal(engine, oid)]
     assert kinds.count("order_refunded") == 6  # 3 entries x 2 refunds
     async with engine.connect() as conn:
-        stock = (await conn.execute(text("SELECT on_hand, reserved FROM stock_items WHERE product_id = :p"),
-                                    {"p": product["id"]})).one()
+        stock = (
+            await conn.execute(
+                text("SELECT on_hand, reserved FROM stock_items WHERE product_id = :p"), {"p": product["id"]}
+            )
+        ).one()
     assert tuple(stock) == (3, 0)  # shipped units left the warehouse
 
 
 async def test_cancel_releases_reservation_and_reverses_journal(
-    client: AsyncTestClient, engine: AsyncEngine  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    engine: AsyncEngine,  # type: ignore[type-arg]
 ) -> None:
     product = await create_product(client, initial_stock=4)
     customer = await create_customer(client)
@@ -103,8 +127,11 @@ async def test_declined_payment_cancels_and_releases_stock(client: AsyncTestClie
     product = await create_product(client, initial_stock=1)
     customer = await create_customer(client)
     order = await place_order(client, customer, (product["id"], 1))
-    r = await client.post(f"/api/v1/orders/{order['id']}/pay", headers=customer_headers(customer),
-                          json={"payment_method": "pm_card_chargeDeclined"})
+    r = await client.post(
+        f"/api/v1/orders/{order['id']}/pay",
+        headers=customer_headers(customer),
+        json={"payment_method": "pm_card_chargeDeclined"},
+    )
     assert r.status_code == 402
     assert r.headers["content-type"].startswith("application/problem+json")
     problem = r.json()
@@ -136,10 +163,15 @@ async def test_customers_cannot_touch_other_customers_orders(client: AsyncTestCl
         assert r.status_code == 404, r.text
     r = await client.post(f"/api/v1/orders/{order['id']}/ship", headers=customer_headers(owner))
     assert r.status_code == 403
-    r = await client.post("/api/v1/orders", headers=customer_headers(other), json={
-        "lines": [{"product_id": product["id"], "quantity": 1}], "shipping": {"country": "NL"},
-        "customer_id": owner,
-    })
+    r = await client.post(
+        "/api/v1/orders",
+        headers=customer_headers(other),
+        json={
+            "lines": [{"product_id": product["id"], "quantity": 1}],
+            "shipping": {"country": "NL"},
+            "customer_id": owner,
+        },
+    )
     assert r.status_code == 403
 
 
@@ -147,5 +179,7 @@ async def test_unknown_caller_is_401(client: AsyncTestClient) -> None:  # type: 
     r = await client.post("/api/v1/orders", json={})
     assert r.status_code == 401
     assert r.json()["status"] == 401
-    r = await client.post("/api/v1/orders", json={}, headers={"X-User-Id": str(uuid.uuid4()), "X-User-Role": "root"})
+    r = await client.post(
+        "/api/v1/orders", json={}, headers={"X-User-Id": str(uuid.uuid4()), "X-User-Role": "root"}
+    )
     assert r.status_code == 401

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from litestar.testing import AsyncTestClient
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from litestar.testing import AsyncTestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,12 +17,19 @@ from write_side.adapters.tables import metadata
 
 async def _post(engine: AsyncEngine, entries: list[tuple[str, str, int]]) -> None:
     async with engine.connect() as conn:
-        tx = (await conn.execute(text(
-            "INSERT INTO journal_transactions (kind) VALUES ('test') RETURNING transaction_id"))).scalar_one()
+        tx = (
+            await conn.execute(
+                text("INSERT INTO journal_transactions (kind) VALUES ('test') RETURNING transaction_id")
+            )
+        ).scalar_one()
         for account, currency, amount in entries:
-            await conn.execute(text(
-                "INSERT INTO journal_entries (transaction_id, account, currency, amount_minor) "
-                "VALUES (:t, :a, :c, :m)"), {"t": tx, "a": account, "c": currency, "m": amount})
+            await conn.execute(
+                text(
+                    "INSERT INTO journal_entries (transaction_id, account, currency, amount_minor) "
+                    "VALUES (:t, :a, :c, :m)"
+                ),
+                {"t": tx, "a": account, "c": currency, "m": amount},
+            )
         await conn.commit()
 
 
@@ -30,14 +37,17 @@ async def test_a_balanced_journal_commits(engine: AsyncEngine) -> None:
     await _post(engine, [("payment_clearing", "EUR", 500), ("revenue", "EUR", -500)])
 
 
-@pytest.mark.parametrize(("entries", "message"), [
-    ([("payment_clearing", "EUR", 500), ("revenue", "EUR", -499)], "does not balance: EUR 1"),
-    ([("payment_clearing", "EUR", 500), ("revenue", "GBP", -500)], "does not balance"),
-    ([("payment_clearing", "EUR", 500)], "at least 2"),
-    ([], "at least 2"),
-    ([("eco_points_reserve", "EUR", 5), ("eco_points_outstanding", "EUR", -5)], "mixes eco points"),
-    ([("payment_clearing", "ECO", 5), ("revenue", "ECO", -5)], "mixes eco points"),
-])
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ([("payment_clearing", "EUR", 500), ("revenue", "EUR", -499)], "does not balance: EUR 1"),
+        ([("payment_clearing", "EUR", 500), ("revenue", "GBP", -500)], "does not balance"),
+        ([("payment_clearing", "EUR", 500)], "at least 2"),
+        ([], "at least 2"),
+        ([("eco_points_reserve", "EUR", 5), ("eco_points_outstanding", "EUR", -5)], "mixes eco points"),
+        ([("payment_clearing", "ECO", 5), ("revenue", "ECO", -5)], "mixes eco points"),
+    ],
+)
 async def test_the_database_rejects_unbalanced_journals_at_commit(
     engine: AsyncEngine, entries: list[tuple[str, str, int]], message: str
 ) -> None:
@@ -56,13 +66,16 @@ async def test_journals_are_append_only(engine: AsyncEngine) -> None:
 
 
 async def test_stock_cannot_be_oversold_even_by_raw_sql(
-    client: AsyncTestClient, engine: AsyncEngine  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    engine: AsyncEngine,  # type: ignore[type-arg]
 ) -> None:
     product = await create_product(client, initial_stock=3)
     async with engine.connect() as conn:
         with pytest.raises(IntegrityError, match="never_oversold"):
-            await conn.execute(text("UPDATE stock_items SET reserved = on_hand + 1 WHERE product_id = :p"),
-                               {"p": product["id"]})
+            await conn.execute(
+                text("UPDATE stock_items SET reserved = on_hand + 1 WHERE product_id = :p"),
+                {"p": product["id"]},
+            )
 
 
 def test_migrations_match_the_tables_the_code_queries(database_url: str) -> None:

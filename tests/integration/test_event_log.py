@@ -145,11 +145,14 @@ async def test_notify_wakes_a_waiting_reader(engine: AsyncEngine, database_url: 
 
 
 async def test_the_log_is_append_only(engine: AsyncEngine) -> None:
-    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
+    from sqlalchemy.exc import DBAPIError
 
     async with engine.connect() as conn:
-        for statement in ("UPDATE event_log SET event_type = 'x'", "DELETE FROM event_log",
-                          "TRUNCATE event_log"):
+        for statement in (
+            "UPDATE event_log SET event_type = 'x'",
+            "DELETE FROM event_log",
+            "TRUNCATE event_log",
+        ):
             with pytest.raises(DBAPIError, match="append-only"):
                 await conn.execute(text(statement))
             await conn.rollback()

@@ -12,22 +12,42 @@ from write_side.contracts.events import CustomerRegistered, OrderPlaced, decode_
 
 
 async def test_personal_fields_are_sealed_and_shredding_erases_them(
-    client: AsyncTestClient, engine: AsyncEngine  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    engine: AsyncEngine,  # type: ignore[type-arg]
 ) -> None:
     customer = await create_customer(client)
     product = await create_product(client)
-    r = await client.post("/api/v1/orders", headers=customer_headers(customer), json={
-        "lines": [{"product_id": product["id"], "quantity": 1}],
-        "shipping": {"country": "NL", "address": {"name": "Noor Visser", "line1": "Keizersgracht 1",
-                                                  "city": "Amsterdam", "postal_code": "1015CJ"}},
-    })
+    r = await client.post(
+        "/api/v1/orders",
+        headers=customer_headers(customer),
+        json={
+            "lines": [{"product_id": product["id"], "quantity": 1}],
+            "shipping": {
+                "country": "NL",
+                "address": {
+                    "name": "Noor Visser",
+                    "line1": "Keizersgracht 1",
+                    "city": "Amsterdam",
+                    "postal_code": "1015CJ",
+                },
+            },
+        },
+    )
     assert r.status_code == 201
     async with engine.connect() as conn:
-        rows = (await conn.execute(text(
-            "SELECT payload::text FROM event_log WHERE stream_id IN (:c, :o) ORDER BY position"),
-            {"c": f"customer-{customer}", "o": f"order-{r.json()['id']}"})).scalars().all()
-        email = (await conn.execute(text("SELECT email FROM customers WHERE customer_id = :c"),
-                                    {"c": customer})).scalar_one()
+        rows = (
+            (
+                await conn.execute(
+                    text("SELECT payload::text FROM event_log WHERE stream_id IN (:c, :o) ORDER BY position"),
+                    {"c": f"customer-{customer}", "o": f"order-{r.json()['id']}"},
+                )
+            )
+            .scalars()
+            .all()
+        )
+        email = (
+            await conn.execute(text("SELECT email FROM customers WHERE customer_id = :c"), {"c": customer})
+        ).scalar_one()
         registered, placed = (decode_event(p) for p in rows)
         for clear in (email, "Test Shopper", "Noor Visser", "Keizersgracht", "Amsterdam", "1015CJ"):
             assert all(clear not in payload for payload in rows), f"{clear} in clear in the log"

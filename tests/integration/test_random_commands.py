@@ -29,8 +29,12 @@ N_PRODUCTS, N_CUSTOMERS = 3, 2
 
 lines = st.lists(st.tuples(st.integers(0, N_PRODUCTS - 1), st.integers(1, 6)), min_size=1, max_size=3)
 step = st.one_of(
-    st.tuples(st.just("place"), st.integers(0, N_CUSTOMERS - 1), lines,
-              st.sampled_from(["standard", "express", "slow-green"])),
+    st.tuples(
+        st.just("place"),
+        st.integers(0, N_CUSTOMERS - 1),
+        lines,
+        st.sampled_from(["standard", "express", "slow-green"]),
+    ),
     st.tuples(st.just("pay"), st.integers(0, 20), st.booleans()),
     st.tuples(st.just("cancel"), st.integers(0, 20)),
     st.tuples(st.just("ship"), st.integers(0, 20)),
@@ -43,12 +47,24 @@ step = st.one_of(
 async def _setup(bus: MessageBus, stock: list[int]) -> tuple[list[str], list[str]]:
     products = []
     for i, units in enumerate(stock):
-        reply = await bus.handle(c.CreateProduct(
-            sku=f"H-{uuid.uuid4().hex[:10].upper()}", name=f"Thing {i}", description="", category="test",
-            brand="B", price_minor=700 + 333 * i, currency="EUR", weight_kg=1.0,
-            materials=(c.MaterialInput("wool", 0.5),), origin_country="PT", packaging="paper",
-            status="active", initial_stock=units,
-        ), ADMIN)
+        reply = await bus.handle(
+            c.CreateProduct(
+                sku=f"H-{uuid.uuid4().hex[:10].upper()}",
+                name=f"Thing {i}",
+                description="",
+                category="test",
+                brand="B",
+                price_minor=700 + 333 * i,
+                currency="EUR",
+                weight_kg=1.0,
+                materials=(c.MaterialInput("wool", 0.5),),
+                origin_country="PT",
+                packaging="paper",
+                status="active",
+                initial_stock=units,
+            ),
+            ADMIN,
+        )
         products.append(msgspec.json.decode(reply.body)["id"])
     customers = [str(uuid.uuid4()) for _ in range(N_CUSTOMERS)]
     for cid in customers:
@@ -60,8 +76,11 @@ def _command(s: tuple[object, ...], products: list[str], orders: list[str]) -> c
     kind = s[0]
     if kind == "place":
         _, _, picked, method = s
-        return c.PlaceOrder(tuple(c.OrderLineInput(products[p], q) for p, q in picked),  # type: ignore[attr-defined]
-                            "FR", str(method))
+        return c.PlaceOrder(
+            tuple(c.OrderLineInput(products[p], q) for p, q in picked),  # type: ignore[attr-defined]
+            "FR",
+            str(method),
+        )
     if kind == "adjust":
         return c.AdjustStock(products[s[1]], int(s[2])) if s[2] else None  # type: ignore[index,call-overload]
     if not orders:
@@ -100,42 +119,73 @@ async def _run(database_url: str, stock: list[int], steps: list[tuple[object, ..
 
 async def _check(engine: AsyncEngine, products: list[str], orders: list[str]) -> None:
     async with engine.connect() as conn:
-        unbalanced = (await conn.execute(text(
-            "SELECT transaction_id FROM journal_entries GROUP BY transaction_id, currency "
-            "HAVING sum(amount_minor) <> 0"))).all()
+        unbalanced = (
+            await conn.execute(
+                text(
+                    "SELECT transaction_id FROM journal_entries GROUP BY transaction_id, currency "
+                    "HAVING sum(amount_minor) <> 0"
+                )
+            )
+        ).all()
         assert unbalanced == []
-        order_rows = (await conn.execute(text(
-            "SELECT o.order_id::text, o.status, o.total_minor, o.refunded_minor, l.product_id::text, l.quantity "
-            "FROM orders o JOIN order_lines l USING (order_id) WHERE o.order_id = ANY(CAST(:ids AS uuid[]))"),
-            {"ids": orders})).all()
+        order_rows = (
+            await conn.execute(
+                text(
+                    "SELECT o.order_id::text, o.status, o.total_minor, o.refunded_minor, l.product_id::text, l.quantity "
+                    "FROM orders o JOIN order_lines l USING (order_id) WHERE o.order_id = ANY(CAST(:ids AS uuid[]))"
+                ),
+                {"ids": orders},
+            )
+        ).all()
         held: dict[str, int] = defaultdict(int)
         for _, status, _, _, pid, qty in order_rows:
             if status in ("pending_payment", "paid"):
                 held[pid] += qty
-        for pid, on_hand, reserved in (await conn.execute(text(
-            "SELECT product_id::text, on_hand, reserved FROM stock_items "
-            "WHERE product_id = ANY(CAST(:ids AS uuid[]))"), {"ids": products})).all():
+        for pid, on_hand, reserved in (
+            await conn.execute(
+                text(
+                    "SELECT product_id::text, on_hand, reserved FROM stock_items "
+                    "WHERE product_id = ANY(CAST(:ids AS uuid[]))"
+                ),
+                {"ids": products},
+            )
+        ).all():
             assert 0 <= reserved <= on_hand
             assert reserved == held[pid], "reservations drifted from open orders"
         statuses = {oid: (status, total, refunded) for oid, status, total, refunded, _, _ in order_rows}
         for oid, (status, total, refunded) in statuses.items():
-            balances = dict((await conn.execute(text(
-                "SELECT e.account, sum(e.amount_minor) FROM journal_entries e JOIN journal_transactions t "
-                "USING (transaction_id) WHERE t.order_id = :o GROUP BY e.account"), {"o": oid})).all())
+            balances = dict(
+                (
+                    await conn.execute(
+                        text(
+                            "SELECT e.account, sum(e.amount_minor) FROM journal_entries e JOIN journal_transactions t "
+                            "USING (transaction_id) WHERE t.order_id = :o GROUP BY e.account"
+                        ),
+                        {"o": oid},
+                    )
+                ).all()
+            )
             owed = balances.get("customer_receivable", 0)
             clearing = balances.get("payment_clearing", 0)
             assert owed == (total if status == "pending_payment" else 0), (status, balances)
             assert clearing == (0 if status in ("pending_payment", "cancelled") else total - refunded)
-        gaps = (await conn.execute(text(
-            "SELECT stream_id FROM event_log GROUP BY stream_id "
-            "HAVING max(stream_version) <> count(*) OR min(stream_version) <> 1"))).all()
+        gaps = (
+            await conn.execute(
+                text(
+                    "SELECT stream_id FROM event_log GROUP BY stream_id "
+                    "HAVING max(stream_version) <> count(*) OR min(stream_version) <> 1"
+                )
+            )
+        ).all()
         assert gaps == [], "a stream has a gap or a duplicate version"
 
 
 @pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(stock=st.lists(st.integers(0, 12), min_size=N_PRODUCTS, max_size=N_PRODUCTS),
-       steps=st.lists(step, min_size=1, max_size=25))
+@given(
+    stock=st.lists(st.integers(0, 12), min_size=N_PRODUCTS, max_size=N_PRODUCTS),
+    steps=st.lists(step, min_size=1, max_size=25),
+)
 def test_random_command_sequences_keep_every_invariant(
     database_url: str, stock: list[int], steps: list[tuple[object, ...]]
 ) -> None:

@@ -21,26 +21,40 @@ from write_side.domain.reference import included_tax_minor
 
 def make(**overrides: object) -> Product:
     values: dict[str, object] = {
-        "sku": "ABC-1", "name": "Cork mat", "description": "", "category": "home", "brand": "B",
-        "price_minor": 1999, "currency": "EUR", "weight_kg": 1.0,
-        "materials": (Material("cork", 0.9),), "origin_country": "PT", "packaging": "none",
-        "certifications": ("FSC",), "status": "active",
+        "sku": "ABC-1",
+        "name": "Cork mat",
+        "description": "",
+        "category": "home",
+        "brand": "B",
+        "price_minor": 1999,
+        "currency": "EUR",
+        "weight_kg": 1.0,
+        "materials": (Material("cork", 0.9),),
+        "origin_country": "PT",
+        "packaging": "none",
+        "certifications": ("FSC",),
+        "status": "active",
     }
     values.update(overrides)
     return Product.create("p1", **values)
 
 
-@pytest.mark.parametrize(("change", "error", "field"), [
-    ({"currency": "EUX"}, UnknownCurrencyError, "currency"),
-    ({"origin_country": "XX"}, UnknownCountryError, "origin_country"),
-    ({"sku": "a b"}, InvalidInputError, "sku"),
-    ({"materials": ()}, InvalidInputError, "materials"),
-    ({"materials": (Material("cork", 2.0),)}, InvalidInputError, "more than weight_kg"),
-    ({"materials": (Material("cork", 0.1), Material("cork", 0.1))}, InvalidInputError, "repeat"),
-    ({"price_minor": 0}, InvalidInputError, "price_minor"),
-    ({"certifications": ("FSC", "FSC")}, InvalidInputError, "certifications"),
-])
-def test_invalid_products_name_the_field(change: dict[str, object], error: type[Exception], field: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "error", "field"),
+    [
+        ({"currency": "EUX"}, UnknownCurrencyError, "currency"),
+        ({"origin_country": "XX"}, UnknownCountryError, "origin_country"),
+        ({"sku": "a b"}, InvalidInputError, "sku"),
+        ({"materials": ()}, InvalidInputError, "materials"),
+        ({"materials": (Material("cork", 2.0),)}, InvalidInputError, "more than weight_kg"),
+        ({"materials": (Material("cork", 0.1), Material("cork", 0.1))}, InvalidInputError, "repeat"),
+        ({"price_minor": 0}, InvalidInputError, "price_minor"),
+        ({"certifications": ("FSC", "FSC")}, InvalidInputError, "certifications"),
+    ],
+)
+def test_invalid_products_name_the_field(
+    change: dict[str, object], error: type[Exception], field: str
+) -> None:
     with pytest.raises(error, match=field):
         make(**change)
 
@@ -75,8 +89,12 @@ def test_stock_rules() -> None:
     assert (item.on_hand, item.reserved, item.version) == (2, 0, 3)
 
 
-@given(st.lists(st.tuples(st.sampled_from(["adjust", "reserve", "release", "ship"]), st.integers(-20, 20)),
-                max_size=60))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["adjust", "reserve", "release", "ship"]), st.integers(-20, 20)),
+        max_size=60,
+    )
+)
 def test_stock_never_goes_negative_whatever_happens(ops: list[tuple[str, int]]) -> None:
     item = StockItem("p1")
     for op, n in ops:
@@ -90,13 +108,16 @@ def test_stock_never_goes_negative_whatever_happens(ops: list[tuple[str, int]]) 
         assert 0 <= item.reserved <= item.on_hand
 
 
-@pytest.mark.parametrize(("gross", "rate", "tax"), [
-    (12100, 2100, 2100),  # 121.00 incl. 21% -> 21.00
-    (1000, 1900, 160),  # 10.00 * 19/119 = 1.5966 -> 1.60
-    (1, 2000, 0),
-    (0, 2000, 0),
-    (5000, 0, 0),
-])
+@pytest.mark.parametrize(
+    ("gross", "rate", "tax"),
+    [
+        (12100, 2100, 2100),  # 121.00 incl. 21% -> 21.00
+        (1000, 1900, 160),  # 10.00 * 19/119 = 1.5966 -> 1.60
+        (1, 2000, 0),
+        (0, 2000, 0),
+        (5000, 0, 0),
+    ],
+)
 def test_included_tax(gross: int, rate: int, tax: int) -> None:
     assert included_tax_minor(gross, rate) == tax
 

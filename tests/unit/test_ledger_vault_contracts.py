@@ -13,7 +13,7 @@ from write_side.domain import ledger
 
 @given(total=st.integers(1, 10**9), rate=st.integers(0, 3000), refund=st.integers(1, 10**9))
 def test_order_journals_always_balance(total: int, rate: int, refund: int) -> None:
-    from write_side.domain.reference import included_tax_minor  # noqa: PLC0415
+    from write_side.domain.reference import included_tax_minor
 
     tax = included_tax_minor(total, rate)
     for journal in (
@@ -28,8 +28,9 @@ def test_order_journals_always_balance(total: int, rate: int, refund: int) -> No
 
 def test_an_unbalanced_journal_cannot_be_built() -> None:
     with pytest.raises(ledger.UnbalancedJournalError, match="does not balance"):
-        ledger.JournalTransaction("x", None, (ledger.Entry("revenue", "EUR", -5),
-                                              ledger.Entry("payment_clearing", "EUR", 4)))
+        ledger.JournalTransaction(
+            "x", None, (ledger.Entry("revenue", "EUR", -5), ledger.Entry("payment_clearing", "EUR", 4))
+        )
 
 
 def test_sealed_fields_are_bound_to_person_and_field() -> None:
@@ -45,8 +46,16 @@ def test_sealed_fields_are_bound_to_person_and_field() -> None:
 
 
 def test_events_round_trip_through_their_wire_form() -> None:
-    event = ev.OrderRefunded(order_id="o", customer_id="c", amount_minor=5, currency="EUR",
-                             refunded_total_minor=5, fully_refunded=False, reason="r", refunded_at="t")
+    event = ev.OrderRefunded(
+        order_id="o",
+        customer_id="c",
+        amount_minor=5,
+        currency="EUR",
+        refunded_total_minor=5,
+        fully_refunded=False,
+        reason="r",
+        refunded_at="t",
+    )
     wire = ev.encode_event(event)
     assert b'"type":"OrderRefunded"' in wire
     assert ev.decode_event(wire) == event

@@ -18,8 +18,22 @@ NOW = "2026-01-01T00:00:00+00:00"
 
 
 def product(pid: str = "p1", price: int = 1000, currency: str = "EUR", status: str = "active") -> Product:
-    return Product(pid, f"SKU-{pid.upper()}", "Thing", "", "cat", "brand", price, currency, 1.0,
-                   (Material("wool", 0.5),), "PT", "paper", (), status)
+    return Product(
+        pid,
+        f"SKU-{pid.upper()}",
+        "Thing",
+        "",
+        "cat",
+        "brand",
+        price,
+        currency,
+        1.0,
+        (Material("wool", 0.5),),
+        "PT",
+        "paper",
+        (),
+        status,
+    )
 
 
 def placed(*items: tuple[Product, int], country: str = "NL", method: str = "standard") -> Order:
@@ -29,7 +43,12 @@ def placed(*items: tuple[Product, int], country: str = "NL", method: str = "stan
 def test_totals_include_shipping_and_the_destination_tax() -> None:
     order = placed((product("a", 1000), 2), (product("b", 250), 1))
     # 2 x 10.00 + 2.50 + 4.95 shipping = 27.45, Dutch VAT 21% included: 27.45 * 21 / 121 = 4.764 -> 4.76
-    assert (order.subtotal_minor, order.shipping_minor, order.total_minor, order.tax_minor) == (2250, 495, 2745, 476)
+    assert (order.subtotal_minor, order.shipping_minor, order.total_minor, order.tax_minor) == (
+        2250,
+        495,
+        2745,
+        476,
+    )
     assert order.status == "pending_payment" and order.version == 1
     assert isinstance(order.events[0], ev.OrderPlaced)
     assert order.events[0].lines[0].line_total_minor == 2000
@@ -47,14 +66,17 @@ def test_lines_are_priced_at_order_time() -> None:
     assert order.lines[0].unit_price_minor == 1000
 
 
-@pytest.mark.parametrize(("items", "error"), [
-    ([(product("a"), 1), (product("a"), 2)], InvalidInputError),
-    ([(product("a"), 1), (product("b", currency="GBP"), 1)], MixedCurrencyError),
-    ([(product(status="draft"), 1)], ProductNotAvailableError),
-    ([(product(), 0)], InvalidInputError),
-    ([(product(), 1001)], InvalidInputError),
-    ([], InvalidInputError),
-])
+@pytest.mark.parametrize(
+    ("items", "error"),
+    [
+        ([(product("a"), 1), (product("a"), 2)], InvalidInputError),
+        ([(product("a"), 1), (product("b", currency="GBP"), 1)], MixedCurrencyError),
+        ([(product(status="draft"), 1)], ProductNotAvailableError),
+        ([(product(), 0)], InvalidInputError),
+        ([(product(), 1001)], InvalidInputError),
+        ([], InvalidInputError),
+    ],
+)
 def test_bad_orders_are_refused(items: list[tuple[Product, int]], error: type[Exception]) -> None:
     with pytest.raises(error):
         Order.place("o1", "c1", items, "NL", "standard", NOW)
@@ -66,7 +88,12 @@ def test_the_happy_path_and_stream_versions() -> None:
     order.ship(NOW)
     order.deliver(NOW)
     assert order.status == "delivered" and order.version == 4
-    assert [type(e).__name__ for e in order.events] == ["OrderPlaced", "OrderPaid", "OrderShipped", "OrderDelivered"]
+    assert [type(e).__name__ for e in order.events] == [
+        "OrderPlaced",
+        "OrderPaid",
+        "OrderShipped",
+        "OrderDelivered",
+    ]
 
 
 ILLEGAL = {
@@ -81,8 +108,13 @@ ILLEGAL = {
 
 def _order_in(status: str) -> Order:
     order = placed((product(), 1))
-    path = {"paid": ["pay"], "shipped": ["pay", "ship"], "delivered": ["pay", "ship", "deliver"],
-            "cancelled": ["cancel"], "refunded": ["pay", "refund"]}.get(status, [])
+    path = {
+        "paid": ["pay"],
+        "shipped": ["pay", "ship"],
+        "delivered": ["pay", "ship", "deliver"],
+        "cancelled": ["cancel"],
+        "refunded": ["pay", "refund"],
+    }.get(status, [])
     for action in path:
         _act(order, action)
     assert order.status == status

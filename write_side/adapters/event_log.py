@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Self
 
 import msgspec
 import psycopg
@@ -129,9 +130,7 @@ class EventLogReader:
     async def read_from(self, after: LogCursor, limit: int = 500) -> list[RecordedEvent]:
         """Committed events after ``after``, in log order, at most ``limit``."""
         conn = await self._connection()
-        cur = await conn.execute(
-            _READ, {"tx_id": after.tx_id, "position": after.position, "limit": limit}
-        )
+        cur = await conn.execute(_READ, {"tx_id": after.tx_id, "position": after.position, "limit": limit})
         return [_to_recorded(row) for row in await cur.fetchall()]
 
     async def head(self) -> LogCursor:
@@ -155,7 +154,7 @@ class EventLogReader:
             if conn is not None and not conn.closed:
                 await conn.close()
 
-    async def __aenter__(self) -> EventLogReader:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -168,9 +167,7 @@ async def wait_until_visible(engine: AsyncEngine, cursor: LogCursor, timeout: fl
     async with engine.connect() as conn:
         while True:
             horizon = (
-                await conn.execute(
-                    text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-                )
+                await conn.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
             ).scalar_one()
             await conn.rollback()
             if cursor.tx_id < horizon:

@@ -49,9 +49,7 @@ async def claim(conn: AsyncConnection, c: IdempotencyClaim) -> StoredResponse | 
                 idempotency_keys.c.request_hash,
                 idempotency_keys.c.response_status,
                 idempotency_keys.c.response_body,
-            ).where(
-                idempotency_keys.c.principal == c.principal, idempotency_keys.c.key == c.key
-            )
+            ).where(idempotency_keys.c.principal == c.principal, idempotency_keys.c.key == c.key)
         )
     ).one()
     return StoredResponse(bytes(row[0]), int(row[1]), bytes(row[2]))

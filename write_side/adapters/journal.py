@@ -24,11 +24,14 @@ _POST = text(
 
 async def post(conn: AsyncConnection, journal: JournalTransaction) -> None:
     """Insert ``journal`` and its entries in the caller's transaction."""
-    await conn.execute(_POST, {
-        "kind": journal.kind,
-        "order_id": journal.order_id,
-        "accounts": [e.account for e in journal.entries],
-        "currencies": [e.currency for e in journal.entries],
-        "amounts": [e.amount_minor for e in journal.entries],
-        "parties": [e.party_id for e in journal.entries],
-    })
+    await conn.execute(
+        _POST,
+        {
+            "kind": journal.kind,
+            "order_id": journal.order_id,
+            "accounts": [e.account for e in journal.entries],
+            "currencies": [e.currency for e in journal.entries],
+            "amounts": [e.amount_minor for e in journal.entries],
+            "parties": [e.party_id for e in journal.entries],
+        },
+    )

@@ -43,7 +43,7 @@ def _product_from_row(row: dict[str, object]) -> Product:
         materials=tuple(Material(m["material"], float(m["kg"])) for m in row["materials"]),  # type: ignore[attr-defined]
         origin_country=str(row["origin_country"]),
         packaging=str(row["packaging"]),
-        certifications=tuple(row["certifications"]),  # type: ignore[call-overload]
+        certifications=tuple(row["certifications"]),  # type: ignore[arg-type]
         status=str(row["status"]),
         version=int(row["version"]),  # type: ignore[call-overload]
     )
@@ -113,8 +113,12 @@ class ProductRepository:
 
 
 _LOCK_STOCK = (
-    select(*_PRODUCT_COLUMNS, stock_items.c.on_hand, stock_items.c.reserved,
-           stock_items.c.version.label("stock_version"))
+    select(
+        *_PRODUCT_COLUMNS,
+        stock_items.c.on_hand,
+        stock_items.c.reserved,
+        stock_items.c.version.label("stock_version"),
+    )
     .join_from(stock_items, products, stock_items.c.product_id == products.c.product_id)
     .order_by(stock_items.c.product_id)
     .with_for_update(of=stock_items)
@@ -139,32 +143,36 @@ class StockRepository:
         """Lock the stock rows of ``product_ids`` in id order, so concurrent orders never deadlock."""
         wanted = sorted(set(product_ids))
         rows = (
-            await self._conn.execute(_LOCK_STOCK.where(stock_items.c.product_id.in_(wanted)))
-        ).mappings().all()
+            (await self._conn.execute(_LOCK_STOCK.where(stock_items.c.product_id.in_(wanted))))
+            .mappings()
+            .all()
+        )
         found: dict[str, tuple[Product, StockItem]] = {}
         for row in rows:
             product = _product_from_row(dict(row))
-            item = StockItem(product.product_id, int(row["on_hand"]), int(row["reserved"]),
-                             int(row["stock_version"]))
+            item = StockItem(
+                product.product_id, int(row["on_hand"]), int(row["reserved"]), int(row["stock_version"])
+            )
             found[product.product_id] = (product, item)
             self.seen.append(item)
         missing = [pid for pid in wanted if pid not in found]
         if missing:
-            raise ProductNotFoundError(
-                f"product {missing[0]} does not exist", product_id=missing[0]
-            )
+            raise ProductNotFoundError(f"product {missing[0]} does not exist", product_id=missing[0])
         return found
 
     async def save(self, items: Iterable[StockItem]) -> None:
         changed = [i for i in items if i.events]
         if not changed:
             return
-        await self._conn.execute(_SAVE_STOCK, {
-            "ids": [i.product_id for i in changed],
-            "on_hand": [i.on_hand for i in changed],
-            "reserved": [i.reserved for i in changed],
-            "versions": [i.version for i in changed],
-        })
+        await self._conn.execute(
+            _SAVE_STOCK,
+            {
+                "ids": [i.product_id for i in changed],
+                "on_hand": [i.on_hand for i in changed],
+                "reserved": [i.reserved for i in changed],
+                "versions": [i.version for i in changed],
+            },
+        )
 
 
 class OrderRepository:
@@ -173,63 +181,102 @@ class OrderRepository:
         self.seen: list[Order] = []
 
     async def add(self, order: Order) -> None:
-        await self._conn.execute(insert(orders).values(
-            order_id=order.order_id, customer_id=order.customer_id, status=order.status,
-            currency=order.currency, shipping_country=order.shipping_country,
-            shipping_method=order.shipping_method, tax_rate_bp=order.tax_rate_bp,
-            subtotal_minor=order.subtotal_minor, shipping_minor=order.shipping_minor,
-            tax_minor=order.tax_minor, total_minor=order.total_minor,
-            refunded_minor=order.refunded_minor, version=order.version,
-            placed_at=datetime.fromisoformat(order.placed_at),
-        ))
-        await self._conn.execute(insert(order_lines), [
-            {
-                "order_id": order.order_id, "line_no": n, "product_id": li.product_id,
-                "sku": li.sku, "name": li.name, "category": li.category,
-                "quantity": li.quantity, "unit_price_minor": li.unit_price_minor,
-            }
-            for n, li in enumerate(order.lines, start=1)
-        ])
+        await self._conn.execute(
+            insert(orders).values(
+                order_id=order.order_id,
+                customer_id=order.customer_id,
+                status=order.status,
+                currency=order.currency,
+                shipping_country=order.shipping_country,
+                shipping_method=order.shipping_method,
+                tax_rate_bp=order.tax_rate_bp,
+                subtotal_minor=order.subtotal_minor,
+                shipping_minor=order.shipping_minor,
+                tax_minor=order.tax_minor,
+                total_minor=order.total_minor,
+                refunded_minor=order.refunded_minor,
+                version=order.version,
+                placed_at=datetime.fromisoformat(order.placed_at),
+            )
+        )
+        await self._conn.execute(
+            insert(order_lines),
+            [
+                {
+                    "order_id": order.order_id,
+                    "line_no": n,
+                    "product_id": li.product_id,
+                    "sku": li.sku,
+                    "name": li.name,
+                    "category": li.category,
+                    "quantity": li.quantity,
+                    "unit_price_minor": li.unit_price_minor,
+                }
+                for n, li in enumerate(order.lines, start=1)
+            ],
+        )
         self.seen.append(order)
 
     async def get(self, order_id: str) -> Order:
         """Load and lock an order for a state change."""
         row = (
-            await self._conn.execute(
-                select(orders).where(orders.c.order_id == order_id).with_for_update()
-            )
-        ).mappings().first()
+            (await self._conn.execute(select(orders).where(orders.c.order_id == order_id).with_for_update()))
+            .mappings()
+            .first()
+        )
         if row is None:
             raise OrderNotFoundError(f"order {order_id} does not exist", order_id=order_id)
         line_rows = (
-            await self._conn.execute(
-                select(order_lines).where(order_lines.c.order_id == order_id)
-                .order_by(order_lines.c.line_no)
+            (
+                await self._conn.execute(
+                    select(order_lines)
+                    .where(order_lines.c.order_id == order_id)
+                    .order_by(order_lines.c.line_no)
+                )
             )
-        ).mappings().all()
+            .mappings()
+            .all()
+        )
         order = Order(
-            order_id=str(row["order_id"]), customer_id=str(row["customer_id"]),
+            order_id=str(row["order_id"]),
+            customer_id=str(row["customer_id"]),
             currency=row["currency"],
             lines=tuple(
-                OrderLine(str(li["product_id"]), li["sku"], li["name"], li["category"],
-                          li["quantity"], li["unit_price_minor"])
+                OrderLine(
+                    str(li["product_id"]),
+                    li["sku"],
+                    li["name"],
+                    li["category"],
+                    li["quantity"],
+                    li["unit_price_minor"],
+                )
                 for li in line_rows
             ),
-            shipping_country=row["shipping_country"], shipping_method=row["shipping_method"],
-            tax_rate_bp=row["tax_rate_bp"], subtotal_minor=row["subtotal_minor"],
-            shipping_minor=row["shipping_minor"], tax_minor=row["tax_minor"],
-            total_minor=row["total_minor"], placed_at=row["placed_at"].isoformat(),
-            status=row["status"], refunded_minor=row["refunded_minor"],
-            payment_reference=row["payment_reference"], version=row["version"],
+            shipping_country=row["shipping_country"],
+            shipping_method=row["shipping_method"],
+            tax_rate_bp=row["tax_rate_bp"],
+            subtotal_minor=row["subtotal_minor"],
+            shipping_minor=row["shipping_minor"],
+            tax_minor=row["tax_minor"],
+            total_minor=row["total_minor"],
+            placed_at=row["placed_at"].isoformat(),
+            status=row["status"],
+            refunded_minor=row["refunded_minor"],
+            payment_reference=row["payment_reference"],
+            version=row["version"],
         )
         self.seen.append(order)
         return order
 
     async def save(self, order: Order) -> None:
         await self._conn.execute(
-            update(orders).where(orders.c.order_id == order.order_id).values(
-                status=order.status, refunded_minor=order.refunded_minor,
-                payment_reference=order.payment_reference, version=order.version,
+            update(orders)
+            .where(orders.c.order_id == order.order_id)
+            .values(
+                status=order.status,
+                refunded_minor=order.refunded_minor,
+                payment_reference=order.payment_reference,
+                version=order.version,
                 updated_at=text("now()"),
             )
         )
@@ -242,10 +289,15 @@ class CustomerRepository:
 
     async def add(self, customer: Customer) -> None:
         result = await self._conn.execute(
-            pg_insert(customers).values(
-                customer_id=customer.customer_id, email=customer.email,
-                display_name=customer.display_name, country=customer.country,
-            ).on_conflict_do_nothing(index_elements=["email"]).returning(customers.c.customer_id)
+            pg_insert(customers)
+            .values(
+                customer_id=customer.customer_id,
+                email=customer.email,
+                display_name=customer.display_name,
+                country=customer.country,
+            )
+            .on_conflict_do_nothing(index_elements=["email"])
+            .returning(customers.c.customer_id)
         )
         if result.first() is None:
             raise DuplicateEmailError("a customer with this email exists already", field="email")
@@ -258,6 +310,4 @@ class CustomerRepository:
 
     async def require(self, customer_id: str) -> None:
         if not await self.exists(customer_id):
-            raise CustomerNotFoundError(
-                f"customer {customer_id} does not exist", customer_id=customer_id
-            )
+            raise CustomerNotFoundError(f"customer {customer_id} does not exist", customer_id=customer_id)

@@ -43,9 +43,11 @@ def unseal(key: bytes | None, sealed: SealedText, field: str) -> str:
         return ERASED
     raw = base64.urlsafe_b64decode(sealed.ciphertext)
     try:
-        return AESGCM(key).decrypt(
-            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], f"{sealed.key_id}:{field}".encode()
-        ).decode()
+        return (
+            AESGCM(key)
+            .decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], f"{sealed.key_id}:{field}".encode())
+            .decode()
+        )
     except InvalidTag as exc:
         raise ValueError(f"sealed {field} of {sealed.key_id} fails authentication") from exc
 

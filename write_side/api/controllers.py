@@ -20,7 +20,6 @@ from write_side.service_layer import results as r
 from write_side.service_layer.messagebus import MessageBus
 
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
-_PROBLEMS = {"application/problem+json": {}}
 
 
 def _materials(items: list[s.MaterialIn]) -> tuple[c.MaterialInput, ...]:
@@ -32,34 +31,64 @@ class ProductController(Controller):
     tags = ["catalog"]  # noqa: RUF012
     dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
 
-    @post("/", operation_id="CreateProduct", guards=[requires_role("admin", "supplier")],
-          status_code=201, summary="Create a product")
-    async def create(self, request: Request[Any, Any, Any], data: JSONBody[s.ProductCreate], bus: NamedDependency[MessageBus],
-                     actor: NamedDependency[c.Actor]) -> Response[r.ProductResult]:
+    @post(
+        "/",
+        operation_id="CreateProduct",
+        guards=[requires_role("admin", "supplier")],
+        status_code=201,
+        summary="Create a product",
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[s.ProductCreate],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+    ) -> Response[r.ProductResult]:
         command = c.CreateProduct(
-            sku=data.sku, name=data.name, description=data.description, category=data.category,
-            brand=data.brand, price_minor=data.price_minor, currency=data.currency,
-            weight_kg=data.weight_kg, materials=_materials(data.materials),
-            origin_country=data.origin_country, packaging=data.packaging,
-            certifications=tuple(data.certifications), status=data.status,
+            sku=data.sku,
+            name=data.name,
+            description=data.description,
+            category=data.category,
+            brand=data.brand,
+            price_minor=data.price_minor,
+            currency=data.currency,
+            weight_kg=data.weight_kg,
+            materials=_materials(data.materials),
+            origin_country=data.origin_country,
+            packaging=data.packaging,
+            certifications=tuple(data.certifications),
+            status=data.status,
             initial_stock=data.initial_stock,
         )
         return await dispatch(request, bus, command, actor, data)  # type: ignore[return-value]
 
-    @patch("/{product_id:uuid}", operation_id="UpdateProduct",
-           guards=[requires_role("admin", "supplier")],
-           summary="Change a product (send If-Match with its version ETag)")
-    async def update(
-        self, request: Request[Any, Any, Any], product_id: FromPath[UUID], data: JSONBody[s.ProductUpdate],
-        bus: NamedDependency[MessageBus], actor: NamedDependency[c.Actor],
+    @patch(
+        "/{product_id:uuid}",
+        operation_id="UpdateProduct",
+        guards=[requires_role("admin", "supplier")],
+        summary="Change a product (send If-Match with its version ETag)",
+    )
+    async def update(  # noqa: PLR0913 - Litestar injects each part by name
+        self,
+        request: Request[Any, Any, Any],
+        product_id: FromPath[UUID],
+        data: JSONBody[s.ProductUpdate],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
         if_match: Annotated[str | None, HeaderParameter(name="If-Match", required=False)] = None,
     ) -> Response[r.ProductResult]:
         if if_match is None:
-            raise ClientException(status_code=428, detail="send If-Match with the product's ETag "
-                                  "(its version) so concurrent edits cannot overwrite each other")
+            raise ClientException(
+                status_code=428,
+                detail="send If-Match with the product's ETag "
+                "(its version) so concurrent edits cannot overwrite each other",
+            )
         match = _ETAG.match(if_match.strip())
         if match is None:
-            raise ClientException(status_code=400, detail=f"If-Match '{if_match}' is not a product ETag like \"3\"")
+            raise ClientException(
+                status_code=400, detail=f"If-Match '{if_match}' is not a product ETag like \"3\""
+            )
         changes: dict[str, object] = {
             f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET
         }
@@ -74,11 +103,21 @@ class ProductController(Controller):
             response.headers["ETag"] = f'"{version}"'
         return response  # type: ignore[return-value]
 
-    @post("/{product_id:uuid}/stock", operation_id="AdjustStock", guards=[requires_role("admin")],
-          status_code=200, summary="Receive or write off stock")
-    async def adjust_stock(self, request: Request[Any, Any, Any], product_id: FromPath[UUID],
-                           data: JSONBody[s.StockAdjustment], bus: NamedDependency[MessageBus],
-                           actor: NamedDependency[c.Actor]) -> Response[r.StockResult]:
+    @post(
+        "/{product_id:uuid}/stock",
+        operation_id="AdjustStock",
+        guards=[requires_role("admin")],
+        status_code=200,
+        summary="Receive or write off stock",
+    )
+    async def adjust_stock(
+        self,
+        request: Request[Any, Any, Any],
+        product_id: FromPath[UUID],
+        data: JSONBody[s.StockAdjustment],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+    ) -> Response[r.StockResult]:
         command = c.AdjustStock(str(product_id), data.delta, data.note)
         return await dispatch(request, bus, command, actor, data)  # type: ignore[return-value]
 
@@ -88,10 +127,20 @@ class CustomerController(Controller):
     tags = ["customers"]  # noqa: RUF012
     dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
 
-    @post("/", operation_id="RegisterCustomer", guards=[requires_role("admin")], status_code=201,
-          summary="Register a customer (until self sign-up arrives)")
-    async def register(self, request: Request[Any, Any, Any], data: JSONBody[s.CustomerCreate],
-                       bus: NamedDependency[MessageBus], actor: NamedDependency[c.Actor]) -> Response[r.CustomerResult]:
+    @post(
+        "/",
+        operation_id="RegisterCustomer",
+        guards=[requires_role("admin")],
+        status_code=201,
+        summary="Register a customer (until self sign-up arrives)",
+    )
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[s.CustomerCreate],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+    ) -> Response[r.CustomerResult]:
         command = c.RegisterCustomer(data.email, data.display_name, data.country, data.id)
         return await dispatch(request, bus, command, actor, data)  # type: ignore[return-value]
 
@@ -101,54 +150,117 @@ class OrderController(Controller):
     tags = ["orders"]  # noqa: RUF012
     dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
 
-    @post("/", operation_id="PlaceOrder", guards=[requires_role("customer", "admin")],
-          status_code=201, summary="Place an order: prices the lines and reserves stock")
-    async def place(self, request: Request[Any, Any, Any], data: JSONBody[s.OrderCreate], bus: NamedDependency[MessageBus],
-                    actor: NamedDependency[c.Actor]) -> Response[r.OrderResult]:
+    @post(
+        "/",
+        operation_id="PlaceOrder",
+        guards=[requires_role("customer", "admin")],
+        status_code=201,
+        summary="Place an order: prices the lines and reserves stock",
+    )
+    async def place(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[s.OrderCreate],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+    ) -> Response[r.OrderResult]:
         address = data.shipping.address
         command = c.PlaceOrder(
             lines=tuple(c.OrderLineInput(li.product_id.lower(), li.quantity) for li in data.lines),
-            shipping_country=data.shipping.country, shipping_method=data.shipping.method,
+            shipping_country=data.shipping.country,
+            shipping_method=data.shipping.method,
             address=c.AddressInput(address.name, address.line1, address.city, address.postal_code)
-            if address else None,
+            if address
+            else None,
             customer_id=data.customer_id.lower() if data.customer_id else None,
         )
         return await dispatch(request, bus, command, actor, data)  # type: ignore[return-value]
 
-    @post("/{order_id:uuid}/pay", operation_id="PayOrder", status_code=200,
-          guards=[requires_role("customer", "admin")],
-          summary="Pay an order (402 problem when the payment is declined)")
-    async def pay(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], bus: NamedDependency[MessageBus],
-                  actor: NamedDependency[c.Actor], data: JSONBody[s.PaymentIn | None] = None) -> Response[r.OrderResult]:
+    @post(
+        "/{order_id:uuid}/pay",
+        operation_id="PayOrder",
+        status_code=200,
+        guards=[requires_role("customer", "admin")],
+        summary="Pay an order (402 problem when the payment is declined)",
+    )
+    async def pay(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[UUID],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+        data: JSONBody[s.PaymentIn | None] = None,
+    ) -> Response[r.OrderResult]:
         body = data or s.PaymentIn()
         command = c.PayOrder(str(order_id), body.payment_method)
         return await dispatch(request, bus, command, actor, body)  # type: ignore[return-value]
 
-    @post("/{order_id:uuid}/cancel", operation_id="CancelOrder", status_code=200,
-          guards=[requires_role("customer", "admin")], summary="Cancel an unpaid order")
-    async def cancel(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], bus: NamedDependency[MessageBus],
-                     actor: NamedDependency[c.Actor], data: JSONBody[s.CancelIn | None] = None) -> Response[r.OrderResult]:
+    @post(
+        "/{order_id:uuid}/cancel",
+        operation_id="CancelOrder",
+        status_code=200,
+        guards=[requires_role("customer", "admin")],
+        summary="Cancel an unpaid order",
+    )
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[UUID],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+        data: JSONBody[s.CancelIn | None] = None,
+    ) -> Response[r.OrderResult]:
         body = data or s.CancelIn()
         command = c.CancelOrder(str(order_id), body.reason)
         return await dispatch(request, bus, command, actor, body)  # type: ignore[return-value]
 
-    @post("/{order_id:uuid}/ship", operation_id="ShipOrder", status_code=200,
-          guards=[requires_role("admin")], summary="Ship a paid order")
-    async def ship(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], bus: NamedDependency[MessageBus],
-                   actor: NamedDependency[c.Actor]) -> Response[r.OrderResult]:
+    @post(
+        "/{order_id:uuid}/ship",
+        operation_id="ShipOrder",
+        status_code=200,
+        guards=[requires_role("admin")],
+        summary="Ship a paid order",
+    )
+    async def ship(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[UUID],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+    ) -> Response[r.OrderResult]:
         return await dispatch(request, bus, c.ShipOrder(str(order_id)), actor, None)  # type: ignore[return-value]
 
-    @post("/{order_id:uuid}/deliver", operation_id="DeliverOrder", status_code=200,
-          guards=[requires_role("admin")], summary="Confirm delivery of a shipped order")
-    async def deliver(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], bus: NamedDependency[MessageBus],
-                      actor: NamedDependency[c.Actor]) -> Response[r.OrderResult]:
+    @post(
+        "/{order_id:uuid}/deliver",
+        operation_id="DeliverOrder",
+        status_code=200,
+        guards=[requires_role("admin")],
+        summary="Confirm delivery of a shipped order",
+    )
+    async def deliver(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[UUID],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+    ) -> Response[r.OrderResult]:
         return await dispatch(request, bus, c.DeliverOrder(str(order_id)), actor, None)  # type: ignore[return-value]
 
-    @post("/{order_id:uuid}/refund", operation_id="RefundOrder", status_code=200,
-          guards=[requires_role("admin")],
-          summary="Refund all that remains, or amount_minor of it")
-    async def refund(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], bus: NamedDependency[MessageBus],
-                     actor: NamedDependency[c.Actor], data: JSONBody[s.RefundIn | None] = None) -> Response[r.OrderResult]:
+    @post(
+        "/{order_id:uuid}/refund",
+        operation_id="RefundOrder",
+        status_code=200,
+        guards=[requires_role("admin")],
+        summary="Refund all that remains, or amount_minor of it",
+    )
+    async def refund(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[UUID],
+        bus: NamedDependency[MessageBus],
+        actor: NamedDependency[c.Actor],
+        data: JSONBody[s.RefundIn | None] = None,
+    ) -> Response[r.OrderResult]:
         body = data or s.RefundIn()
         command = c.RefundOrder(str(order_id), body.amount_minor, body.reason)
         return await dispatch(request, bus, command, actor, body)  # type: ignore[return-value]

@@ -32,7 +32,7 @@ def idempotency_claim(request: Request[Any, Any, Any], actor: Actor, body: objec
     return IdempotencyClaim(principal=actor.actor_id, key=key, request_hash=digest.digest())
 
 
-async def dispatch(
+async def dispatch(  # noqa: PLR0913 - the request, its command and its context
     request: Request[Any, Any, Any],
     bus: MessageBus,
     command: Command,

@@ -41,7 +41,9 @@ class ProductCreate(Base):
     origin_country: Country
     packaging: Text80
     description: Annotated[str, Meta(max_length=10_000)] = ""
-    certifications: Annotated[list[Annotated[str, Meta(min_length=1, max_length=60)]], Meta(max_length=20)] = []  # noqa: RUF012
+    certifications: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=60)]], Meta(max_length=20)
+    ] = []
     status: Literal["draft", "active", "retired"] = "draft"
     initial_stock: Annotated[int, Meta(ge=0, le=10_000_000)] = 0
 
@@ -59,12 +61,16 @@ class ProductUpdate(Base):
     materials: Annotated[list[MaterialIn], Meta(min_length=1, max_length=50)] | UnsetType = UNSET
     origin_country: Country | UnsetType = UNSET
     packaging: Text80 | UnsetType = UNSET
-    certifications: Annotated[list[Annotated[str, Meta(min_length=1, max_length=60)]], Meta(max_length=20)] | UnsetType = UNSET
+    certifications: (
+        Annotated[list[Annotated[str, Meta(min_length=1, max_length=60)]], Meta(max_length=20)] | UnsetType
+    ) = UNSET
     status: Literal["draft", "active", "retired"] | UnsetType = UNSET
 
 
 class StockAdjustment(Base):
-    delta: Annotated[int, Meta(ge=-10_000_000, le=10_000_000, description="units received (+) or written off (-)")]
+    delta: Annotated[
+        int, Meta(ge=-10_000_000, le=10_000_000, description="units received (+) or written off (-)")
+    ]
     note: Annotated[str, Meta(max_length=500)] | None = None
 
 

@@ -116,12 +116,32 @@ class RefundOrder:
 
 
 Command = (
-    CreateProduct | UpdateProduct | AdjustStock | RegisterCustomer | PlaceOrder | PayOrder
-    | CancelOrder | ShipOrder | DeliverOrder | RefundOrder
+    CreateProduct
+    | UpdateProduct
+    | AdjustStock
+    | RegisterCustomer
+    | PlaceOrder
+    | PayOrder
+    | CancelOrder
+    | ShipOrder
+    | DeliverOrder
+    | RefundOrder
 )
 
 __all__ = [
-    "Actor", "AddressInput", "AdjustStock", "CancelOrder", "Command", "CreateProduct",
-    "DeliverOrder", "MaterialInput", "OrderLineInput", "PayOrder", "PlaceOrder",
-    "RefundOrder", "RegisterCustomer", "ShipOrder", "UpdateProduct",
+    "Actor",
+    "AddressInput",
+    "AdjustStock",
+    "CancelOrder",
+    "Command",
+    "CreateProduct",
+    "DeliverOrder",
+    "MaterialInput",
+    "OrderLineInput",
+    "PayOrder",
+    "PlaceOrder",
+    "RefundOrder",
+    "RegisterCustomer",
+    "ShipOrder",
+    "UpdateProduct",
 ]

@@ -17,8 +17,18 @@ MAX_WEIGHT_KG: Final = 1000.0
 
 # Fields a PATCH may change; ``sku`` is the product's business identity and is fixed.
 MUTABLE_FIELDS: Final = (
-    "name", "description", "category", "brand", "price_minor", "currency", "weight_kg",
-    "materials", "origin_country", "packaging", "certifications", "status",
+    "name",
+    "description",
+    "category",
+    "brand",
+    "price_minor",
+    "currency",
+    "weight_kg",
+    "materials",
+    "origin_country",
+    "packaging",
+    "certifications",
+    "status",
 )
 
 

@@ -21,9 +21,7 @@ class Customer:
     created_at: str
 
     @classmethod
-    def register(
-        cls, customer_id: str, email: str, display_name: str, country: str, now: str
-    ) -> Customer:
+    def register(cls, customer_id: str, email: str, display_name: str, country: str, now: str) -> Customer:
         """Validate a new customer's fields."""
         email = email.strip().lower()
         if not _EMAIL.match(email):

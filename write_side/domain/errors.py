@@ -1,23 +1,23 @@
 """The command side's error tree, mapped to HTTP once in ``write_side.api.errors``.
 
-    DomainError
-    ├── InvalidInputError         the request is well formed but its values break a rule (422)
-    │   ├── UnknownCurrencyError
-    │   ├── UnknownCountryError
-    │   └── MixedCurrencyError
-    ├── NotFoundError             a named thing does not exist (404)
-    │   ├── ProductNotFoundError
-    │   ├── OrderNotFoundError
-    │   └── CustomerNotFoundError
-    ├── ConflictError             the state forbids the command (409)
-    │   ├── OutOfStockError
-    │   ├── ProductNotAvailableError
-    │   ├── IllegalTransitionError
-    │   ├── DuplicateSkuError
-    │   └── DuplicateEmailError
-    ├── VersionMismatchError      optimistic concurrency: ``If-Match`` is stale (412)
-    ├── PaymentDeclinedError      the provider refused the payment (402)
-    └── ForbiddenError            the caller may not do this (403)
+DomainError
+├── InvalidInputError         the request is well formed but its values break a rule (422)
+│   ├── UnknownCurrencyError
+│   ├── UnknownCountryError
+│   └── MixedCurrencyError
+├── NotFoundError             a named thing does not exist (404)
+│   ├── ProductNotFoundError
+│   ├── OrderNotFoundError
+│   └── CustomerNotFoundError
+├── ConflictError             the state forbids the command (409)
+│   ├── OutOfStockError
+│   ├── ProductNotAvailableError
+│   ├── IllegalTransitionError
+│   ├── DuplicateSkuError
+│   └── DuplicateEmailError
+├── VersionMismatchError      optimistic concurrency: ``If-Match`` is stale (412)
+├── PaymentDeclinedError      the provider refused the payment (402)
+└── ForbiddenError            the caller may not do this (403)
 """
 
 from __future__ import annotations

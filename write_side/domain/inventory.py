@@ -46,8 +46,7 @@ class StockItem:
         """Hold ``quantity`` units for an order, or raise ``OutOfStockError``."""
         if quantity > self.available:
             raise OutOfStockError(
-                f"only {max(self.available, 0)} of product {self.product_id} available, "
-                f"{quantity} requested",
+                f"only {max(self.available, 0)} of product {self.product_id} available, {quantity} requested",
                 product_id=self.product_id,
                 available=max(self.available, 0),
                 requested=quantity,

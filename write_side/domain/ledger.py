@@ -65,7 +65,8 @@ def _journal(kind: str, order_id: str, *entries: Entry) -> JournalTransaction:
 def order_placed(order_id: str, customer_id: str, currency: str, total: int, tax: int) -> JournalTransaction:
     """The customer owes the total; we earn it net of tax and owe the tax."""
     return _journal(
-        "order_placed", order_id,
+        "order_placed",
+        order_id,
         Entry("customer_receivable", currency, total, customer_id),
         Entry("revenue", currency, -(total - tax)),
         Entry("tax_payable", currency, -tax),
@@ -75,16 +76,20 @@ def order_placed(order_id: str, customer_id: str, currency: str, total: int, tax
 def order_paid(order_id: str, customer_id: str, currency: str, total: int) -> JournalTransaction:
     """Money arrives at the payment provider and settles the receivable."""
     return _journal(
-        "order_paid", order_id,
+        "order_paid",
+        order_id,
         Entry("payment_clearing", currency, total),
         Entry("customer_receivable", currency, -total, customer_id),
     )
 
 
-def order_cancelled(order_id: str, customer_id: str, currency: str, total: int, tax: int) -> JournalTransaction:
+def order_cancelled(
+    order_id: str, customer_id: str, currency: str, total: int, tax: int
+) -> JournalTransaction:
     """Reverse the placement of an unpaid order."""
     return _journal(
-        "order_cancelled", order_id,
+        "order_cancelled",
+        order_id,
         Entry("revenue", currency, total - tax),
         Entry("tax_payable", currency, tax),
         Entry("customer_receivable", currency, -total, customer_id),
@@ -95,7 +100,8 @@ def order_refunded(order_id: str, currency: str, amount: int, tax_rate_bp: int) 
     """Money leaves through the payment provider; revenue and tax shrink."""
     tax = included_tax_minor(amount, tax_rate_bp)
     return _journal(
-        "order_refunded", order_id,
+        "order_refunded",
+        order_id,
         Entry("refunds", currency, amount - tax),
         Entry("tax_payable", currency, tax),
         Entry("payment_clearing", currency, -amount),

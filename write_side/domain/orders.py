@@ -84,26 +84,38 @@ class Order:
         shipping = shipping_fee_minor(currency, shipping_method, subtotal)
         total = subtotal + shipping
         order = cls(
-            order_id=order_id, customer_id=customer_id, currency=currency, lines=lines,
-            shipping_country=shipping_country, shipping_method=shipping_method,
-            tax_rate_bp=rate, subtotal_minor=subtotal, shipping_minor=shipping,
-            tax_minor=included_tax_minor(total, rate), total_minor=total, placed_at=now,
+            order_id=order_id,
+            customer_id=customer_id,
+            currency=currency,
+            lines=lines,
+            shipping_country=shipping_country,
+            shipping_method=shipping_method,
+            tax_rate_bp=rate,
+            subtotal_minor=subtotal,
+            shipping_minor=shipping,
+            tax_minor=included_tax_minor(total, rate),
+            total_minor=total,
+            placed_at=now,
             version=0,
         )
         order._record(order._placed_event(address))
-        order.journal.append(
-            ledger.order_placed(order_id, customer_id, currency, total, order.tax_minor)
-        )
+        order.journal.append(ledger.order_placed(order_id, customer_id, currency, total, order.tax_minor))
         return order
 
     def pay(self, payment_reference: str, now: str) -> None:
         self._require("pay", "pending_payment")
         self._move("paid")
         self.payment_reference = payment_reference
-        self._record(ev.OrderPaid(
-            order_id=self.order_id, customer_id=self.customer_id, amount_minor=self.total_minor,
-            currency=self.currency, payment_reference=payment_reference, paid_at=now,
-        ))
+        self._record(
+            ev.OrderPaid(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                amount_minor=self.total_minor,
+                currency=self.currency,
+                payment_reference=payment_reference,
+                paid_at=now,
+            )
+        )
         self.journal.append(
             ledger.order_paid(self.order_id, self.customer_id, self.currency, self.total_minor)
         )
@@ -111,34 +123,57 @@ class Order:
     def fail_payment(self, reason: str, now: str) -> None:
         """The provider declined: the order is cancelled and its stock released."""
         self._require("record a payment failure for", "pending_payment")
-        self._record(ev.OrderPaymentFailed(
-            order_id=self.order_id, customer_id=self.customer_id, reason=reason,
-        ))
+        self._record(
+            ev.OrderPaymentFailed(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                reason=reason,
+            )
+        )
         self.cancel(f"payment failed: {reason}", now)
 
     def cancel(self, reason: str, now: str) -> None:
         self._require("cancel", "pending_payment")
         self._move("cancelled")
-        self._record(ev.OrderCancelled(
-            order_id=self.order_id, customer_id=self.customer_id, reason=reason, cancelled_at=now,
-        ))
-        self.journal.append(ledger.order_cancelled(
-            self.order_id, self.customer_id, self.currency, self.total_minor, self.tax_minor,
-        ))
+        self._record(
+            ev.OrderCancelled(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                reason=reason,
+                cancelled_at=now,
+            )
+        )
+        self.journal.append(
+            ledger.order_cancelled(
+                self.order_id,
+                self.customer_id,
+                self.currency,
+                self.total_minor,
+                self.tax_minor,
+            )
+        )
 
     def ship(self, now: str) -> None:
         self._require("ship", "paid")
         self._move("shipped")
-        self._record(ev.OrderShipped(
-            order_id=self.order_id, customer_id=self.customer_id, shipped_at=now,
-        ))
+        self._record(
+            ev.OrderShipped(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                shipped_at=now,
+            )
+        )
 
     def deliver(self, now: str) -> None:
         self._require("deliver", "shipped")
         self._move("delivered")
-        self._record(ev.OrderDelivered(
-            order_id=self.order_id, customer_id=self.customer_id, delivered_at=now,
-        ))
+        self._record(
+            ev.OrderDelivered(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                delivered_at=now,
+            )
+        )
 
     def refund(self, amount_minor: int | None, reason: str, now: str) -> int:
         """Refund ``amount_minor`` (all that remains when None); returns the amount."""
@@ -148,20 +183,26 @@ class Order:
         if not 0 < amount <= remaining:
             raise InvalidInputError(
                 f"refund amount must be between 1 and {remaining} (what remains refundable)",
-                field="amount_minor", refundable_minor=remaining,
+                field="amount_minor",
+                refundable_minor=remaining,
             )
         self.refunded_minor += amount
         full = self.refunded_minor == self.total_minor
         if full:
             self._move("refunded")
-        self._record(ev.OrderRefunded(
-            order_id=self.order_id, customer_id=self.customer_id, amount_minor=amount,
-            currency=self.currency, refunded_total_minor=self.refunded_minor,
-            fully_refunded=full, reason=reason, refunded_at=now,
-        ))
-        self.journal.append(
-            ledger.order_refunded(self.order_id, self.currency, amount, self.tax_rate_bp)
+        self._record(
+            ev.OrderRefunded(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                amount_minor=amount,
+                currency=self.currency,
+                refunded_total_minor=self.refunded_minor,
+                fully_refunded=full,
+                reason=reason,
+                refunded_at=now,
+            )
         )
+        self.journal.append(ledger.order_refunded(self.order_id, self.currency, amount, self.tax_rate_bp))
         return amount
 
     @property
@@ -187,19 +228,29 @@ class Order:
 
     def _placed_event(self, address: ev.ShippingAddress | None) -> ev.OrderPlaced:
         return ev.OrderPlaced(
-            order_id=self.order_id, customer_id=self.customer_id, currency=self.currency,
+            order_id=self.order_id,
+            customer_id=self.customer_id,
+            currency=self.currency,
             lines=[
                 ev.OrderLine(
-                    product_id=li.product_id, sku=li.sku, name=li.name, category=li.category,
-                    quantity=li.quantity, unit_price_minor=li.unit_price_minor,
+                    product_id=li.product_id,
+                    sku=li.sku,
+                    name=li.name,
+                    category=li.category,
+                    quantity=li.quantity,
+                    unit_price_minor=li.unit_price_minor,
                     line_total_minor=li.total_minor,
                 )
                 for li in self.lines
             ],
-            subtotal_minor=self.subtotal_minor, shipping_minor=self.shipping_minor,
-            tax_minor=self.tax_minor, total_minor=self.total_minor,
-            shipping_country=self.shipping_country, shipping_method=self.shipping_method,
-            placed_at=self.placed_at, address=address,
+            subtotal_minor=self.subtotal_minor,
+            shipping_minor=self.shipping_minor,
+            tax_minor=self.tax_minor,
+            total_minor=self.total_minor,
+            shipping_country=self.shipping_country,
+            shipping_method=self.shipping_method,
+            placed_at=self.placed_at,
+            address=address,
         )
 
 
@@ -224,16 +275,20 @@ def _price_lines(items: list[tuple[Product, int]]) -> tuple[OrderLine, ...]:
             )
         seen.add(product.product_id)
         if not 1 <= quantity <= MAX_QUANTITY:
-            raise InvalidInputError(
-                f"quantity must be between 1 and {MAX_QUANTITY}", field="lines.quantity"
-            )
+            raise InvalidInputError(f"quantity must be between 1 and {MAX_QUANTITY}", field="lines.quantity")
         if product.status != "active":
             raise ProductNotAvailableError(
                 f"product {product.product_id} is {product.status} and cannot be ordered",
                 product_id=product.product_id,
             )
-        lines.append(OrderLine(
-            product_id=product.product_id, sku=product.sku, name=product.name,
-            category=product.category, quantity=quantity, unit_price_minor=product.price_minor,
-        ))
+        lines.append(
+            OrderLine(
+                product_id=product.product_id,
+                sku=product.sku,
+                name=product.name,
+                category=product.category,
+                quantity=quantity,
+                unit_price_minor=product.price_minor,
+            )
+        )
     return tuple(lines)

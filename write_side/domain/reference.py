@@ -22,9 +22,7 @@ _CURRENCY_TABLE: Final = (
     "SLE2 SOS2 SRD2 SSP2 STN2 SVC2 SYP2 SZL2 THB2 TJS2 TMT2 TND3 TOP2 TRY2 TTD2 TWD2 TZS2 "
     "UAH2 UGX0 USD2 UYU2 UZS2 VES2 VND0 VUV0 WST2 XAF0 XCD2 XOF0 XPF0 YER2 ZAR2 ZMW2 ZWG2"
 )
-CURRENCY_EXPONENT: Final[dict[str, int]] = {
-    item[:3]: int(item[3]) for item in _CURRENCY_TABLE.split()
-}
+CURRENCY_EXPONENT: Final[dict[str, int]] = {item[:3]: int(item[3]) for item in _CURRENCY_TABLE.split()}
 
 # ISO 3166-1 alpha-2 officially assigned codes.
 _COUNTRIES: Final = (
@@ -44,12 +42,42 @@ COUNTRIES: Final[frozenset[str]] = frozenset(_COUNTRIES.split())
 # (European Commission "VAT rates in the EU", 2025; national tax authorities
 # for the rest). Prices are tax-inclusive, as EU consumer law requires.
 TAX_RATE_BP: Final[dict[str, int]] = {
-    "AT": 2000, "BE": 2100, "BG": 2000, "HR": 2500, "CY": 1900, "CZ": 2100, "DK": 2500,
-    "EE": 2400, "FI": 2550, "FR": 2000, "DE": 1900, "GR": 2400, "HU": 2700, "IE": 2300,
-    "IT": 2200, "LV": 2100, "LT": 2100, "LU": 1700, "MT": 1800, "NL": 2100, "PL": 2300,
-    "PT": 2300, "RO": 2100, "SK": 2300, "SI": 2200, "ES": 2100, "SE": 2500,
-    "GB": 2000, "NO": 2500, "CH": 810, "IS": 2400, "US": 0, "CA": 500, "AU": 1000,
-    "NZ": 1500, "JP": 1000,
+    "AT": 2000,
+    "BE": 2100,
+    "BG": 2000,
+    "HR": 2500,
+    "CY": 1900,
+    "CZ": 2100,
+    "DK": 2500,
+    "EE": 2400,
+    "FI": 2550,
+    "FR": 2000,
+    "DE": 1900,
+    "GR": 2400,
+    "HU": 2700,
+    "IE": 2300,
+    "IT": 2200,
+    "LV": 2100,
+    "LT": 2100,
+    "LU": 1700,
+    "MT": 1800,
+    "NL": 2100,
+    "PL": 2300,
+    "PT": 2300,
+    "RO": 2100,
+    "SK": 2300,
+    "SI": 2200,
+    "ES": 2100,
+    "SE": 2500,
+    "GB": 2000,
+    "NO": 2500,
+    "CH": 810,
+    "IS": 2400,
+    "US": 0,
+    "CA": 500,
+    "AU": 1000,
+    "NZ": 1500,
+    "JP": 1000,
 }
 
 SHIPPING_METHODS: Final = ("standard", "express", "slow-green")
@@ -67,8 +95,14 @@ SHIPPING_FEE_MINOR: Final[dict[str, dict[str, int]]] = {
     "PLN": {"standard": 1990, "express": 5490, "slow-green": 1290},
 }
 FREE_SLOW_GREEN_FROM_MINOR: Final[dict[str, int]] = {
-    "EUR": 5000, "GBP": 4500, "USD": 6000, "CHF": 6000,
-    "SEK": 55000, "DKK": 37500, "NOK": 55000, "PLN": 22000,
+    "EUR": 5000,
+    "GBP": 4500,
+    "USD": 6000,
+    "CHF": 6000,
+    "SEK": 55000,
+    "DKK": 37500,
+    "NOK": 55000,
+    "PLN": 22000,
 }
 
 

@@ -37,29 +37,49 @@ def _require_role(ctx: Context, *roles: str) -> None:
 
 def product_result(product: Product, stock: StockItem) -> res.ProductResult:
     return res.ProductResult(
-        id=product.product_id, sku=product.sku, name=product.name,
-        description=product.description, category=product.category, brand=product.brand,
-        price_minor=product.price_minor, currency=product.currency, weight_kg=product.weight_kg,
+        id=product.product_id,
+        sku=product.sku,
+        name=product.name,
+        description=product.description,
+        category=product.category,
+        brand=product.brand,
+        price_minor=product.price_minor,
+        currency=product.currency,
+        weight_kg=product.weight_kg,
         materials=[res.MaterialView(m.material, m.kg) for m in product.materials],
-        origin_country=product.origin_country, packaging=product.packaging,
-        certifications=list(product.certifications), status=product.status,
-        version=product.version, on_hand=stock.on_hand, reserved=stock.reserved,
+        origin_country=product.origin_country,
+        packaging=product.packaging,
+        certifications=list(product.certifications),
+        status=product.status,
+        version=product.version,
+        on_hand=stock.on_hand,
+        reserved=stock.reserved,
     )
 
 
 def order_result(order: Order) -> res.OrderResult:
     return res.OrderResult(
-        id=order.order_id, customer_id=order.customer_id, status=order.status,
+        id=order.order_id,
+        customer_id=order.customer_id,
+        status=order.status,
         currency=order.currency,
         lines=[
-            res.OrderLineView(li.product_id, li.sku, li.name, li.quantity, li.unit_price_minor,
-                              li.total_minor)
+            res.OrderLineView(
+                li.product_id, li.sku, li.name, li.quantity, li.unit_price_minor, li.total_minor
+            )
             for li in order.lines
         ],
         shipping=res.ShippingView(order.shipping_country, order.shipping_method),
-        totals=res.TotalsView(order.subtotal_minor, order.shipping_minor, order.tax_minor,
-                              order.total_minor, order.refunded_minor, order.tax_rate_bp),
-        placed_at=order.placed_at, version=order.version,
+        totals=res.TotalsView(
+            order.subtotal_minor,
+            order.shipping_minor,
+            order.tax_minor,
+            order.total_minor,
+            order.refunded_minor,
+            order.tax_rate_bp,
+        ),
+        placed_at=order.placed_at,
+        version=order.version,
         payment_reference=order.payment_reference,
     )
 
@@ -69,12 +89,20 @@ async def create_product(cmd: cmds.CreateProduct, uow: SqlAlchemyUnitOfWork, ctx
     if not 0 <= cmd.initial_stock <= 10_000_000:
         raise InvalidInputError("initial_stock must be between 0 and 10,000,000", field="initial_stock")
     product = Product.create(
-        new_id(), sku=cmd.sku, name=cmd.name, description=cmd.description,
-        category=cmd.category, brand=cmd.brand, price_minor=cmd.price_minor,
-        currency=cmd.currency, weight_kg=cmd.weight_kg,
+        new_id(),
+        sku=cmd.sku,
+        name=cmd.name,
+        description=cmd.description,
+        category=cmd.category,
+        brand=cmd.brand,
+        price_minor=cmd.price_minor,
+        currency=cmd.currency,
+        weight_kg=cmd.weight_kg,
         materials=tuple(Material(m.material, m.kg) for m in cmd.materials),
-        origin_country=cmd.origin_country, packaging=cmd.packaging,
-        certifications=tuple(cmd.certifications), status=cmd.status,
+        origin_country=cmd.origin_country,
+        packaging=cmd.packaging,
+        certifications=tuple(cmd.certifications),
+        status=cmd.status,
     )
     await uow.products.add(product)
     stock = StockItem(product.product_id)
@@ -103,24 +131,35 @@ async def adjust_stock(cmd: cmds.AdjustStock, uow: SqlAlchemyUnitOfWork, ctx: Co
     _, stock = (await uow.stock.lock([cmd.product_id]))[cmd.product_id]
     stock.adjust(cmd.delta, cmd.note)
     await uow.stock.save([stock])
-    return res.Outcome(200, res.StockResult(stock.product_id, stock.on_hand, stock.reserved,
-                                            stock.available, stock.version))
+    return res.Outcome(
+        200, res.StockResult(stock.product_id, stock.on_hand, stock.reserved, stock.available, stock.version)
+    )
 
 
-async def register_customer(cmd: cmds.RegisterCustomer, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+async def register_customer(
+    cmd: cmds.RegisterCustomer, uow: SqlAlchemyUnitOfWork, ctx: Context
+) -> res.Outcome:
     _require_role(ctx, "admin")
-    customer = Customer.register(cmd.customer_id or new_id(), cmd.email, cmd.display_name,
-                                 cmd.country, ctx.now)
+    customer = Customer.register(
+        cmd.customer_id or new_id(), cmd.email, cmd.display_name, cmd.country, ctx.now
+    )
     await uow.customers.add(customer)
     key = await vault.create_key(uow.conn, customer.customer_id)
     cid = customer.customer_id
-    uow.extra_events.append(event_log.PendingEvent(f"customer-{cid}", 1, ev.CustomerRegistered(
-        customer_id=cid, email=vault.seal(key, cid, "email", customer.email),
-        display_name=vault.seal(key, cid, "display_name", customer.display_name),
-        country=customer.country, registered_at=customer.created_at,
-    )))
-    return res.Outcome(201, res.CustomerResult(cid, customer.email, customer.display_name,
-                                               customer.country))
+    uow.extra_events.append(
+        event_log.PendingEvent(
+            f"customer-{cid}",
+            1,
+            ev.CustomerRegistered(
+                customer_id=cid,
+                email=vault.seal(key, cid, "email", customer.email),
+                display_name=vault.seal(key, cid, "display_name", customer.display_name),
+                country=customer.country,
+                registered_at=customer.created_at,
+            ),
+        )
+    )
+    return res.Outcome(201, res.CustomerResult(cid, customer.email, customer.display_name, customer.country))
 
 
 async def place_order(cmd: cmds.PlaceOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
@@ -133,12 +172,19 @@ async def place_order(cmd: cmds.PlaceOrder, uow: SqlAlchemyUnitOfWork, ctx: Cont
         key = await vault.ensure_key(uow.conn, customer_id)
         a = cmd.address
         address = ev.ShippingAddress(
-            **{f: vault.seal(key, customer_id, f"address.{f}", getattr(a, f))
-               for f in ("name", "line1", "city", "postal_code")}
+            **{
+                f: vault.seal(key, customer_id, f"address.{f}", getattr(a, f))
+                for f in ("name", "line1", "city", "postal_code")
+            }
         )
     order = Order.place(
-        order_id, customer_id, [(locked[li.product_id][0], li.quantity) for li in cmd.lines],
-        cmd.shipping_country, cmd.shipping_method, ctx.now, address,
+        order_id,
+        customer_id,
+        [(locked[li.product_id][0], li.quantity) for li in cmd.lines],
+        cmd.shipping_country,
+        cmd.shipping_method,
+        ctx.now,
+        address,
     )
     for line in order.lines:
         locked[line.product_id][1].reserve(line.quantity, order_id)
@@ -176,8 +222,7 @@ async def _move_stock(uow: SqlAlchemyUnitOfWork, order: Order, how: str) -> None
 async def pay_order(cmd: cmds.PayOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
     order = await _owned_order(uow, cmd.order_id, ctx)
     order._require("pay", "pending_payment")  # noqa: SLF001 - fail before charging
-    attempt = await ctx.payments.charge(order.order_id, order.total_minor, order.currency,
-                                        cmd.payment_method)
+    attempt = await ctx.payments.charge(order.order_id, order.total_minor, order.currency, cmd.payment_method)
     if attempt.succeeded:
         order.pay(attempt.reference, ctx.now)
         await uow.orders.save(order)
@@ -185,11 +230,14 @@ async def pay_order(cmd: cmds.PayOrder, uow: SqlAlchemyUnitOfWork, ctx: Context)
     order.fail_payment(attempt.decline_reason or "declined", ctx.now)
     await _move_stock(uow, order, "release")
     await uow.orders.save(order)
-    return res.Outcome(402, res.DeclinedPayment(
-        detail=f"the payment was declined ({attempt.decline_reason}); the order is cancelled "
-               "and its stock released",
-        order=order_result(order),
-    ))
+    return res.Outcome(
+        402,
+        res.DeclinedPayment(
+            detail=f"the payment was declined ({attempt.decline_reason}); the order is cancelled "
+            "and its stock released",
+            order=order_result(order),
+        ),
+    )
 
 
 async def cancel_order(cmd: cmds.CancelOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:

@@ -78,12 +78,19 @@ class MessageBus:
         raise AssertionError("unreachable")
 
     async def _run(
-        self, command: Command, actor: Actor, correlation_id: str,
+        self,
+        command: Command,
+        actor: Actor,
+        correlation_id: str,
         claim: idempotency.IdempotencyClaim | None,
     ) -> Reply:
         handler = self.handlers[type(command)]
-        metadata = EventMetadata(correlation_id=correlation_id, causation_id=new_id(),
-                                 actor_id=actor.actor_id, actor_role=actor.role)
+        metadata = EventMetadata(
+            correlation_id=correlation_id,
+            causation_id=new_id(),
+            actor_id=actor.actor_id,
+            actor_role=actor.role,
+        )
         async with SqlAlchemyUnitOfWork(self.engine, metadata) as uow:
             if claim is not None:
                 stored = await idempotency.claim(uow.conn, claim)

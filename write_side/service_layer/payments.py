@@ -37,9 +37,15 @@ class AbstractPaymentProvider(Protocol):
 
 class SimulatedPaymentProvider:
     async def charge(
-        self, order_id: str, amount_minor: int, currency: str, payment_method: str
+        self,
+        order_id: str,
+        amount_minor: int,  # noqa: ARG002 - part of the port; a simulation ignores it
+        currency: str,  # noqa: ARG002
+        payment_method: str,
     ) -> PaymentAttempt:
         reason = DECLINING_METHODS.get(payment_method)
         if reason is not None:
-            return PaymentAttempt(False, f"sim_declined_{new_id()}", reason)
-        return PaymentAttempt(True, f"sim_{order_id}")
+            return PaymentAttempt(
+                succeeded=False, reference=f"sim_declined_{new_id()}", decline_reason=reason
+            )
+        return PaymentAttempt(succeeded=True, reference=f"sim_{order_id}")

@@ -9,6 +9,7 @@ together or not at all.
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -30,7 +31,7 @@ class SqlAlchemyUnitOfWork:
         self.cursor: LogCursor | None = None
         self.extra_events: list[event_log.PendingEvent] = []
 
-    async def __aenter__(self) -> SqlAlchemyUnitOfWork:
+    async def __aenter__(self) -> Self:
         self.conn: AsyncConnection = await self._engine.connect()
         await self.conn.begin()
         self.products = ProductRepository(self.conn)
@@ -61,9 +62,7 @@ class SqlAlchemyUnitOfWork:
                 events = aggregate.events
                 first = aggregate.version - len(events) + 1
                 stream_id = f"{stream}-{getattr(aggregate, key)}"
-                pending.extend(
-                    event_log.PendingEvent(stream_id, first + i, e) for i, e in enumerate(events)
-                )
+                pending.extend(event_log.PendingEvent(stream_id, first + i, e) for i, e in enumerate(events))
                 events.clear()
                 journals.extend(getattr(aggregate, "journal", ()))
                 getattr(aggregate, "journal", []).clear()
