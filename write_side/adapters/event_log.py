@@ -23,8 +23,9 @@ from typing import Self
 import msgspec
 import psycopg
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from write_side.adapters.pg import PgSession
 from write_side.contracts.events import (
     Event,
     EventMetadata,
@@ -37,15 +38,14 @@ from write_side.contracts.events import (
 
 NOTIFY_CHANNEL = "ecolaura_events"
 
-_APPEND = text(
-    """
+# One JSON document per batch: encoding it is nearly free, and one parameter
+# costs the driver far less than five arrays.
+_APPEND = """
     INSERT INTO event_log (stream_id, stream_version, event_type, schema_version, payload, metadata)
-    SELECT s, v, t, sv, p::jsonb, CAST(:metadata AS jsonb)
-    FROM unnest(CAST(:streams AS text[]), CAST(:versions AS int[]), CAST(:types AS text[]),
-                CAST(:schema_versions AS smallint[]), CAST(:payloads AS text[])) AS e(s, v, t, sv, p)
+    SELECT e.s, e.v, e.t, e.sv, e.p, %(metadata)s::jsonb
+    FROM jsonb_to_recordset(%(events)s::jsonb) AS e(s text, v int, t text, sv smallint, p jsonb)
     RETURNING tx_id, position
-    """
-)
+"""
 
 _READ = """
     SELECT position, tx_id, stream_id, stream_version, event_type, schema_version,
@@ -76,23 +76,41 @@ class PendingEvent:
 
 
 async def append(
-    conn: AsyncConnection, events: Sequence[PendingEvent], metadata: EventMetadata
+    session: PgSession, events: Sequence[PendingEvent], metadata: EventMetadata, *, commit: bool = False
 ) -> LogCursor | None:
-    """Append ``events`` in the caller's transaction; returns the cursor of the last one."""
+    """Flush the session's queued writes and append ``events``, all in one pipeline.
+
+    Returns the cursor of the last event, or None when there were none.
+    """
     if not events:
+        await session.flush(commit=commit)
         return None
-    rows = await conn.execute(
-        _APPEND,
-        {
-            "streams": [e.stream_id for e in events],
-            "versions": [e.stream_version for e in events],
-            "types": [event_type(e.event) for e in events],
-            "schema_versions": [getattr(e.event, "version", 1) for e in events],
-            "payloads": [encode_event(e.event).decode() for e in events],
-            "metadata": msgspec.json.encode(metadata).decode(),
-        },
-    )
-    return max(LogCursor(tx_id, position) for tx_id, position in rows.all())
+    batch = {"events": _encode_batch(events), "metadata": msgspec.json.encode(metadata).decode()}
+    rows = await session.flush((_APPEND, batch), commit=commit)
+    return max(LogCursor(tx_id, position) for tx_id, position in rows)
+
+
+class _Row(msgspec.Struct):
+    s: str
+    v: int
+    t: str
+    sv: int
+    p: msgspec.Raw
+
+
+def _encode_batch(events: Sequence[PendingEvent]) -> str:
+    return msgspec.json.encode(
+        [
+            _Row(
+                e.stream_id,
+                e.stream_version,
+                event_type(e.event),
+                getattr(e.event, "version", 1),
+                msgspec.Raw(encode_event(e.event)),
+            )
+            for e in events
+        ]
+    ).decode()
 
 
 def _to_recorded(row: tuple[object, ...]) -> RecordedEvent:

@@ -12,11 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncConnection
+from write_side.adapters.pg import PgSession
 
-from write_side.adapters.tables import idempotency_keys
+_CLAIM = """
+    INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (%(p)s, %(k)s, %(h)s)
+    ON CONFLICT DO NOTHING RETURNING 1
+"""
+_STORED = """
+    SELECT request_hash, response_status, response_body FROM idempotency_keys
+    WHERE principal = %(p)s AND key = %(k)s
+"""
+_COMPLETE = """
+    UPDATE idempotency_keys SET response_status = %(s)s, response_body = %(b)s
+    WHERE principal = %(p)s AND key = %(k)s
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,32 +42,16 @@ class StoredResponse:
     body: bytes
 
 
-async def claim(conn: AsyncConnection, c: IdempotencyClaim) -> StoredResponse | None:
+async def claim(session: PgSession, c: IdempotencyClaim) -> StoredResponse | None:
     """Claim the key for this transaction, or return the response stored for it."""
-    inserted = await conn.execute(
-        pg_insert(idempotency_keys)
-        .values(principal=c.principal, key=c.key, request_hash=c.request_hash)
-        .on_conflict_do_nothing()
-        .returning(idempotency_keys.c.key)
-    )
-    if inserted.first() is not None:
+    params = {"p": c.principal, "k": c.key, "h": c.request_hash}
+    if await session.fetchone(_CLAIM, params) is not None:
         return None
-    row = (
-        await conn.execute(
-            select(
-                idempotency_keys.c.request_hash,
-                idempotency_keys.c.response_status,
-                idempotency_keys.c.response_body,
-            ).where(idempotency_keys.c.principal == c.principal, idempotency_keys.c.key == c.key)
-        )
-    ).one()
+    row = await session.fetchone(_STORED, params)
+    assert row is not None  # noqa: S101 - the conflicting row has committed
     return StoredResponse(bytes(row[0]), int(row[1]), bytes(row[2]))
 
 
-async def complete(conn: AsyncConnection, c: IdempotencyClaim, status: int, body: bytes) -> None:
-    """Store the response beside the effect, before commit."""
-    await conn.execute(
-        update(idempotency_keys)
-        .where(idempotency_keys.c.principal == c.principal, idempotency_keys.c.key == c.key)
-        .values(response_status=status, response_body=body)
-    )
+def complete(session: PgSession, c: IdempotencyClaim, status: int, body: bytes) -> None:
+    """Queue the response beside the effect, to be written before commit."""
+    session.defer(_COMPLETE, {"p": c.principal, "k": c.key, "s": status, "b": body})

@@ -1,19 +1,21 @@
-"""Repositories: load and save aggregates with SQLAlchemy Core, and remember what they saw.
+"""Repositories: load and save aggregates, and remember what they saw.
 
 Every aggregate a repository hands out is tracked in ``seen`` so the unit of
-work can publish its events in the same transaction.
+work can publish its events in the same transaction. The catalog's rarely-hot
+writes use SQLAlchemy Core; the order path uses prepared SQL whose writes are
+queued on the session and pipelined at commit (see ``write_side.adapters.pg``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
+import msgspec
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from write_side.adapters.tables import customers, order_lines, orders, products, stock_items
+from write_side.adapters.pg import PgSession
+from write_side.adapters.tables import customers, products, stock_items
 from write_side.domain.catalog import Material, Product
 from write_side.domain.customers import Customer
 from write_side.domain.errors import (
@@ -49,6 +51,10 @@ def _product_from_row(row: dict[str, object]) -> Product:
     )
 
 
+def _json(value: object) -> str:
+    return msgspec.json.encode(value).decode()
+
+
 def _product_values(product: Product) -> dict[str, object]:
     return {
         "product_id": product.product_id,
@@ -70,8 +76,8 @@ def _product_values(product: Product) -> dict[str, object]:
 
 
 class ProductRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
+    def __init__(self, session: PgSession) -> None:
+        self._conn = session.sa
         self.seen: list[Product] = []
 
     async def add(self, product: Product) -> None:
@@ -112,47 +118,36 @@ class ProductRepository:
         )
 
 
-_LOCK_STOCK = (
-    select(
-        *_PRODUCT_COLUMNS,
-        stock_items.c.on_hand,
-        stock_items.c.reserved,
-        stock_items.c.version.label("stock_version"),
-    )
-    .join_from(stock_items, products, stock_items.c.product_id == products.c.product_id)
-    .order_by(stock_items.c.product_id)
-    .with_for_update(of=stock_items)
-)
-
-_SAVE_STOCK = text(
-    """
+_PRODUCT_FIELDS = ", ".join(f"p.{c.name}" for c in _PRODUCT_COLUMNS)
+_LOCK_STOCK = f"""
+    SELECT {_PRODUCT_FIELDS}, s.on_hand, s.reserved, s.version
+    FROM stock_items s JOIN products p ON p.product_id = s.product_id
+    WHERE s.product_id = ANY(%(ids)s::uuid[])
+    ORDER BY s.product_id
+    FOR UPDATE OF s
+"""
+_SAVE_STOCK = """
     UPDATE stock_items AS s SET on_hand = v.on_hand, reserved = v.reserved, version = v.version
-    FROM unnest(CAST(:ids AS uuid[]), CAST(:on_hand AS int[]), CAST(:reserved AS int[]),
-                CAST(:versions AS int[])) AS v(product_id, on_hand, reserved, version)
+    FROM jsonb_to_recordset(%(items)s::jsonb) AS v(product_id uuid, on_hand int, reserved int, version int)
     WHERE s.product_id = v.product_id
-    """
-)
+"""
 
 
 class StockRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
+    def __init__(self, session: PgSession) -> None:
+        self._session = session
         self.seen: list[StockItem] = []
 
     async def lock(self, product_ids: Iterable[str]) -> dict[str, tuple[Product, StockItem]]:
         """Lock the stock rows of ``product_ids`` in id order, so concurrent orders never deadlock."""
         wanted = sorted(set(product_ids))
-        rows = (
-            (await self._conn.execute(_LOCK_STOCK.where(stock_items.c.product_id.in_(wanted))))
-            .mappings()
-            .all()
-        )
+        rows = await self._session.fetch(_LOCK_STOCK, {"ids": wanted})
+        names = [c.name for c in _PRODUCT_COLUMNS]
         found: dict[str, tuple[Product, StockItem]] = {}
         for row in rows:
-            product = _product_from_row(dict(row))
-            item = StockItem(
-                product.product_id, int(row["on_hand"]), int(row["reserved"]), int(row["stock_version"])
-            )
+            product = _product_from_row(dict(zip(names, row, strict=False)))
+            on_hand, reserved, version = row[-3:]
+            item = StockItem(product.product_id, on_hand, reserved, version)
             found[product.product_id] = (product, item)
             self.seen.append(item)
         missing = [pid for pid in wanted if pid not in found]
@@ -160,131 +155,165 @@ class StockRepository:
             raise ProductNotFoundError(f"product {missing[0]} does not exist", product_id=missing[0])
         return found
 
-    async def save(self, items: Iterable[StockItem]) -> None:
+    def save(self, items: Iterable[StockItem]) -> None:
+        """Queue the new levels of the changed items."""
         changed = [i for i in items if i.events]
-        if not changed:
-            return
-        await self._conn.execute(
-            _SAVE_STOCK,
-            {
-                "ids": [i.product_id for i in changed],
-                "on_hand": [i.on_hand for i in changed],
-                "reserved": [i.reserved for i in changed],
-                "versions": [i.version for i in changed],
-            },
-        )
+        if changed:
+            self._session.defer(
+                _SAVE_STOCK,
+                {
+                    "items": _json(
+                        [
+                            {
+                                "product_id": i.product_id,
+                                "on_hand": i.on_hand,
+                                "reserved": i.reserved,
+                                "version": i.version,
+                            }
+                            for i in changed
+                        ]
+                    )
+                },
+            )
+
+
+_INSERT_ORDER = """
+    WITH o AS (
+        INSERT INTO orders
+        SELECT * FROM jsonb_populate_record(NULL::orders, %(order)s::jsonb)
+        RETURNING order_id
+    )
+    INSERT INTO order_lines (order_id, line_no, product_id, sku, name, category, quantity, unit_price_minor)
+    SELECT o.order_id, l.line_no, l.product_id, l.sku, l.name, l.category, l.quantity, l.unit_price_minor
+    FROM o, jsonb_to_recordset(%(lines)s::jsonb) AS l(
+        line_no smallint, product_id uuid, sku text, name text, category text, quantity int,
+        unit_price_minor bigint)
+"""
+_ORDER_COLUMNS = (
+    "order_id, customer_id, currency, shipping_country, shipping_method, tax_rate_bp, subtotal_minor, "
+    "shipping_minor, tax_minor, total_minor, placed_at, status, refunded_minor, payment_reference, version"
+)
+_GET_ORDER = f"SELECT {_ORDER_COLUMNS} FROM orders WHERE order_id = %(id)s FOR UPDATE"
+_GET_LINES = (
+    "SELECT product_id, sku, name, category, quantity, unit_price_minor FROM order_lines "
+    "WHERE order_id = %(id)s ORDER BY line_no"
+)
+_SAVE_ORDER = """
+    UPDATE orders SET status = %(status)s, refunded_minor = %(refunded)s, payment_reference = %(ref)s,
+        version = %(version)s, updated_at = now()
+    WHERE order_id = %(id)s
+"""
 
 
 class OrderRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
+    def __init__(self, session: PgSession) -> None:
+        self._session = session
         self.seen: list[Order] = []
 
-    async def add(self, order: Order) -> None:
-        await self._conn.execute(
-            insert(orders).values(
-                order_id=order.order_id,
-                customer_id=order.customer_id,
-                status=order.status,
-                currency=order.currency,
-                shipping_country=order.shipping_country,
-                shipping_method=order.shipping_method,
-                tax_rate_bp=order.tax_rate_bp,
-                subtotal_minor=order.subtotal_minor,
-                shipping_minor=order.shipping_minor,
-                tax_minor=order.tax_minor,
-                total_minor=order.total_minor,
-                refunded_minor=order.refunded_minor,
-                version=order.version,
-                placed_at=datetime.fromisoformat(order.placed_at),
-            )
-        )
-        await self._conn.execute(
-            insert(order_lines),
-            [
-                {
-                    "order_id": order.order_id,
-                    "line_no": n,
-                    "product_id": li.product_id,
-                    "sku": li.sku,
-                    "name": li.name,
-                    "category": li.category,
-                    "quantity": li.quantity,
-                    "unit_price_minor": li.unit_price_minor,
-                }
-                for n, li in enumerate(order.lines, start=1)
-            ],
+    def add(self, order: Order) -> None:
+        """Queue the order and its lines."""
+        self._session.defer(
+            _INSERT_ORDER,
+            {
+                "order": _json(
+                    {
+                        "order_id": order.order_id,
+                        "customer_id": order.customer_id,
+                        "status": order.status,
+                        "currency": order.currency,
+                        "shipping_country": order.shipping_country,
+                        "shipping_method": order.shipping_method,
+                        "tax_rate_bp": order.tax_rate_bp,
+                        "subtotal_minor": order.subtotal_minor,
+                        "shipping_minor": order.shipping_minor,
+                        "tax_minor": order.tax_minor,
+                        "total_minor": order.total_minor,
+                        "refunded_minor": order.refunded_minor,
+                        "version": order.version,
+                        "placed_at": order.placed_at,
+                        "updated_at": order.placed_at,
+                    }
+                ),
+                "lines": _json(
+                    [
+                        {
+                            "line_no": n,
+                            "product_id": li.product_id,
+                            "sku": li.sku,
+                            "name": li.name,
+                            "category": li.category,
+                            "quantity": li.quantity,
+                            "unit_price_minor": li.unit_price_minor,
+                        }
+                        for n, li in enumerate(order.lines, start=1)
+                    ]
+                ),
+            },
         )
         self.seen.append(order)
 
     async def get(self, order_id: str) -> Order:
         """Load and lock an order for a state change."""
-        row = (
-            (await self._conn.execute(select(orders).where(orders.c.order_id == order_id).with_for_update()))
-            .mappings()
-            .first()
-        )
+        row = await self._session.fetchone(_GET_ORDER, {"id": order_id})
         if row is None:
             raise OrderNotFoundError(f"order {order_id} does not exist", order_id=order_id)
-        line_rows = (
-            (
-                await self._conn.execute(
-                    select(order_lines)
-                    .where(order_lines.c.order_id == order_id)
-                    .order_by(order_lines.c.line_no)
-                )
-            )
-            .mappings()
-            .all()
-        )
+        lines = await self._session.fetch(_GET_LINES, {"id": order_id})
+        (
+            oid,
+            customer_id,
+            currency,
+            country,
+            method,
+            rate,
+            subtotal,
+            shipping,
+            tax,
+            total,
+            placed_at,
+            status,
+            refunded,
+            reference,
+            version,
+        ) = row
         order = Order(
-            order_id=str(row["order_id"]),
-            customer_id=str(row["customer_id"]),
-            currency=row["currency"],
-            lines=tuple(
-                OrderLine(
-                    str(li["product_id"]),
-                    li["sku"],
-                    li["name"],
-                    li["category"],
-                    li["quantity"],
-                    li["unit_price_minor"],
-                )
-                for li in line_rows
-            ),
-            shipping_country=row["shipping_country"],
-            shipping_method=row["shipping_method"],
-            tax_rate_bp=row["tax_rate_bp"],
-            subtotal_minor=row["subtotal_minor"],
-            shipping_minor=row["shipping_minor"],
-            tax_minor=row["tax_minor"],
-            total_minor=row["total_minor"],
-            placed_at=row["placed_at"].isoformat(),
-            status=row["status"],
-            refunded_minor=row["refunded_minor"],
-            payment_reference=row["payment_reference"],
-            version=row["version"],
+            order_id=str(oid),
+            customer_id=str(customer_id),
+            currency=currency,
+            lines=tuple(OrderLine(str(p), sku, name, cat, q, u) for p, sku, name, cat, q, u in lines),
+            shipping_country=country,
+            shipping_method=method,
+            tax_rate_bp=rate,
+            subtotal_minor=subtotal,
+            shipping_minor=shipping,
+            tax_minor=tax,
+            total_minor=total,
+            placed_at=placed_at.isoformat(),
+            status=status,
+            refunded_minor=refunded,
+            payment_reference=reference,
+            version=version,
         )
         self.seen.append(order)
         return order
 
-    async def save(self, order: Order) -> None:
-        await self._conn.execute(
-            update(orders)
-            .where(orders.c.order_id == order.order_id)
-            .values(
-                status=order.status,
-                refunded_minor=order.refunded_minor,
-                payment_reference=order.payment_reference,
-                version=order.version,
-                updated_at=text("now()"),
-            )
+    def save(self, order: Order) -> None:
+        """Queue the order's new state."""
+        self._session.defer(
+            _SAVE_ORDER,
+            {
+                "status": order.status,
+                "refunded": order.refunded_minor,
+                "ref": order.payment_reference,
+                "version": order.version,
+                "id": order.order_id,
+            },
         )
 
 
 class CustomerRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
+    def __init__(self, session: PgSession) -> None:
+        self._session = session
+        self._conn = session.sa
         self.seen: list[Customer] = []
 
     async def add(self, customer: Customer) -> None:
@@ -303,10 +332,10 @@ class CustomerRepository:
             raise DuplicateEmailError("a customer with this email exists already", field="email")
 
     async def exists(self, customer_id: str) -> bool:
-        row = await self._conn.execute(
-            select(customers.c.customer_id).where(customers.c.customer_id == customer_id)
+        row = await self._session.fetchone(
+            "SELECT 1 FROM customers WHERE customer_id = %(id)s", {"id": customer_id}
         )
-        return row.first() is not None
+        return row is not None
 
     async def require(self, customer_id: str) -> None:
         if not await self.exists(customer_id):

@@ -109,7 +109,7 @@ async def create_product(cmd: cmds.CreateProduct, uow: SqlAlchemyUnitOfWork, ctx
     if cmd.initial_stock:
         stock.adjust(cmd.initial_stock, "initial stock")
         uow.stock.seen.append(stock)
-        await uow.stock.save([stock])
+        uow.stock.save([stock])
     return res.Outcome(201, product_result(product, stock))
 
 
@@ -130,7 +130,7 @@ async def adjust_stock(cmd: cmds.AdjustStock, uow: SqlAlchemyUnitOfWork, ctx: Co
     _require_role(ctx, "admin")
     _, stock = (await uow.stock.lock([cmd.product_id]))[cmd.product_id]
     stock.adjust(cmd.delta, cmd.note)
-    await uow.stock.save([stock])
+    uow.stock.save([stock])
     return res.Outcome(
         200, res.StockResult(stock.product_id, stock.on_hand, stock.reserved, stock.available, stock.version)
     )
@@ -164,7 +164,7 @@ async def register_customer(
 
 async def place_order(cmd: cmds.PlaceOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
     customer_id = _ordering_customer(cmd, ctx)
-    await uow.customers.require(customer_id)
+    # An unknown customer is caught by the orders -> customers foreign key at commit.
     order_id = new_id()
     locked = await uow.stock.lock(line.product_id for line in cmd.lines)
     address = None
@@ -188,8 +188,8 @@ async def place_order(cmd: cmds.PlaceOrder, uow: SqlAlchemyUnitOfWork, ctx: Cont
     )
     for line in order.lines:
         locked[line.product_id][1].reserve(line.quantity, order_id)
-    await uow.stock.save(item for _, item in locked.values())
-    await uow.orders.add(order)
+    uow.stock.save(item for _, item in locked.values())
+    uow.orders.add(order)
     return res.Outcome(201, order_result(order))
 
 
@@ -216,7 +216,7 @@ async def _move_stock(uow: SqlAlchemyUnitOfWork, order: Order, how: str) -> None
     locked = await uow.stock.lock(li.product_id for li in order.lines)
     for line in order.lines:
         getattr(locked[line.product_id][1], how)(line.quantity, order.order_id)
-    await uow.stock.save(item for _, item in locked.values())
+    uow.stock.save(item for _, item in locked.values())
 
 
 async def pay_order(cmd: cmds.PayOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
@@ -225,11 +225,11 @@ async def pay_order(cmd: cmds.PayOrder, uow: SqlAlchemyUnitOfWork, ctx: Context)
     attempt = await ctx.payments.charge(order.order_id, order.total_minor, order.currency, cmd.payment_method)
     if attempt.succeeded:
         order.pay(attempt.reference, ctx.now)
-        await uow.orders.save(order)
+        uow.orders.save(order)
         return res.Outcome(200, order_result(order))
     order.fail_payment(attempt.decline_reason or "declined", ctx.now)
     await _move_stock(uow, order, "release")
-    await uow.orders.save(order)
+    uow.orders.save(order)
     return res.Outcome(
         402,
         res.DeclinedPayment(
@@ -244,7 +244,7 @@ async def cancel_order(cmd: cmds.CancelOrder, uow: SqlAlchemyUnitOfWork, ctx: Co
     order = await _owned_order(uow, cmd.order_id, ctx)
     order.cancel(cmd.reason, ctx.now)
     await _move_stock(uow, order, "release")
-    await uow.orders.save(order)
+    uow.orders.save(order)
     return res.Outcome(200, order_result(order))
 
 
@@ -253,7 +253,7 @@ async def ship_order(cmd: cmds.ShipOrder, uow: SqlAlchemyUnitOfWork, ctx: Contex
     order = await uow.orders.get(cmd.order_id)
     order.ship(ctx.now)
     await _move_stock(uow, order, "ship")
-    await uow.orders.save(order)
+    uow.orders.save(order)
     return res.Outcome(200, order_result(order))
 
 
@@ -261,7 +261,7 @@ async def deliver_order(cmd: cmds.DeliverOrder, uow: SqlAlchemyUnitOfWork, ctx: 
     _require_role(ctx, "admin")
     order = await uow.orders.get(cmd.order_id)
     order.deliver(ctx.now)
-    await uow.orders.save(order)
+    uow.orders.save(order)
     return res.Outcome(200, order_result(order))
 
 
@@ -273,7 +273,7 @@ async def refund_order(cmd: cmds.RefundOrder, uow: SqlAlchemyUnitOfWork, ctx: Co
     if held and order.status == "refunded":
         # Fully refunded before shipping: the goods stay on the shelf.
         await _move_stock(uow, order, "release")
-    await uow.orders.save(order)
+    uow.orders.save(order)
     return res.Outcome(200, order_result(order))
 
 

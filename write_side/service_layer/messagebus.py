@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import msgspec
+import psycopg
 import structlog
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -69,8 +70,8 @@ class MessageBus:
         for attempt in range(1, _MAX_ATTEMPTS + 1):
             try:
                 return await self._run(command, actor, correlation_id or new_id(), claim)
-            except DBAPIError as exc:
-                sqlstate = getattr(exc.orig, "sqlstate", None)
+            except (DBAPIError, psycopg.Error) as exc:
+                sqlstate = getattr(getattr(exc, "orig", exc), "sqlstate", None)
                 if sqlstate not in _RETRYABLE_SQLSTATES or attempt == _MAX_ATTEMPTS:
                     raise
                 log.warning("command.retry", command=type(command).__name__, sqlstate=sqlstate)
@@ -93,15 +94,14 @@ class MessageBus:
         )
         async with SqlAlchemyUnitOfWork(self.engine, metadata) as uow:
             if claim is not None:
-                stored = await idempotency.claim(uow.conn, claim)
+                stored = await idempotency.claim(uow.session, claim)
                 if stored is not None:
                     return self._replay(stored, claim)
             outcome = await handler(command, uow, Context(actor, self.clock(), self.payments))
             body = _encoder.encode(outcome.body)
-            await uow.flush_outbox()
             if claim is not None:
-                await idempotency.complete(uow.conn, claim, outcome.status, body)
-            await uow.conn.commit()
+                idempotency.complete(uow.session, claim, outcome.status, body)
+            await uow.commit()
         return Reply(outcome.status, body, cursor=uow.cursor)
 
     @staticmethod

@@ -14,6 +14,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from write_side.adapters import event_log, journal
+from write_side.adapters.pg import PgSession
 from write_side.adapters.repositories import (
     CustomerRepository,
     OrderRepository,
@@ -34,10 +35,11 @@ class SqlAlchemyUnitOfWork:
     async def __aenter__(self) -> Self:
         self.conn: AsyncConnection = await self._engine.connect()
         await self.conn.begin()
-        self.products = ProductRepository(self.conn)
-        self.stock = StockRepository(self.conn)
-        self.orders = OrderRepository(self.conn)
-        self.customers = CustomerRepository(self.conn)
+        self.session = PgSession(self.conn)
+        self.products = ProductRepository(self.session)
+        self.stock = StockRepository(self.session)
+        self.orders = OrderRepository(self.session)
+        self.customers = CustomerRepository(self.session)
         return self
 
     async def __aexit__(
@@ -49,8 +51,8 @@ class SqlAlchemyUnitOfWork:
         finally:
             await self.conn.close()
 
-    async def flush_outbox(self) -> None:
-        """Write pending events and journals; call before storing the response."""
+    async def flush_outbox(self, *, commit: bool = False) -> None:
+        """Send every queued write, the journals and the events in one pipeline."""
         pending = list(self.extra_events)
         journals: list[JournalTransaction] = []
         for stream, aggregates, key in (
@@ -68,10 +70,12 @@ class SqlAlchemyUnitOfWork:
                 getattr(aggregate, "journal", []).clear()
         self.extra_events.clear()
         for transaction in journals:
-            await journal.post(self.conn, transaction)
-        cursor = await event_log.append(self.conn, pending, self.metadata)
+            journal.post(self.session, transaction)
+        cursor = await event_log.append(self.session, pending, self.metadata, commit=commit)
         self.cursor = cursor or self.cursor
 
     async def commit(self) -> None:
-        await self.flush_outbox()
+        """Flush everything and commit in the same pipeline."""
+        await self.flush_outbox(commit=True)
+        # The driver has committed; this resets SQLAlchemy's view (psycopg skips an idle COMMIT).
         await self.conn.commit()

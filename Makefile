@@ -1,0 +1,57 @@
+# Ecolaura developer commands. `make help` lists them.
+SHELL := bash
+.DEFAULT_GOAL := help
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+
+.PHONY: help
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: uv
+uv: ## Install uv if it is missing
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+.PHONY: install
+install: uv ## Install the locked dependencies into .venv
+	$(UV) sync --frozen
+
+.PHONY: run
+run: install ## Run the whole platform with embedded servers and demo data
+	$(UV) run ecolaura up
+
+.PHONY: lint
+lint: install ## ruff lint and format check
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+.PHONY: types
+types: install ## mypy (strict)
+	$(UV) run mypy
+
+.PHONY: test-unit
+test-unit: install ## Unit tests (no servers)
+	$(UV) run pytest tests/unit
+
+.PHONY: test-integration
+test-integration: install ## Integration and API tests (real PostgreSQL and Redis)
+	$(UV) run pytest tests/integration tests/api
+
+.PHONY: test-e2e
+test-e2e: install ## End-to-end tests through the CLI and embedded servers
+	$(UV) run pytest tests/e2e
+
+.PHONY: test
+test: lint types ## Everything CI runs: lint, types and the whole test suite
+	$(UV) run pytest
+
+.PHONY: bench
+bench: install ## Command-side benchmark (see benchmarks/README.md)
+	$(UV) run python benchmarks/commands.py
+
+.PHONY: migrate
+migrate: install ## Apply database migrations
+	$(UV) run ecolaura migrate
+
+.PHONY: clean
+clean: ## Remove local data (var/) and caches
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

