@@ -51,7 +51,8 @@ async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
 def requires_role(*roles: str) -> Any:
     """A Litestar guard allowing only ``roles``."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # Async on purpose: Litestar runs sync guards in a worker thread.
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         actor = _actor(connection)
         if actor.role not in roles:
             raise PermissionDeniedException(
