@@ -52,6 +52,11 @@ N_PRODUCTS, N_CUSTOMERS = 300, 200
 ADMIN = c.Actor(str(uuid.uuid4()), "admin")
 
 
+def customer_id(n: int) -> str:
+    """Bench customers have ids pgbench can compute, so it needs no lookup round trip."""
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
 @dataclass
 class Result:
     name: str
@@ -134,7 +139,7 @@ async def load_catalog(url: str) -> tuple[list[str], list[str]]:
         )
         products.append(msgspec.json.decode(reply.body)["id"])
     for i in range(N_CUSTOMERS):
-        cid = str(uuid.uuid4())
+        cid = customer_id(i)
         await bus.handle(c.RegisterCustomer(f"bench{i}@example.com", f"Bench {i}", "NL", cid), ADMIN)
         customers.append(cid)
     await engine.dispose()
@@ -154,35 +159,43 @@ PGBENCH_SCRIPT = """
 \\set a random(1, 100)
 \\set b random(101, 200)
 \\set c random(201, 300)
-\\set cust random(1, 200)
 \\set key random(1, 2000000000)
+\\set cid random(0, 199)
 BEGIN;
-SELECT customer_id AS cid FROM bench_customers WHERE n = :cust \\gset
-INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (:cid, :key::text || '-' || random()::text, '\\x00') ON CONFLICT DO NOTHING;
-SELECT 1 FROM customers WHERE customer_id = :cid;
-SELECT p.*, s.on_hand, s.reserved FROM stock_items s JOIN products p USING (product_id)
+INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (('00000000-0000-4000-8000-' || lpad(:cid::text, 12, '0')), :key::text || '-' || random()::text, '\\x00')
+  ON CONFLICT DO NOTHING RETURNING 1;
+SELECT p.*, s.on_hand, s.reserved, s.version FROM stock_items s JOIN products p USING (product_id)
   WHERE s.product_id IN (SELECT product_id FROM bench_products WHERE n IN (:a, :b, :c))
   ORDER BY s.product_id FOR UPDATE OF s;
 UPDATE stock_items SET reserved = reserved + 1, version = version + 1
   WHERE product_id IN (SELECT product_id FROM bench_products WHERE n IN (:a, :b, :c));
-INSERT INTO orders (order_id, customer_id, status, currency, shipping_country, shipping_method, tax_rate_bp,
-  subtotal_minor, shipping_minor, tax_minor, total_minor, refunded_minor, version, placed_at)
-  VALUES (gen_random_uuid(), :cid, 'pending_payment', 'EUR', 'NL', 'standard', 2100, 3000, 495, 606, 3495, 0, 1, now())
-  RETURNING order_id AS oid \\gset
+WITH o AS (
+  INSERT INTO orders (order_id, customer_id, status, currency, shipping_country, shipping_method, tax_rate_bp,
+    subtotal_minor, shipping_minor, tax_minor, total_minor, refunded_minor, version, placed_at)
+  VALUES (gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad(:cid::text, 12, '0'))::uuid, 'pending_payment', 'EUR', 'NL', 'standard', 2100, 3000, 495, 606, 3495, 0, 1, now())
+  RETURNING order_id)
 INSERT INTO order_lines (order_id, line_no, product_id, sku, name, category, quantity, unit_price_minor)
-  SELECT CAST(:oid AS uuid), row_number() OVER (), product_id, 'SKU', 'name', 'cat', 1, 1000
-  FROM bench_products WHERE n IN (:a, :b, :c);
-WITH t AS (INSERT INTO journal_transactions (kind, order_id) VALUES ('order_placed', :oid) RETURNING transaction_id)
+  SELECT o.order_id, row_number() OVER (), b.product_id, 'SKU', 'name', 'cat', 1, 1000
+  FROM o, bench_products b WHERE b.n IN (:a, :b, :c);
+WITH t AS (INSERT INTO journal_transactions (kind, order_id) VALUES ('order_placed', gen_random_uuid()) RETURNING transaction_id)
   INSERT INTO journal_entries (transaction_id, account, currency, amount_minor, party_id)
   SELECT t.transaction_id, e.a, 'EUR', e.m, e.p FROM t,
-    (VALUES ('customer_receivable', 3495, :cid::uuid), ('revenue', -2889, NULL), ('tax_payable', -606, NULL)) AS e(a, m, p);
+    (VALUES ('customer_receivable', 3495, ('00000000-0000-4000-8000-' || lpad(:cid::text, 12, '0'))::uuid), ('revenue', -2889, NULL), ('tax_payable', -606, NULL)) AS e(a, m, p);
 INSERT INTO event_log (stream_id, stream_version, event_type, schema_version, payload, metadata)
-  SELECT 'bench-' || :oid::text || '-' || g, 1, 'OrderPlaced', 1,
-         '{"type": "OrderPlaced", "lines": [{}, {}, {}], "total_minor": 3495}', '{"correlation_id": "x"}'
-  FROM generate_series(1, 4) AS g;
-UPDATE idempotency_keys SET response_status = 201, response_body = '\\x00' WHERE principal = :cid AND key = 'none';
-END;
+  SELECT 'bench-' || gen_random_uuid() || '-' || g, 1, CASE WHEN g = 1 THEN 'OrderPlaced' ELSE 'StockLevelChanged' END, 1,
+         CASE WHEN g = 1 THEN :placed::jsonb ELSE :stock::jsonb END, :meta::jsonb
+  FROM generate_series(1, 4) AS g
+  RETURNING tx_id, position;
+UPDATE idempotency_keys SET response_status = 201, response_body = '\\x00' WHERE principal = ('00000000-0000-4000-8000-' || lpad(:cid::text, 12, '0')) AND key = 'none';
+COMMIT;
 """
+
+# Payloads the size of the API's (OrderPlaced ~960 bytes, StockLevelChanged ~260, metadata ~190).
+_PAYLOADS = {
+    "placed": json.dumps({"type": "OrderPlaced", "lines": [], "pad": "x" * 700}),
+    "stock": json.dumps({"type": "StockLevelChanged", "on_hand": 1, "pad": "x" * 200}),
+    "meta": json.dumps({"correlation_id": "c" * 36, "causation_id": "d" * 36, "actor_role": "customer"}),
+}
 
 
 def _pgbench_binary() -> str:
@@ -207,11 +220,13 @@ def run_pgbench(url: str, clients: int, seconds: int) -> Result:
             "PGUSER": parts.username or "postgres",
             "PGDATABASE": parts.path.lstrip("/"),
         }
+        defines = [arg for name, value in _PAYLOADS.items() for arg in ("-D", f"{name}={value}")]
         cmd = [
             _pgbench_binary(),
             "-n",
             "-M",
             "prepared",
+            *defines,
             "-f",
             str(script),
             "-c",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from write_side.adapters.pg import PgSession
+from write_side.adapters.pg import PgSession, Statement
 
 _CLAIM = """
     INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (%(p)s, %(k)s, %(h)s)
@@ -42,10 +42,15 @@ class StoredResponse:
     body: bytes
 
 
+def claim_statement(c: IdempotencyClaim) -> Statement:
+    """The claim, so the bus can send it together with BEGIN and the first read."""
+    return _CLAIM, {"p": c.principal, "k": c.key, "h": c.request_hash}
+
+
 async def claim(session: PgSession, c: IdempotencyClaim) -> StoredResponse | None:
     """Claim the key for this transaction, or return the response stored for it."""
-    params = {"p": c.principal, "k": c.key, "h": c.request_hash}
-    if await session.fetchone(_CLAIM, params) is not None:
+    sql, params = claim_statement(c)
+    if await session.fetchone(sql, params) is not None:
         return None
     row = await session.fetchone(_STORED, params)
     assert row is not None  # noqa: S101 - the conflicting row has committed

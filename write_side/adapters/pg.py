@@ -1,12 +1,24 @@
-"""A command's transaction at the driver level: prepared reads now, writes pipelined with the commit.
+"""A command's transaction at the driver level: few round trips, one transaction.
 
-SQLAlchemy's asyncio engine owns the pool and the transaction; the hot command
-statements run as plain SQL on the same psycopg connection, inside that
-transaction. The first read carries the implicit BEGIN in the same round trip;
-writes are queued and sent together with COMMIT in one pipeline. A command
-therefore costs a handful of round trips instead of one per statement
-(measured in ``benchmarks/commands.py``). Driver errors that mean something to
-the domain are translated here, once.
+SQLAlchemy's asyncio engine owns the pool; the command path borrows its psycopg
+connection in autocommit mode and drives the transaction itself, so it can
+put BEGIN in the same message as the first reads and COMMIT in the same
+message as the writes:
+
+* ``prefetch`` sends BEGIN and any reads known up front (the idempotency
+  claim, the stock lock) as one message; ``fetch`` of the same statement later
+  returns the kept rows without a round trip;
+* ``defer`` queues writes; ``flush`` sends them, the event append and COMMIT
+  as one message.
+
+An order therefore costs two round trips instead of one per statement
+(measured in ``benchmarks/commands.py``). Multi-statement messages use
+psycopg's client-side binding (``AsyncClientCursor``). psycopg's pipeline mode
+would allow server-side binding, but under asyncio it waits for read-or-write
+readiness and spins on the always-writable socket while the server works,
+burning the CPU the API needs. Given a connection that is not in autocommit
+mode (tests, tools), the session leaves BEGIN to psycopg. Driver errors that
+mean something to the domain are translated here, once.
 """
 
 from __future__ import annotations
@@ -15,6 +27,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import msgspec
 import psycopg
 from psycopg import errors as pg_errors
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -22,6 +35,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from write_side.domain.errors import CustomerNotFoundError, DomainError
 
 Params = Mapping[str, Any]
+Statement = tuple[str, Params]
+Rows = list[tuple[Any, ...]]
 _PARAM = re.compile(r"%\((\w+)\)s")
 
 # Foreign keys whose violation is a caller's mistake rather than a bug.
@@ -30,11 +45,27 @@ _FOREIGN_KEY_ERRORS: dict[str, tuple[type[DomainError], str]] = {
 }
 
 
+def _key(statement: Statement) -> tuple[str, bytes]:
+    return statement[0], msgspec.json.encode(statement[1])
+
+
+def _merge(statements: Sequence[Statement]) -> tuple[list[str], dict[str, Any]]:
+    """Number each statement's parameters so they can share one message."""
+    parts: list[str] = []
+    merged: dict[str, Any] = {}
+    for n, (sql, params) in enumerate(statements):
+        parts.append(_PARAM.sub(rf"%(p{n}_\1)s", sql))
+        merged.update({f"p{n}_{k}": v for k, v in params.items()})
+    return parts, merged
+
+
 class PgSession:
     def __init__(self, conn: AsyncConnection) -> None:
         self.sa = conn
         self._pg: psycopg.AsyncConnection[Any] | None = None
-        self._writes: list[tuple[str, Params]] = []
+        self._writes: list[Statement] = []
+        self._kept: dict[tuple[str, bytes], Rows] = {}
+        self.in_transaction = False
         self.committed = False
 
     async def _driver(self) -> psycopg.AsyncConnection[Any]:
@@ -44,10 +75,45 @@ class PgSession:
         assert self._pg is not None  # noqa: S101
         return self._pg
 
-    async def fetch(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
-        """Run a statement now and return its rows."""
-        pg = await self._driver()
-        cur = await pg.execute(sql, params)  # type: ignore[arg-type]
+    async def _needs_begin(self) -> bool:
+        return (await self._driver()).autocommit and not self.in_transaction
+
+    async def prefetch(self, statements: Sequence[Statement]) -> list[Rows]:
+        """Open the transaction and run ``statements`` in one message; keep their rows for ``fetch``."""
+        begin = await self._needs_begin()
+        parts, merged = _merge(statements)
+        if begin:
+            parts.insert(0, "BEGIN")
+        if not parts:
+            return []
+        results: list[Rows] = []
+        async with psycopg.AsyncClientCursor(await self._driver()) as cur:
+            await cur.execute(";\n".join(parts), merged)
+            self.in_transaction = True
+            for n, statement in enumerate(statements):
+                if n or begin:
+                    cur.nextset()
+                rows = await cur.fetchall() if cur.description else []
+                self._kept[_key(statement)] = rows
+                results.append(rows)
+        return results
+
+    async def begin(self) -> AsyncConnection:
+        """Make sure the transaction is open; returns the SQLAlchemy connection for Core statements."""
+        if await self._needs_begin():
+            await self.prefetch([])
+        return self.sa
+
+    async def fetch(self, sql: str, params: Params | None = None) -> Rows:
+        """Rows of a statement: kept from ``prefetch``, or run now (prepared after a few uses)."""
+        statement = (sql, params or {})
+        kept = self._kept.pop(_key(statement), None)
+        if kept is not None:
+            return kept
+        if await self._needs_begin():
+            return (await self.prefetch([statement]))[0]
+        cur = await (await self._driver()).execute(sql, params)  # type: ignore[arg-type]
+        self.in_transaction = True
         return await cur.fetchall() if cur.description else []
 
     async def fetchone(self, sql: str, params: Params | None = None) -> tuple[Any, ...] | None:
@@ -58,34 +124,23 @@ class PgSession:
         """Queue a write for the flush; its errors surface there."""
         self._writes.append((sql, params))
 
-    async def flush(
-        self, last: tuple[str, Params] | None = None, *, commit: bool = False
-    ) -> Sequence[tuple[Any, ...]]:
-        """Send the queued writes, then ``last`` (and COMMIT) as one message; return ``last``'s rows.
-
-        Why one multi-statement message rather than psycopg's pipeline mode: on
-        an asyncio connection the pipeline waits for read-or-write readiness and
-        spins while the server works, burning the CPU the API needs (measured).
-        Parameters are bound client-side by psycopg's ``ClientCursor``.
-        """
+    async def flush(self, last: Statement | None = None, *, commit: bool = False) -> Rows:
+        """Send the queued writes, then ``last`` and COMMIT, as one message; return ``last``'s rows."""
         writes, self._writes = self._writes, []
-        statements = [*writes, *([last] if last else [])]
-        if not statements and not commit:
-            return []
-        parts: list[str] = []
-        merged: dict[str, Any] = {}
-        for n, (sql, params) in enumerate(statements):
-            parts.append(_PARAM.sub(rf"%(p{n}_\1)s", sql))
-            merged.update({f"p{n}_{k}": v for k, v in params.items()})
+        begin = await self._needs_begin()
+        parts, merged = _merge([*writes, *([last] if last else [])])
+        if begin:
+            parts.insert(0, "BEGIN")
         if commit:
             parts.append("COMMIT")
-        pg = await self._driver()
+        if not parts:
+            return []
         try:
-            async with psycopg.AsyncClientCursor(pg) as cur:
+            async with psycopg.AsyncClientCursor(await self._driver()) as cur:
                 await cur.execute(";\n".join(parts), merged)
-                rows: Sequence[tuple[Any, ...]] = []
+                rows: Rows = []
                 if last is not None:
-                    for _ in range(len(writes)):
+                    for _ in range(len(writes) + begin):
                         cur.nextset()
                     rows = await cur.fetchall()
         except pg_errors.ForeignKeyViolation as exc:
@@ -94,6 +149,17 @@ class PgSession:
                 raise
             error, detail = known
             raise error(detail) from None
-        if commit:
-            self.committed = True
+        self.in_transaction = not commit
+        self.committed = commit
         return rows
+
+    async def rollback(self) -> None:
+        """End an unfinished transaction this session opened itself."""
+        pg = self._pg
+        if (
+            pg is not None
+            and pg.autocommit
+            and pg.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+        ):
+            await pg.execute("ROLLBACK")
+        self.in_transaction = False

@@ -77,12 +77,12 @@ def _product_values(product: Product) -> dict[str, object]:
 
 class ProductRepository:
     def __init__(self, session: PgSession) -> None:
-        self._conn = session.sa
+        self._session = session
         self.seen: list[Product] = []
 
     async def add(self, product: Product) -> None:
         """Insert a new product with an empty stock item."""
-        result = await self._conn.execute(
+        result = await (await self._session.begin()).execute(
             pg_insert(products)
             .values(_product_values(product))
             .on_conflict_do_nothing(index_elements=["sku"])
@@ -90,7 +90,7 @@ class ProductRepository:
         )
         if result.first() is None:
             raise DuplicateSkuError(f"a product with SKU {product.sku} exists already", field="sku")
-        await self._conn.execute(
+        await (await self._session.begin()).execute(
             insert(stock_items).values(product_id=product.product_id, on_hand=0, reserved=0, version=0)
         )
         self.seen.append(product)
@@ -100,7 +100,7 @@ class ProductRepository:
         query = select(*_PRODUCT_COLUMNS).where(products.c.product_id == product_id)
         if for_update:
             query = query.with_for_update()
-        row = (await self._conn.execute(query)).mappings().first()
+        row = (await (await self._session.begin()).execute(query)).mappings().first()
         if row is None:
             raise ProductNotFoundError(f"product {product_id} does not exist", product_id=product_id)
         product = _product_from_row(dict(row))
@@ -111,7 +111,7 @@ class ProductRepository:
         values = _product_values(product)
         values.pop("product_id")
         values.pop("sku")
-        await self._conn.execute(
+        await (await self._session.begin()).execute(
             update(products)
             .where(products.c.product_id == product.product_id)
             .values(**values, updated_at=text("now()"))
@@ -138,10 +138,16 @@ class StockRepository:
         self._session = session
         self.seen: list[StockItem] = []
 
+    @staticmethod
+    def lock_statement(product_ids: Iterable[str]) -> tuple[str, dict[str, list[str]]]:
+        """The locking read, so a caller can send it ahead (see ``PgSession.prefetch``)."""
+        return _LOCK_STOCK, {"ids": sorted(set(product_ids))}
+
     async def lock(self, product_ids: Iterable[str]) -> dict[str, tuple[Product, StockItem]]:
         """Lock the stock rows of ``product_ids`` in id order, so concurrent orders never deadlock."""
-        wanted = sorted(set(product_ids))
-        rows = await self._session.fetch(_LOCK_STOCK, {"ids": wanted})
+        sql, params = self.lock_statement(product_ids)
+        wanted = params["ids"]
+        rows = await self._session.fetch(sql, params)
         names = [c.name for c in _PRODUCT_COLUMNS]
         found: dict[str, tuple[Product, StockItem]] = {}
         for row in rows:
@@ -313,11 +319,10 @@ class OrderRepository:
 class CustomerRepository:
     def __init__(self, session: PgSession) -> None:
         self._session = session
-        self._conn = session.sa
         self.seen: list[Customer] = []
 
     async def add(self, customer: Customer) -> None:
-        result = await self._conn.execute(
+        result = await (await self._session.begin()).execute(
             pg_insert(customers)
             .values(
                 customer_id=customer.customer_id,

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from write_side.adapters import event_log, vault
+from write_side.adapters.pg import Statement
+from write_side.adapters.repositories import StockRepository
 from write_side.contracts import commands as cmds
 from write_side.contracts import events as ev
 from write_side.domain.catalog import Material, Product
@@ -144,7 +146,7 @@ async def register_customer(
         cmd.customer_id or new_id(), cmd.email, cmd.display_name, cmd.country, ctx.now
     )
     await uow.customers.add(customer)
-    key = await vault.create_key(uow.conn, customer.customer_id)
+    key = await vault.create_key(await uow.session.begin(), customer.customer_id)
     cid = customer.customer_id
     uow.extra_events.append(
         event_log.PendingEvent(
@@ -169,7 +171,7 @@ async def place_order(cmd: cmds.PlaceOrder, uow: SqlAlchemyUnitOfWork, ctx: Cont
     locked = await uow.stock.lock(line.product_id for line in cmd.lines)
     address = None
     if cmd.address is not None:
-        key = await vault.ensure_key(uow.conn, customer_id)
+        key = await vault.ensure_key(await uow.session.begin(), customer_id)
         a = cmd.address
         address = ev.ShippingAddress(
             **{
@@ -278,6 +280,13 @@ async def refund_order(cmd: cmds.RefundOrder, uow: SqlAlchemyUnitOfWork, ctx: Co
 
 
 Handler = Callable[[Any, SqlAlchemyUnitOfWork, Context], Awaitable[res.Outcome]]
+ReadAhead = Callable[[Any], list[Statement]]
+
+# The first read a handler will make, so the bus can send it with BEGIN and the
+# idempotency claim in one round trip.
+READ_AHEAD: dict[type, ReadAhead] = {
+    cmds.PlaceOrder: lambda cmd: [StockRepository.lock_statement(li.product_id for li in cmd.lines)],
+}
 
 HANDLERS: dict[type, Handler] = {
     cmds.CreateProduct: create_product,

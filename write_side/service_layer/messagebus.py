@@ -14,11 +14,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from write_side.adapters import idempotency
+from write_side.adapters.pg import Statement
 from write_side.contracts.commands import Actor, Command
 from write_side.contracts.events import EventMetadata, LogCursor
 from write_side.domain.errors import InvalidInputError
 from write_side.domain.ids import new_id
-from write_side.service_layer.handlers import HANDLERS, Context, Handler
+from write_side.service_layer.handlers import HANDLERS, READ_AHEAD, Context, Handler
 from write_side.service_layer.payments import AbstractPaymentProvider, SimulatedPaymentProvider
 from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -42,6 +43,10 @@ class Reply:
     cursor: LogCursor | None = None
 
 
+def _nothing(_: object) -> list[Statement]:
+    return []
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -55,6 +60,8 @@ class MessageBus:
         handlers: dict[type, Handler] | None = None,
     ) -> None:
         self.engine = engine
+        # The command path drives BEGIN/COMMIT itself (see write_side.adapters.pg).
+        self._command_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.payments = payments or SimulatedPaymentProvider()
         self.clock = clock
         self.handlers = handlers or HANDLERS
@@ -92,7 +99,10 @@ class MessageBus:
             actor_id=actor.actor_id,
             actor_role=actor.role,
         )
-        async with SqlAlchemyUnitOfWork(self.engine, metadata) as uow:
+        async with SqlAlchemyUnitOfWork(self._command_engine, metadata) as uow:
+            ahead = [idempotency.claim_statement(claim)] if claim is not None else []
+            ahead += READ_AHEAD.get(type(command), _nothing)(command)
+            await uow.session.prefetch(ahead)  # BEGIN, the claim and the first read: one round trip
             if claim is not None:
                 stored = await idempotency.claim(uow.session, claim)
                 if stored is not None:

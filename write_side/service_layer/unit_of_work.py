@@ -34,7 +34,6 @@ class SqlAlchemyUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self.conn: AsyncConnection = await self._engine.connect()
-        await self.conn.begin()
         self.session = PgSession(self.conn)
         self.products = ProductRepository(self.session)
         self.stock = StockRepository(self.session)
@@ -46,6 +45,8 @@ class SqlAlchemyUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
+            if not self.session.committed:
+                await self.session.rollback()
             if self.conn.in_transaction():
                 await self.conn.rollback()
         finally:
@@ -77,5 +78,6 @@ class SqlAlchemyUnitOfWork:
     async def commit(self) -> None:
         """Flush everything and commit in the same pipeline."""
         await self.flush_outbox(commit=True)
-        # The driver has committed; this resets SQLAlchemy's view (psycopg skips an idle COMMIT).
-        await self.conn.commit()
+        if self.conn.in_transaction():
+            # The driver has committed; this only resets SQLAlchemy's view (psycopg skips an idle COMMIT).
+            await self.conn.commit()
