@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -49,12 +50,17 @@ def _key(statement: Statement) -> tuple[str, bytes]:
     return statement[0], msgspec.json.encode(statement[1])
 
 
+@lru_cache(maxsize=256)
+def _numbered(sql: str, n: int) -> str:
+    return _PARAM.sub(rf"%(p{n}_\1)s", sql)
+
+
 def _merge(statements: Sequence[Statement]) -> tuple[list[str], dict[str, Any]]:
     """Number each statement's parameters so they can share one message."""
     parts: list[str] = []
     merged: dict[str, Any] = {}
     for n, (sql, params) in enumerate(statements):
-        parts.append(_PARAM.sub(rf"%(p{n}_\1)s", sql))
+        parts.append(_numbered(sql, n))
         merged.update({f"p{n}_{k}": v for k, v in params.items()})
     return parts, merged
 
