@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
@@ -18,6 +20,9 @@ from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis
 from ecolaura.logs import configure_logging
 from ecolaura.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from projections.base import Projection
 
 app = typer.Typer(
     help="Ecolaura: an open platform for sustainable commerce.",
@@ -100,11 +105,16 @@ def up(
             from ecolaura.seeding import seed_if_empty  # noqa: PLC0415 - heavy, only for `up`
 
             asyncio.run(seed_if_empty(settings.database_url, console))
+        projector = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "project"])
         console.print(
             f"[bold green]Ecolaura is up at http://{host}:{port}[/]  "
             f"API docs: http://{host}:{port}/schema  (Ctrl-C to stop)"
         )
-        _serve(Side.all, host, port)
+        try:
+            _serve(Side.all, host, port)
+        finally:
+            projector.terminate()
+            projector.wait(timeout=30)
     console.print("[dim]Stopped.[/]")
 
 
@@ -132,6 +142,60 @@ def seed(
         run_migrations(settings.database_url)
         plan = SeedPlan(products=products, customers=customers, orders=orders, seed=seed_value)
         asyncio.run(seed_database(settings.database_url, plan, console))
+
+
+@app.command()
+def project(
+    names: Annotated[list[str] | None, typer.Argument(help="Projections to run (default: all).")] = None,
+) -> None:
+    """Run the projector: keep every read model up to date with the event log."""
+    from projections.daemon import run_projector  # noqa: PLC0415
+
+    with services() as settings:
+        assert settings.database_url is not None  # noqa: S101
+        assert settings.redis_url is not None  # noqa: S101
+        asyncio.run(run_projector(settings.database_url, settings.redis_url, names))
+
+
+@app.command()
+def rebuild(name: Annotated[str, typer.Argument(help="The projection to rebuild, or 'all'.")]) -> None:
+    """Rebuild a projection from the whole log beside the live one, then swap it in."""
+    from projections.registry import PROJECTIONS, get_projection  # noqa: PLC0415
+
+    with services() as settings:
+        assert settings.database_url is not None  # noqa: S101
+        assert settings.redis_url is not None  # noqa: S101
+        targets = list(PROJECTIONS.values()) if name == "all" else [get_projection(name)]
+        for projection in targets:
+            asyncio.run(_rebuild_with_progress(projection, settings.database_url, settings.redis_url))
+
+
+async def _rebuild_with_progress(projection: Projection, database_url: str, redis_url: str) -> None:
+    import redis.asyncio as aioredis  # noqa: PLC0415
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
+
+    from ecolaura.settings import libpq_url  # noqa: PLC0415
+    from projections.rebuild import rebuild as run_rebuild  # noqa: PLC0415
+    from write_side.adapters.event_log import EventLogReader  # noqa: PLC0415
+
+    redis = aioredis.Redis.from_url(redis_url)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task(projection.name, total=None, rate="")
+
+        def show(p: object) -> None:
+            bar.update(task, completed=p.done, total=p.total, rate=f"{p.rate:,.0f} events/s")  # type: ignore[attr-defined]
+
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            generation = await run_rebuild(projection, redis, reader, on_progress=show)
+    await redis.aclose()
+    console.print(f"[green]{projection.name}: generation {generation} is live.[/]")
 
 
 @app.command()

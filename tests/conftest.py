@@ -15,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+import redis
+import redis.asyncio as aioredis
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -60,6 +62,22 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     with local_redis(Path(tmp_path_factory.mktemp("redis"))) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def clean_redis(redis_url: str) -> str:
+    """The test Redis, emptied once per session: read models there belong to this session's database."""
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    client.close()
+    return redis_url
+
+
+@pytest.fixture
+async def redis_client(clean_redis: str) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis.from_url(clean_redis)
+    yield client
+    await client.aclose()
 
 
 @pytest.fixture

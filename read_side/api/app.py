@@ -1,7 +1,7 @@
 """The query API's Litestar app factory.
 
-Its read models and query endpoints arrive with the read-side issue; today it
-serves health and OpenAPI so it deploys and scales on its own from day one.
+It serves the read models the projector keeps in Redis (``read_side.queries``)
+and never touches PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,18 +17,22 @@ from litestar.types import ControllerRouterHandler
 
 from ecolaura.http.appkit import ReadinessCheck, make_litestar
 from ecolaura.settings import Settings, get_settings
+from read_side.api.controllers import AdminProjectionController, CatalogController, MeController
+from read_side.queries import ReadModels
 
 
 @dataclass
 class ReadSide:
     settings: Settings
     redis: aioredis.Redis | None = None
+    models: ReadModels | None = None
 
     @asynccontextmanager
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
         if not self.settings.redis_url:
             raise RuntimeError("REDIS_URL is not set; `ecolaura up` starts a local Redis")
         self.redis = aioredis.Redis.from_url(self.settings.redis_url)
+        self.models = ReadModels(self.redis)
         try:
             yield
         finally:
@@ -38,11 +42,15 @@ class ReadSide:
         assert self.redis is not None  # noqa: S101
         await self.redis.ping()
 
+    def provide_models(self) -> ReadModels:
+        assert self.models is not None, "the app's lifespan has not started"  # noqa: S101
+        return self.models
+
     def route_handlers(self) -> Sequence[ControllerRouterHandler]:
-        return []
+        return [CatalogController, MeController, AdminProjectionController]
 
     def dependencies(self) -> dict[str, Provide]:
-        return {}
+        return {"models": Provide(self.provide_models, sync_to_thread=False)}
 
     def readiness(self) -> dict[str, ReadinessCheck]:
         return {"redis": self.check_redis}

@@ -14,13 +14,25 @@ from ecolaura.settings import libpq_url
 from write_side.adapters import event_log
 from write_side.adapters.event_log import EventLogReader, PendingEvent
 from write_side.adapters.pg import PgSession
-from write_side.contracts.events import EventMetadata, LogCursor, OrderShipped, RecordedEvent
+from write_side.contracts.events import EventMetadata, LogCursor, RecordedEvent, StockLevelChanged
 
 META = EventMetadata(correlation_id="test", causation_id="test")
 
 
 def _event(stream: str, version: int) -> PendingEvent:
-    return PendingEvent(stream, version, OrderShipped(order_id=stream, customer_id="c", shipped_at="now"))
+    # Stock changes of a product no projection knows: real events that every projection may ignore.
+    return PendingEvent(
+        stream,
+        version,
+        StockLevelChanged(
+            product_id=stream,
+            on_hand=version,
+            reserved=0,
+            delta_on_hand=1,
+            delta_reserved=0,
+            reason="adjustment",
+        ),
+    )
 
 
 async def _read_all(reader: EventLogReader, after: LogCursor, prefix: str) -> list[RecordedEvent]:

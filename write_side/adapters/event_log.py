@@ -63,6 +63,13 @@ _HEAD = """
     ORDER BY tx_id DESC, position DESC LIMIT 1
 """
 
+_LAG = """
+    SELECT count(*), extract(epoch FROM now() - min(recorded_at))
+    FROM event_log
+    WHERE (tx_id, position) > (%(tx_id)s, %(position)s)
+      AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+"""
+
 _metadata_decoder = msgspec.json.Decoder(EventMetadata)
 
 
@@ -157,6 +164,14 @@ class EventLogReader:
         cur = await conn.execute(_HEAD)
         row = await cur.fetchone()
         return LogCursor(int(row[0]), int(row[1])) if row else LogCursor()  # type: ignore[call-overload]
+
+    async def lag(self, after: LogCursor) -> tuple[int, float]:
+        """Events visible after ``after``, and the age in seconds of the oldest of them."""
+        conn = await self._connection()
+        cur = await conn.execute(_LAG, {"tx_id": after.tx_id, "position": after.position})
+        row = await cur.fetchone()
+        count, age = row or (0, None)
+        return int(count or 0), float(age or 0.0)  # type: ignore[call-overload,arg-type]
 
     async def wait_for_events(self, timeout: float) -> bool:  # noqa: ASYNC109 - a poll interval, not a deadline
         """Block until a NOTIFY arrives or ``timeout`` passes; True if woken."""

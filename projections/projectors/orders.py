@@ -1,0 +1,195 @@
+"""Order views per customer, customer dashboards and the platform summary.
+
+Documents: ``order:{customer}:{order}`` (what ``me/orders/{id}`` shows; keyed by
+customer so one customer can never address another's order),
+``dashboard:{customer}`` and ``summary``. Index: ``orders:{customer}``, a
+sorted set of the customer's orders by time placed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from projections.store import Batch
+from write_side.contracts import events as ev
+
+_ORDER_EVENTS = (
+    ev.OrderPlaced,
+    ev.OrderPaid,
+    ev.OrderPaymentFailed,
+    ev.OrderCancelled,
+    ev.OrderShipped,
+    ev.OrderDelivered,
+    ev.OrderRefunded,
+)
+
+
+def _order_key(customer_id: str, order_id: str) -> str:
+    return f"order:{customer_id}:{order_id}"
+
+
+class OrderViews:
+    name = "order_views"
+
+    def document_keys(self, event: ev.RecordedEvent) -> Iterable[str]:
+        e = event.event
+        if isinstance(e, _ORDER_EVENTS):
+            return [_order_key(e.customer_id, e.order_id)]
+        return []
+
+    def apply(self, event: ev.RecordedEvent, batch: Batch) -> None:
+        e = event.event
+        if isinstance(e, ev.OrderPlaced):
+            view: dict[str, Any] = {
+                "id": e.order_id,
+                "customer_id": e.customer_id,
+                "status": "pending_payment",
+                "currency": e.currency,
+                "lines": [
+                    {
+                        "product_id": li.product_id,
+                        "sku": li.sku,
+                        "name": li.name,
+                        "quantity": li.quantity,
+                        "unit_price_minor": li.unit_price_minor,
+                        "line_total_minor": li.line_total_minor,
+                    }
+                    for li in e.lines
+                ],
+                "totals": {
+                    "subtotal_minor": e.subtotal_minor,
+                    "shipping_minor": e.shipping_minor,
+                    "tax_minor": e.tax_minor,
+                    "total_minor": e.total_minor,
+                    "refunded_minor": 0,
+                },
+                "shipping": {"country": e.shipping_country, "method": e.shipping_method},
+                "placed_at": e.placed_at,
+                "history": [{"status": "pending_payment", "at": e.placed_at}],
+                "version": event.stream_version,
+            }
+            batch.put(_order_key(e.customer_id, e.order_id), view)
+            batch.op(
+                "zadd",
+                f"orders:{e.customer_id}",
+                {e.order_id: datetime.fromisoformat(e.placed_at).timestamp()},
+            )
+            return
+        if not isinstance(e, _ORDER_EVENTS):
+            return
+        key = _order_key(e.customer_id, e.order_id)
+        current = batch.doc(key)
+        if current is None:
+            raise LookupError(f"{event.event_type} for order {e.order_id} arrived before OrderPlaced")
+        view = current
+        status, at = _transition(e, view)
+        if status != view["status"] or at:
+            view["status"] = status
+            view["history"].append({"status": status, "at": at})
+        view["version"] = event.stream_version
+        batch.put(key, view)
+
+
+def _transition(e: Any, view: dict[str, Any]) -> tuple[str, str]:
+    if isinstance(e, ev.OrderPaid):
+        view["payment_reference"] = e.payment_reference
+        return "paid", e.paid_at
+    if isinstance(e, ev.OrderCancelled):
+        view["cancel_reason"] = e.reason
+        return "cancelled", e.cancelled_at
+    if isinstance(e, ev.OrderShipped):
+        return "shipped", e.shipped_at
+    if isinstance(e, ev.OrderDelivered):
+        return "delivered", e.delivered_at
+    if isinstance(e, ev.OrderRefunded):
+        view["totals"]["refunded_minor"] = e.refunded_total_minor
+        return ("refunded" if e.fully_refunded else view["status"]), e.refunded_at
+    view["payment_failure"] = e.reason  # OrderPaymentFailed: the cancellation follows
+    return view["status"], ""
+
+
+class CustomerDashboards:
+    """Per customer: orders, spend and refunds per currency. Footprint fields arrive with analytics."""
+
+    name = "customer_dashboards"
+
+    def document_keys(self, event: ev.RecordedEvent) -> Iterable[str]:
+        e = event.event
+        if isinstance(e, ev.CustomerRegistered):
+            return [f"dashboard:{e.customer_id}"]
+        if isinstance(e, _ORDER_EVENTS):
+            return [f"dashboard:{e.customer_id}"]
+        return []
+
+    def apply(self, event: ev.RecordedEvent, batch: Batch) -> None:
+        e = event.event
+        if not isinstance(e, (ev.CustomerRegistered, *_ORDER_EVENTS)):
+            return
+        key = f"dashboard:{e.customer_id}"
+        board = batch.doc(key) or {
+            "customer_id": e.customer_id,
+            "orders_placed": 0,
+            "orders_cancelled": 0,
+            "items_bought": 0,
+            "spent_minor": {},
+            "refunded_minor": {},
+            "last_order_at": None,
+        }
+        if isinstance(e, ev.OrderPlaced):
+            board["orders_placed"] += 1
+            board["items_bought"] += sum(li.quantity for li in e.lines)
+            board["last_order_at"] = e.placed_at
+        elif isinstance(e, ev.OrderPaid):
+            board["spent_minor"][e.currency] = board["spent_minor"].get(e.currency, 0) + e.amount_minor
+        elif isinstance(e, ev.OrderRefunded):
+            board["refunded_minor"][e.currency] = board["refunded_minor"].get(e.currency, 0) + e.amount_minor
+        elif isinstance(e, ev.OrderCancelled):
+            board["orders_cancelled"] += 1
+        batch.put(key, board)
+
+
+class PlatformSummary:
+    """Platform totals: customers, products, orders by status, revenue per currency."""
+
+    name = "platform_summary"
+
+    def document_keys(self, event: ev.RecordedEvent) -> Iterable[str]:  # noqa: ARG002 - one document for all
+        return ["summary"]
+
+    def apply(self, event: ev.RecordedEvent, batch: Batch) -> None:
+        e = event.event
+        summary = batch.doc("summary") or {
+            "customers": 0,
+            "products": 0,
+            "orders_placed": 0,
+            "orders_paid": 0,
+            "orders_cancelled": 0,
+            "orders_refunded": 0,
+            "revenue_minor": {},
+            "refunds_minor": {},
+            "units_sold": 0,
+        }
+        if isinstance(e, ev.CustomerRegistered):
+            summary["customers"] += 1
+        elif isinstance(e, ev.ProductCreated):
+            summary["products"] += 1
+        elif isinstance(e, ev.OrderPlaced):
+            summary["orders_placed"] += 1
+            summary["units_sold"] += sum(li.quantity for li in e.lines)
+        elif isinstance(e, ev.OrderPaid):
+            summary["orders_paid"] += 1
+            summary["revenue_minor"][e.currency] = (
+                summary["revenue_minor"].get(e.currency, 0) + e.amount_minor
+            )
+        elif isinstance(e, ev.OrderCancelled):
+            summary["orders_cancelled"] += 1
+        elif isinstance(e, ev.OrderRefunded):
+            summary["orders_refunded"] += int(e.fully_refunded)
+            summary["refunds_minor"][e.currency] = (
+                summary["refunds_minor"].get(e.currency, 0) + e.amount_minor
+            )
+        else:
+            return
+        batch.put("summary", summary)

@@ -1,0 +1,162 @@
+"""Runs a projection: read a batch from its checkpoint, apply it, commit it with the checkpoint.
+
+A poison event (one the projection cannot apply) stops only that projection:
+the events before it are committed, the event is parked as a dead letter with
+its position, the error and the code version, and the status says ``failed``.
+It never skips silently; skipping is an admin's recorded decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+from importlib.metadata import version
+
+import redis.asyncio as aioredis
+import structlog
+
+from projections import keys
+from projections.base import Projection
+from projections.store import Batch, GenerationStore, encode_cursor
+from write_side.adapters.event_log import EventLogReader
+from write_side.contracts.events import RecordedEvent
+
+log = structlog.get_logger("ecolaura.projections")
+CODE_VERSION = version("ecolaura")
+
+
+class ProjectionFailedError(RuntimeError):
+    """The projection stopped at a poison event."""
+
+
+async def live_generation(redis: aioredis.Redis, name: str) -> int:
+    """The live generation, creating generation 1 for a projection never run before."""
+    await redis.set(keys.pointer(name), 1, nx=True)
+    return int(await redis.get(keys.pointer(name)) or 1)
+
+
+def dead_letters_key(name: str) -> str:
+    """The set of parked positions of a projection."""
+    return f"{keys.PREFIX}:{name}:dead"
+
+
+def dead_letter_key(name: str, position: int) -> str:
+    return f"{keys.PREFIX}:{name}:dead:{position}"
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        projection: Projection,
+        redis: aioredis.Redis,
+        reader: EventLogReader,
+        batch_size: int = 1000,
+        generation: int | None = None,
+    ) -> None:
+        self.projection = projection
+        self.redis = redis
+        self.reader = reader
+        self.batch_size = batch_size
+        self.fixed_generation = generation  # rebuilds write one generation; the daemon follows the pointer
+        self.applied = 0
+
+    async def store(self) -> GenerationStore:
+        generation = self.fixed_generation or await live_generation(self.redis, self.projection.name)
+        return GenerationStore(self.redis, self.projection.name, generation)
+
+    async def step(self) -> int:
+        """Apply one batch; returns how many events it covered (0 when caught up)."""
+        store = await self.store()
+        start = await store.checkpoint()
+        events = await self.reader.read_from(start, self.batch_size)
+        if not events:
+            return 0
+        batch, failed_at = await self._apply(store, events)
+        if failed_at is not None:
+            good = events[:failed_at]
+            if good:
+                batch, _ = await self._apply(store, good)
+                await store.commit(batch, start, good[-1].cursor)
+            await self._park(store, events[failed_at])
+            raise ProjectionFailedError(
+                f"{self.projection.name} stopped at event {events[failed_at].position}"
+            )
+        await store.commit(batch, start, events[-1].cursor)
+        self.applied += len(events)
+        return len(events)
+
+    async def _apply(self, store: GenerationStore, events: list[RecordedEvent]) -> tuple[Batch, int | None]:
+        batch = await store.new_batch(k for e in events for k in self.projection.document_keys(e))
+        for index, event in enumerate(events):
+            try:
+                self.projection.apply(event, batch)
+            except Exception:  # noqa: BLE001 - any failure makes the event poison for this projection
+                self._error = traceback.format_exc(limit=5)
+                return batch, index
+        return batch, None
+
+    async def _park(self, store: GenerationStore, event: RecordedEvent) -> None:
+        name = self.projection.name
+        await self.redis.hset(
+            dead_letter_key(name, event.position),
+            mapping={
+                "position": event.position,
+                "tx_id": event.tx_id,
+                "event_type": event.event_type,
+                "stream_id": event.stream_id,
+                "error": self._error,
+                "code_version": CODE_VERSION,
+                "generation": store.generation,
+                "parked_at": time.time(),
+            },
+        )
+        await self.redis.sadd(dead_letters_key(name), event.position)
+        await self.redis.hset(
+            keys.status(name),
+            mapping={
+                "state": "failed",
+                "failed_position": event.position,
+                "error": self._error.splitlines()[-1],
+            },
+        )
+        log.error("projection.failed", projection=name, position=event.position, event_type=event.event_type)
+
+    async def report(self) -> None:
+        """Write generation, checkpoint, head and lag where admins and metrics read them."""
+        store = await self.store()
+        checkpoint = await store.checkpoint()
+        lag_events, lag_seconds = await self.reader.lag(checkpoint)
+        head = await self.reader.head()
+        await self.redis.hset(
+            keys.status(self.projection.name),
+            mapping={
+                "generation": store.generation,
+                "checkpoint": encode_cursor(checkpoint),
+                "head": encode_cursor(head),
+                "lag_events": lag_events,
+                "lag_seconds": round(lag_seconds, 3),
+                "updated_at": time.time(),
+            },
+        )
+
+    async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
+        """Follow the log until ``stop`` is set or the projection fails."""
+        name = self.projection.name
+        status = await self.redis.hgetall(keys.status(name))
+        if status.get(b"state") == b"failed":
+            log.warning("projection.not_started", projection=name, reason="failed; retry or skip first")
+            return
+        await self.redis.hset(keys.status(name), mapping={"state": "live"})
+        last_report = 0.0
+        while not stop.is_set():
+            try:
+                applied = await self.step()
+            except ProjectionFailedError:
+                return
+            now = time.monotonic()
+            if now - last_report > 1.0:
+                await self.report()
+                last_report = now
+            if applied < self.batch_size:
+                await self.reader.wait_for_events(timeout=idle_wait)

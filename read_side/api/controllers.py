@@ -1,0 +1,244 @@
+"""Query routes: stored bytes out of Redis, with ETags, read positions and read-your-writes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.params import FromPath, QueryParameter
+
+from ecolaura.http.identity import provide_actor, requires_role
+from projections import keys
+from projections.registry import PROJECTIONS
+from projections.runner import dead_letters_key, live_generation
+from projections.store import encode_cursor
+from read_side.queries import (
+    InvalidCursorError,
+    ReadModels,
+    decode_offset_cursor,
+    encode_offset_cursor,
+    parse_position,
+)
+from write_side.contracts.commands import Actor
+from write_side.contracts.events import LogCursor
+
+CATALOG = "product_cards"
+ORDERS = "order_views"
+DASHBOARDS = "customer_dashboards"
+JSON = "application/json"
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="items per page")]
+MinPosition = Annotated[
+    str | None,
+    QueryParameter(description="wait (up to 2 s) until the read model has applied this X-Event-Log-Position"),
+]
+Cursor = Annotated[str | None, QueryParameter(description="next_cursor from the previous page")]
+
+_SORTS = {
+    "price": ("price", False),
+    "-price": ("price", True),
+    "popularity": ("popularity", True),
+    "newest": ("newest", True),
+}
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
+
+
+def _answer(
+    request: Request[Any, Any, Any], body: bytes, position: LogCursor, *, cache: str
+) -> Response[bytes]:
+    etag = _etag(body)
+    headers = {"ETag": etag, "Cache-Control": cache, "X-Read-Position": encode_cursor(position)}
+    matches = request.headers.get("if-none-match", "")
+    if etag in {tag.strip().removeprefix("W/") for tag in matches.split(",")}:
+        return Response(content=b"", status_code=304, headers=headers)
+    return Response(content=body, media_type=JSON, headers=headers)
+
+
+def _page_body(items: list[bytes], total: int, next_offset: int | None) -> bytes:
+    cursor = b"null" if next_offset is None else b'"' + encode_offset_cursor(next_offset).encode() + b'"'
+    return (
+        b'{"items":['
+        + b",".join(items)
+        + b'],"total":'
+        + str(total).encode()
+        + b',"next_cursor":'
+        + cursor
+        + b"}"
+    )
+
+
+async def _read_your_writes(models: ReadModels, projection: str, min_position: str | None) -> None:
+    if min_position is None:
+        return
+    try:
+        target = parse_position(min_position)
+    except InvalidCursorError as exc:
+        raise ClientException(detail=str(exc)) from None
+    await models.wait_for(projection, target)
+
+
+def _offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        return decode_offset_cursor(cursor)
+    except InvalidCursorError as exc:
+        raise ClientException(detail=str(exc)) from None
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class CatalogController(Controller):
+    path = "/api/v1/catalog"
+    tags = ["catalog"]  # noqa: RUF012
+
+    @get("/products/{product_id:uuid}", operation_id="GetProduct", summary="A product card")
+    async def product(
+        self,
+        request: Request[Any, Any, Any],
+        product_id: FromPath[UUID],
+        models: NamedDependency[ReadModels],
+        min_position: MinPosition = None,
+    ) -> Response[bytes]:
+        await _read_your_writes(models, CATALOG, min_position)
+        found = await models.documents(CATALOG, f"product:{product_id}")
+        card = found.documents[0]
+        if card is None:
+            raise NotFoundException(f"product {product_id} does not exist (or is not projected yet)")
+        return _answer(request, card, found.position, cache="public, max-age=5, stale-while-revalidate=30")
+
+    @get("/products", operation_id="ListProducts", summary="Active products, by category, sorted, paginated")
+    async def listing(  # noqa: PLR0913 - query parameters
+        self,
+        request: Request[Any, Any, Any],
+        models: NamedDependency[ReadModels],
+        category: Annotated[str | None, QueryParameter(max_length=80)] = None,
+        sort: Annotated[Literal["price", "-price", "popularity", "newest"], QueryParameter()] = "popularity",
+        cursor: Cursor = None,
+        limit: Limit = 24,
+        min_position: MinPosition = None,
+    ) -> Response[bytes]:
+        await _read_your_writes(models, CATALOG, min_position)
+        index, descending = _SORTS[sort]
+        page = await models.page(
+            CATALOG,
+            f"listing:{category or 'all'}:{index}",
+            "product:",
+            _offset(cursor),
+            limit,
+            descending=descending,
+        )
+        return _answer(
+            request,
+            _page_body(page.items, page.total, page.next_offset),
+            page.position,
+            cache="public, max-age=5, stale-while-revalidate=30",
+        )
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["account"]  # noqa: RUF012
+    dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
+
+    @get("/orders", operation_id="MyOrders", summary="My orders, newest first")
+    async def orders(  # noqa: PLR0913
+        self,
+        request: Request[Any, Any, Any],
+        models: NamedDependency[ReadModels],
+        actor: NamedDependency[Actor],
+        cursor: Cursor = None,
+        limit: Limit = 20,
+        min_position: MinPosition = None,
+    ) -> Response[bytes]:
+        await _read_your_writes(models, ORDERS, min_position)
+        page = await models.page(
+            ORDERS,
+            f"orders:{actor.actor_id}",
+            f"order:{actor.actor_id}:",
+            _offset(cursor),
+            limit,
+            descending=True,
+        )
+        return _answer(
+            request,
+            _page_body(page.items, page.total, page.next_offset),
+            page.position,
+            cache="private, no-cache",
+        )
+
+    @get("/orders/{order_id:uuid}", operation_id="MyOrder", summary="One of my orders")
+    async def order(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[UUID],
+        models: NamedDependency[ReadModels],
+        actor: NamedDependency[Actor],
+        min_position: MinPosition = None,
+    ) -> Response[bytes]:
+        await _read_your_writes(models, ORDERS, min_position)
+        # Keyed by customer: another customer's order id simply is not there.
+        found = await models.documents(ORDERS, f"order:{actor.actor_id}:{order_id}")
+        if found.documents[0] is None:
+            raise NotFoundException(f"order {order_id} does not exist")
+        return _answer(request, found.documents[0], found.position, cache="private, no-cache")
+
+    @get("/dashboard", operation_id="MyDashboard", summary="My orders, spend and refunds at a glance")
+    async def dashboard(
+        self,
+        request: Request[Any, Any, Any],
+        models: NamedDependency[ReadModels],
+        actor: NamedDependency[Actor],
+        min_position: MinPosition = None,
+    ) -> Response[bytes]:
+        await _read_your_writes(models, DASHBOARDS, min_position)
+        found = await models.documents(DASHBOARDS, f"dashboard:{actor.actor_id}")
+        body = found.documents[0] or (
+            b'{"customer_id":"' + actor.actor_id.encode() + b'","orders_placed":0,"orders_cancelled":0,'
+            b'"items_bought":0,"spent_minor":{},"refunded_minor":{},"last_order_at":null}'
+        )
+        return _answer(request, body, found.position, cache="private, no-cache")
+
+
+class AdminProjectionController(Controller):
+    path = "/api/v1/admin/projections"
+    tags = ["admin"]  # noqa: RUF012
+    guards = [requires_role("admin")]  # noqa: RUF012
+
+    @get(
+        "/",
+        operation_id="ProjectionStatus",
+        summary="Generation, checkpoint, lag and state of every projection",
+    )
+    async def status(self, models: NamedDependency[ReadModels]) -> list[dict[str, Any]]:
+        redis = models.redis
+        out = []
+        for name in sorted(PROJECTIONS):
+            raw = {_text(k): _text(v) for k, v in (await redis.hgetall(keys.status(name))).items()}
+            out.append(
+                {
+                    "name": name,
+                    "generation": await live_generation(redis, name),
+                    "state": raw.get("state", "never run"),
+                    "checkpoint": raw.get("checkpoint"),
+                    "head": raw.get("head"),
+                    "lag_events": int(raw.get("lag_events", 0)),
+                    "lag_seconds": float(raw.get("lag_seconds", 0)),
+                    "updated_at": float(raw["updated_at"]) if "updated_at" in raw else None,
+                    "failed_position": int(raw["failed_position"]) if raw.get("state") == "failed" else None,
+                    "error": raw.get("error") if raw.get("state") == "failed" else None,
+                    "rebuilding_generation": int(raw["rebuilding_generation"])
+                    if "rebuilding_generation" in raw
+                    else None,
+                    "dead_letters": await redis.scard(dead_letters_key(name)),
+                }
+            )
+        return out

@@ -1,0 +1,128 @@
+"""Read-model queries: plain functions over Redis, returning stored JSON bytes untouched.
+
+Each call resolves the projection's live generation and reads what it needs in
+one Lua script, so a generation swap can never mix two generations in one
+answer. Every answer carries the checkpoint it reflects. These functions never
+touch PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+
+from projections import keys
+from projections.store import decode_cursor
+from write_side.contracts.events import LogCursor
+
+# KEYS[1]: pointer. ARGV: generation prefix base, then document keys.
+_DOCS = """
+local g = redis.call('GET', KEYS[1])
+if not g then return {false} end
+local prefix = ARGV[1] .. g .. ':'
+local out = {redis.call('GET', prefix .. 'checkpoint')}
+for i = 2, #ARGV do out[#out + 1] = redis.call('GET', prefix .. ARGV[i]) end
+return out
+"""
+
+# KEYS[1]: pointer. ARGV: prefix base, index key, start, stop, 'asc'|'desc', document key prefix.
+_PAGE = """
+local g = redis.call('GET', KEYS[1])
+if not g then return {false, 0} end
+local prefix = ARGV[1] .. g .. ':'
+local index = prefix .. ARGV[2]
+local ids
+if ARGV[5] == 'desc' then
+  ids = redis.call('ZREVRANGE', index, ARGV[3], ARGV[4])
+else
+  ids = redis.call('ZRANGE', index, ARGV[3], ARGV[4])
+end
+local out = {redis.call('GET', prefix .. 'checkpoint'), redis.call('ZCARD', index)}
+for _, id in ipairs(ids) do out[#out + 1] = redis.call('GET', prefix .. ARGV[6] .. id) end
+return out
+"""
+
+
+class InvalidCursorError(ValueError):
+    """A pagination cursor this API did not issue."""
+
+
+@dataclass(frozen=True, slots=True)
+class Documents:
+    position: LogCursor
+    documents: list[bytes | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    position: LogCursor
+    items: list[bytes]
+    total: int
+    next_offset: int | None
+
+
+class ReadModels:
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self.redis = redis
+        self._docs = redis.register_script(_DOCS)
+        self._page = redis.register_script(_PAGE)
+
+    async def documents(self, projection: str, *document_keys: str) -> Documents:
+        base = f"{keys.PREFIX}:{projection}:g"
+        result = await self._docs(keys=[keys.pointer(projection)], args=[base, *document_keys])
+        checkpoint, *docs = result
+        return Documents(decode_cursor(checkpoint), [*docs, *[None] * (len(document_keys) - len(docs))])
+
+    async def page(  # noqa: PLR0913 - a page is all of these
+        self, projection: str, index: str, document_prefix: str, offset: int, limit: int, *, descending: bool
+    ) -> Page:
+        base = f"{keys.PREFIX}:{projection}:g"
+        result = await self._page(
+            keys=[keys.pointer(projection)],
+            args=[base, index, offset, offset + limit - 1, "desc" if descending else "asc", document_prefix],
+        )
+        checkpoint, total, *docs = result
+        items = [d for d in docs if d is not None]
+        after = offset + len(docs)
+        return Page(decode_cursor(checkpoint), items, int(total), after if after < int(total) else None)
+
+    async def checkpoint(self, projection: str) -> LogCursor:
+        return (await self.documents(projection)).position
+
+    async def wait_for(self, projection: str, target: LogCursor, timeout: float = 2.0) -> bool:  # noqa: ASYNC109
+        """Wait (bounded) until ``projection`` has applied ``target``; True if it has."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while await self.checkpoint(projection) < target:
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.01)
+        return True
+
+
+def encode_offset_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_offset_cursor(cursor: str) -> int:
+    """The offset inside a cursor from ``encode_offset_cursor``; raises ``InvalidCursorError``."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = text.split(":", 1)
+        offset = int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidCursorError(f"cursor '{cursor[:40]}' was not issued by this API") from None
+    if kind != "o" or not 0 <= offset <= 1_000_000:
+        raise InvalidCursorError(f"cursor '{cursor[:40]}' was not issued by this API")
+    return offset
+
+
+def parse_position(text: str) -> LogCursor:
+    """A ``tx_id:position`` string as sent in ``X-Event-Log-Position``."""
+    try:
+        return decode_cursor(text)
+    except ValueError:
+        raise InvalidCursorError(f"min_position '{text[:40]}' is not a log position like 1234:56") from None

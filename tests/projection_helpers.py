@@ -1,0 +1,42 @@
+"""Driving projections to the head of the log from tests, and comparing generations."""
+
+from __future__ import annotations
+
+import redis.asyncio as aioredis
+
+from ecolaura.settings import libpq_url
+from projections import keys
+from projections.registry import PROJECTIONS
+from projections.runner import ProjectionRunner, live_generation
+from write_side.adapters.event_log import EventLogReader
+
+
+async def catch_up(redis: aioredis.Redis, database_url: str, names: list[str] | None = None) -> None:
+    """Apply every pending event to the named projections (all by default)."""
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        for name in names or list(PROJECTIONS):
+            runner = ProjectionRunner(PROJECTIONS[name], redis, reader, batch_size=500)
+            while await runner.step():
+                pass
+
+
+async def snapshot(redis: aioredis.Redis, name: str, generation: int | None = None) -> dict[str, object]:
+    """Every key of a generation (minus its checkpoint) with its value, for comparisons."""
+    generation = generation or await live_generation(redis, name)
+    prefix = keys.generation_prefix(name, generation)
+    out: dict[str, object] = {}
+    async for raw in redis.scan_iter(match=prefix + "*", count=1000):
+        key = raw.decode()
+        short = key.removeprefix(prefix)
+        if short == "checkpoint":
+            continue
+        kind = (await redis.type(raw)).decode()
+        if kind == "string":
+            out[short] = await redis.get(raw)
+        elif kind == "zset":
+            out[short] = await redis.zrange(raw, 0, -1, withscores=True)
+        elif kind == "set":
+            out[short] = sorted(await redis.smembers(raw))
+        else:
+            out[short] = kind
+    return out
