@@ -147,6 +147,7 @@ def seed(
 @app.command()
 def project(
     names: Annotated[list[str] | None, typer.Argument(help="Projections to run (default: all).")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Events per batch.")] = 1000,
 ) -> None:
     """Run the projector: keep every read model up to date with the event log."""
     from projections.daemon import run_projector  # noqa: PLC0415
@@ -154,7 +155,7 @@ def project(
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        asyncio.run(run_projector(settings.database_url, settings.redis_url, names))
+        asyncio.run(run_projector(settings.database_url, settings.redis_url, names, batch_size=batch_size))
 
 
 @app.command()

@@ -17,7 +17,11 @@ log = structlog.get_logger("ecolaura.projector")
 
 
 async def run_projector(
-    database_url: str, redis_url: str, names: list[str] | None = None, stop: asyncio.Event | None = None
+    database_url: str,
+    redis_url: str,
+    names: list[str] | None = None,
+    stop: asyncio.Event | None = None,
+    batch_size: int = 1000,
 ) -> None:
     """Run the named projections (all by default) until ``stop`` is set or a signal arrives."""
     stop = stop or asyncio.Event()
@@ -31,7 +35,7 @@ async def run_projector(
     try:
         await asyncio.gather(
             *(
-                ProjectionRunner(p, redis, reader).run(stop)
+                ProjectionRunner(p, redis, reader, batch_size=batch_size).run(stop)
                 for p, reader in zip(projections, readers, strict=True)
             )
         )
