@@ -106,6 +106,7 @@ def up(
 
             asyncio.run(seed_if_empty(settings.database_url, console))
         projector = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "project"])
+        worker = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "worker"])
         console.print(
             f"[bold green]Ecolaura is up at http://{host}:{port}[/]  "
             f"API docs: http://{host}:{port}/schema  (Ctrl-C to stop)"
@@ -113,8 +114,10 @@ def up(
         try:
             _serve(Side.all, host, port)
         finally:
-            projector.terminate()
-            projector.wait(timeout=30)
+            for child in (projector, worker):
+                child.terminate()
+            for child in (projector, worker):
+                child.wait(timeout=30)
     console.print("[dim]Stopped.[/]")
 
 
@@ -156,6 +159,19 @@ def project(
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
         asyncio.run(run_projector(settings.database_url, settings.redis_url, names, batch_size=batch_size))
+
+
+@app.command()
+def worker() -> None:
+    """Run the background-job worker (arq): rebuilds requested through the admin API."""
+    from arq.worker import run_worker  # noqa: PLC0415
+
+    from projections.jobs import worker_settings  # noqa: PLC0415
+
+    with services() as settings:
+        assert settings.database_url is not None  # noqa: S101
+        assert settings.redis_url is not None  # noqa: S101
+        run_worker(worker_settings(settings.database_url, settings.redis_url))  # type: ignore[arg-type]
 
 
 @app.command()

@@ -36,6 +36,11 @@ async def live_generation(redis: aioredis.Redis, name: str) -> int:
     return int(await redis.get(keys.pointer(name)) or 1)
 
 
+def skipped_key(name: str) -> str:
+    """Positions an admin decided this projection skips, for good."""
+    return f"{keys.PREFIX}:{name}:skipped"
+
+
 def dead_letters_key(name: str) -> str:
     """The set of parked positions of a projection."""
     return f"{keys.PREFIX}:{name}:dead"
@@ -87,8 +92,11 @@ class ProjectionRunner:
         return len(events)
 
     async def _apply(self, store: GenerationStore, events: list[RecordedEvent]) -> tuple[Batch, int | None]:
+        skipped = {int(p) for p in await self.redis.smembers(skipped_key(self.projection.name))}
         batch = await store.new_batch(k for e in events for k in self.projection.document_keys(e))
         for index, event in enumerate(events):
+            if event.position in skipped:
+                continue  # an admin's recorded decision, honoured by rebuilds too
             try:
                 self.projection.apply(event, batch)
             except Exception:  # noqa: BLE001 - any failure makes the event poison for this projection
@@ -143,17 +151,18 @@ class ProjectionRunner:
     async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
         """Follow the log until ``stop`` is set or the projection fails."""
         name = self.projection.name
-        status = await self.redis.hgetall(keys.status(name))
-        if status.get(b"state") == b"failed":
-            log.warning("projection.not_started", projection=name, reason="failed; retry or skip first")
-            return
-        await self.redis.hset(keys.status(name), mapping={"state": "live"})
+        if await self.redis.hget(keys.status(name), "state") != b"failed":
+            await self.redis.hset(keys.status(name), mapping={"state": "live"})
         last_report = 0.0
         while not stop.is_set():
+            if await self.redis.hget(keys.status(name), "state") == b"failed":
+                # Parked: an admin retries (after a fix) or skips the event; until then, wait.
+                await asyncio.sleep(idle_wait)
+                continue
             try:
                 applied = await self.step()
             except ProjectionFailedError:
-                return
+                continue
             now = time.monotonic()
             if now - last_report > 1.0:
                 await self.report()

@@ -11,13 +11,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
+from arq.connections import ArqRedis
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
 from ecolaura.http.appkit import ReadinessCheck, make_litestar
 from ecolaura.settings import Settings, get_settings
-from read_side.api.controllers import AdminProjectionController, CatalogController, MeController
+from projections.jobs import arq_pool
+from read_side.api.controllers import (
+    AdminOperationsController,
+    AdminProjectionController,
+    CatalogController,
+    MeController,
+)
 from read_side.queries import ReadModels
 
 
@@ -26,6 +33,7 @@ class ReadSide:
     settings: Settings
     redis: aioredis.Redis | None = None
     models: ReadModels | None = None
+    jobs: ArqRedis | None = None
 
     @asynccontextmanager
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
@@ -33,9 +41,11 @@ class ReadSide:
             raise RuntimeError("REDIS_URL is not set; `ecolaura up` starts a local Redis")
         self.redis = aioredis.Redis.from_url(self.settings.redis_url)
         self.models = ReadModels(self.redis)
+        self.jobs = await arq_pool(self.settings.redis_url)
         try:
             yield
         finally:
+            await self.jobs.aclose()
             await self.redis.aclose()
 
     async def check_redis(self) -> None:
@@ -46,11 +56,18 @@ class ReadSide:
         assert self.models is not None, "the app's lifespan has not started"  # noqa: S101
         return self.models
 
+    def provide_jobs(self) -> ArqRedis:
+        assert self.jobs is not None, "the app's lifespan has not started"  # noqa: S101
+        return self.jobs
+
     def route_handlers(self) -> Sequence[ControllerRouterHandler]:
-        return [CatalogController, MeController, AdminProjectionController]
+        return [CatalogController, MeController, AdminProjectionController, AdminOperationsController]
 
     def dependencies(self) -> dict[str, Provide]:
-        return {"models": Provide(self.provide_models, sync_to_thread=False)}
+        return {
+            "models": Provide(self.provide_models, sync_to_thread=False),
+            "jobs": Provide(self.provide_jobs, sync_to_thread=False),
+        }
 
     def readiness(self) -> dict[str, ReadinessCheck]:
         return {"redis": self.check_redis}

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get
+from arq.connections import ArqRedis
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, QueryParameter
 
 from ecolaura.http.identity import provide_actor, requires_role
 from projections import keys
-from projections.registry import PROJECTIONS
+from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateError, list_dead_letters
+from projections.dead_letters import retry as retry_letter
+from projections.dead_letters import skip as skip_letter
+from projections.jobs import FINISHED, JobConflictError, enqueue_rebuild, job_key, request_cancel
+from projections.registry import PROJECTIONS, UnknownProjectionError, get_projection
 from projections.runner import dead_letters_key, live_generation
 from projections.store import encode_cursor
 from read_side.queries import (
@@ -242,3 +248,115 @@ class AdminProjectionController(Controller):
                 }
             )
         return out
+
+
+class AdminOperationsController(Controller):
+    """Rebuilds as jobs and decisions about parked events: writes to Redis only, never to PostgreSQL."""
+
+    path = "/api/v1/admin"
+    tags = ["admin"]  # noqa: RUF012
+    guards = [requires_role("admin")]  # noqa: RUF012
+    dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
+
+    @post(
+        "/projections/{name:str}/rebuild",
+        operation_id="RebuildProjection",
+        status_code=202,
+        summary="Rebuild a projection beside the live one (an arq job); poll the job for progress",
+    )
+    async def rebuild(
+        self,
+        name: FromPath[str],
+        models: NamedDependency[ReadModels],
+        jobs: NamedDependency[ArqRedis],
+        actor: NamedDependency[Actor],
+    ) -> dict[str, str]:
+        try:
+            job_id = await enqueue_rebuild(models.redis, jobs, name, actor.actor_id)
+        except UnknownProjectionError as exc:
+            raise NotFoundException(str(exc)) from None
+        except JobConflictError as exc:
+            raise ClientException(status_code=409, detail=str(exc)) from None
+        return {"job_id": job_id, "status_url": f"/api/v1/admin/jobs/{job_id}"}
+
+    @get("/jobs/{job_id:str}", operation_id="GetJob", summary="A job's state and progress")
+    async def job(self, job_id: FromPath[str], models: NamedDependency[ReadModels]) -> dict[str, str]:
+        raw = await models.redis.hgetall(job_key(job_id))
+        if not raw:
+            raise NotFoundException(f"no job {job_id}")
+        return {_text(k): _text(v) for k, v in raw.items()}
+
+    @delete(
+        "/jobs/{job_id:str}",
+        operation_id="CancelJob",
+        status_code=202,
+        summary="Cancel a job; a cancelled rebuild resumes where it stopped when started again",
+    )
+    async def cancel(self, job_id: FromPath[str], models: NamedDependency[ReadModels]) -> dict[str, str]:
+        state = await request_cancel(models.redis, job_id)
+        if state is None:
+            raise NotFoundException(f"no job {job_id}")
+        if state in FINISHED:
+            raise ClientException(status_code=409, detail=f"job {job_id} has already finished ({state})")
+        return {"job_id": job_id, "state": "cancelling"}
+
+    @get(
+        "/projections/{name:str}/dead-letters",
+        operation_id="DeadLetters",
+        summary="Events a projection parked",
+    )
+    async def dead_letters(
+        self, name: FromPath[str], models: NamedDependency[ReadModels]
+    ) -> list[dict[str, Any]]:
+        _known(name)
+        return await list_dead_letters(models.redis, name)
+
+    @post(
+        "/projections/{name:str}/dead-letters/{position:int}/retry",
+        operation_id="RetryDeadLetter",
+        status_code=200,
+        summary="Try the parked event again (after a fix)",
+    )
+    async def retry(
+        self,
+        name: FromPath[str],
+        position: FromPath[int],
+        models: NamedDependency[ReadModels],
+        actor: NamedDependency[Actor],
+    ) -> dict[str, str]:
+        _known(name)
+        await _decide(retry_letter(models.redis, name, position, actor.actor_id))
+        return {"projection": name, "position": str(position), "resolution": "retried"}
+
+    @post(
+        "/projections/{name:str}/dead-letters/{position:int}/skip",
+        operation_id="SkipDeadLetter",
+        status_code=200,
+        summary="Skip the parked event for good; who skipped it is recorded",
+    )
+    async def skip(
+        self,
+        name: FromPath[str],
+        position: FromPath[int],
+        models: NamedDependency[ReadModels],
+        actor: NamedDependency[Actor],
+    ) -> dict[str, str]:
+        _known(name)
+        await _decide(skip_letter(models.redis, name, position, actor.actor_id))
+        return {"projection": name, "position": str(position), "resolution": "skipped"}
+
+
+def _known(name: str) -> None:
+    try:
+        get_projection(name)
+    except UnknownProjectionError as exc:
+        raise NotFoundException(str(exc)) from None
+
+
+async def _decide(decision: Awaitable[None]) -> None:
+    try:
+        await decision
+    except DeadLetterNotFoundError as exc:
+        raise NotFoundException(str(exc)) from None
+    except DeadLetterStateError as exc:
+        raise ClientException(status_code=409, detail=str(exc)) from None

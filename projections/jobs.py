@@ -1,0 +1,169 @@
+"""Admin jobs (rebuilds) as arq tasks, with their progress kept where the admin API reads it.
+
+A job is a Redis hash ``el:job:{id}``: state (queued, running, done, failed,
+cancelled), progress (done, total, rate, ETA), the generation it produced and
+who asked for it. Cancelling sets ``cancel_requested``; the rebuild checks it
+between batches and stops, leaving its generation to be resumed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import redis.asyncio as aioredis
+import structlog
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+
+from ecolaura.settings import libpq_url
+from projections import keys
+from projections.rebuild import Progress, rebuild
+from projections.registry import get_projection
+from write_side.adapters.event_log import EventLogReader
+
+log = structlog.get_logger("ecolaura.jobs")
+FINISHED = frozenset({"done", "failed", "cancelled"})
+
+
+class JobConflictError(RuntimeError):
+    """A rebuild of that projection is already queued or running."""
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def job_key(job_id: str) -> str:
+    return f"{keys.PREFIX}:job:{job_id}"
+
+
+def _rebuild_lock(name: str) -> str:
+    return f"{keys.PREFIX}:{name}:rebuild_job"
+
+
+def arq_settings(redis_url: str) -> RedisSettings:
+    """arq's settings for a redis:// or unix:// URL (arq's own parser mistakes a socket path for a db)."""
+    url = urlparse(redis_url)
+    if url.scheme == "unix":
+        database = int(parse_qs(url.query).get("db", ["0"])[0])
+        return RedisSettings(unix_socket_path=url.path, database=database)
+    return RedisSettings.from_dsn(redis_url)
+
+
+async def enqueue_rebuild(redis: aioredis.Redis, pool: ArqRedis, name: str, requested_by: str) -> str:
+    """Queue a rebuild of ``name``; raises ``JobConflictError`` if one is pending."""
+    get_projection(name)  # unknown names fail before anything is queued
+    job_id = uuid.uuid4().hex
+    if not await redis.set(_rebuild_lock(name), job_id, nx=True, ex=24 * 3600):
+        running = _text(await redis.get(_rebuild_lock(name)) or b"")
+        raise JobConflictError(f"a rebuild of {name} is already queued or running (job {running})")
+    await redis.hset(
+        job_key(job_id),
+        mapping={
+            "id": job_id,
+            "kind": "rebuild",
+            "projection": name,
+            "state": "queued",
+            "requested_by": requested_by,
+            "created_at": time.time(),
+        },
+    )
+    await pool.enqueue_job("rebuild_projection", job_id, name, _job_id=job_id)
+    return job_id
+
+
+async def request_cancel(redis: aioredis.Redis, job_id: str) -> str | None:
+    """Ask a job to stop; returns its state, or None if there is no such job."""
+    state = await redis.hget(job_key(job_id), "state")
+    if state is None:
+        return None
+    if _text(state) not in FINISHED:
+        await redis.hset(job_key(job_id), "cancel_requested", 1)
+    return _text(state)
+
+
+async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int | None:
+    """The arq task: rebuild ``name`` and report progress into the job hash."""
+    redis: aioredis.Redis = ctx["ecolaura_redis"]
+    key = job_key(job_id)
+    cancel = asyncio.Event()
+
+    async def watch_cancel() -> None:
+        while not cancel.is_set():
+            if await redis.hget(key, "cancel_requested"):
+                cancel.set()
+            await asyncio.sleep(0.2)
+
+    def report(progress: Progress) -> None:
+        ctx["pending_report"] = {
+            "done": progress.done,
+            "total": progress.total,
+            "rate": round(progress.rate, 1),
+            "eta_seconds": "" if progress.eta_seconds is None else round(progress.eta_seconds, 1),
+        }
+
+    async def flush_reports() -> None:
+        while True:
+            report_now = ctx.pop("pending_report", None)
+            if report_now:
+                await redis.hset(key, mapping=report_now)
+            await asyncio.sleep(0.25)
+
+    if await redis.hget(key, "cancel_requested"):
+        await redis.hset(key, mapping={"state": "cancelled", "finished_at": time.time()})
+        await redis.delete(_rebuild_lock(name))
+        return None
+    watcher = asyncio.create_task(watch_cancel())
+    reporter = asyncio.create_task(flush_reports())
+    await redis.hset(key, mapping={"state": "running", "started_at": time.time()})
+    try:
+        async with EventLogReader(libpq_url(ctx["database_url"])) as reader:
+            generation = await rebuild(get_projection(name), redis, reader, on_progress=report, cancel=cancel)
+    except asyncio.CancelledError:
+        await redis.hset(key, mapping={"state": "cancelled", "finished_at": time.time()})
+        log.info("job.cancelled", job=job_id, projection=name)
+        return None
+    except Exception as exc:
+        await redis.hset(
+            key,
+            mapping={"state": "failed", "error": f"{type(exc).__name__}: {exc}", "finished_at": time.time()},
+        )
+        raise
+    finally:
+        watcher.cancel()
+        reporter.cancel()
+        final = ctx.pop("pending_report", None)
+        if final:
+            await redis.hset(key, mapping=final)
+        await redis.delete(_rebuild_lock(name))
+    await redis.hset(key, mapping={"state": "done", "generation": generation, "finished_at": time.time()})
+    return generation
+
+
+def worker_settings(database_url: str, redis_url: str) -> dict[str, Any]:
+    """arq worker settings: the rebuild task, with a Redis client and the database URL in its context."""
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["ecolaura_redis"] = aioredis.Redis.from_url(redis_url)
+        ctx["database_url"] = database_url
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        await ctx["ecolaura_redis"].aclose()
+
+    return {
+        "functions": [rebuild_projection],
+        "redis_settings": arq_settings(redis_url),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "job_timeout": 6 * 3600,
+        "max_tries": 1,  # a rebuild resumes by itself; retrying blindly would only repeat a failure
+        "handle_signals": True,
+    }
+
+
+async def arq_pool(redis_url: str) -> ArqRedis:
+    return await create_pool(arq_settings(redis_url))
