@@ -158,7 +158,15 @@ def project(
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        asyncio.run(run_projector(settings.database_url, settings.redis_url, names, batch_size=batch_size))
+        asyncio.run(
+            run_projector(
+                settings.database_url,
+                settings.redis_url,
+                names,
+                batch_size=batch_size,
+                search_dir=settings.search_dir,
+            )
+        )
 
 
 @app.command()

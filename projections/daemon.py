@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
 
 import redis.asyncio as aioredis
 import structlog
@@ -11,17 +14,20 @@ import structlog
 from ecolaura.settings import libpq_url
 from projections.registry import PROJECTIONS, get_projection
 from projections.runner import ProjectionRunner
+from projections.search_projection import NAME as SEARCH
+from projections.search_projection import SearchProjectionRunner
 from write_side.adapters.event_log import EventLogReader
 
 log = structlog.get_logger("ecolaura.projector")
 
 
-async def run_projector(
+async def run_projector(  # noqa: PLR0913 - the daemon's settings
     database_url: str,
     redis_url: str,
     names: list[str] | None = None,
     stop: asyncio.Event | None = None,
     batch_size: int = 1000,
+    search_dir: Path | None = None,
 ) -> None:
     """Run the named projections (all by default) until ``stop`` is set or a signal arrives."""
     stop = stop or asyncio.Event()
@@ -29,16 +35,19 @@ async def run_projector(
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     redis = aioredis.Redis.from_url(redis_url)
-    projections = [get_projection(n) for n in names] if names else list(PROJECTIONS.values())
+    wanted = names or [*PROJECTIONS, SEARCH]
+    projections = [get_projection(n) for n in wanted if n != SEARCH]
     readers = [EventLogReader(libpq_url(database_url)) for _ in projections]
-    log.info("projector.started", projections=[p.name for p in projections])
+    runs: list[Coroutine[Any, Any, None]] = [
+        ProjectionRunner(p, redis, reader, batch_size=batch_size).run(stop)
+        for p, reader in zip(projections, readers, strict=True)
+    ]
+    if search_dir is not None and SEARCH in wanted:
+        readers.append(EventLogReader(libpq_url(database_url)))
+        runs.append(SearchProjectionRunner(readers[-1], search_dir, batch_size=batch_size).run(stop))
+    log.info("projector.started", projections=wanted)
     try:
-        await asyncio.gather(
-            *(
-                ProjectionRunner(p, redis, reader, batch_size=batch_size).run(stop)
-                for p, reader in zip(projections, readers, strict=True)
-            )
-        )
+        await asyncio.gather(*runs)
     finally:
         for reader in readers:
             await reader.close()

@@ -51,6 +51,7 @@ async def rebuild(  # noqa: PLR0913 - the parts of a rebuild
     on_progress: Callable[[Progress], None] | None = None,
     batch_size: int = 2000,
     cancel: asyncio.Event | None = None,
+    grace_seconds: float = GRACE_SECONDS,
 ) -> int:
     """Build a new generation of ``projection`` and swap it in; returns the new generation."""
     name = projection.name
@@ -64,15 +65,21 @@ async def rebuild(  # noqa: PLR0913 - the parts of a rebuild
     )
     runner = ProjectionRunner(projection, redis, reader, batch_size=batch_size, generation=target)
     started = time.monotonic()
+    # Counting what remains costs a scan of the log; do it at the start and every few seconds only.
+    total, _ = await reader.lag(await store.checkpoint())
+    counted_at = started
     while True:
         if cancel is not None and cancel.is_set():
             raise asyncio.CancelledError(f"rebuild of {name} cancelled; run it again to resume")
         applied = await runner.step()
-        remaining, _ = await reader.lag(await store.checkpoint())
         done = runner.applied
-        elapsed = max(time.monotonic() - started, 1e-6)
-        rate = done / elapsed
-        progress = Progress(done, done + remaining, rate, remaining / rate if rate else None)
+        now = time.monotonic()
+        if now - counted_at > 2.0 or applied == 0:
+            remaining, _ = await reader.lag(await store.checkpoint())
+            total, counted_at = done + remaining, now
+        remaining = max(total - done, 0)
+        rate = done / max(now - started, 1e-6)
+        progress = Progress(done, max(total, done), rate, remaining / rate if rate else None)
         await redis.hset(
             keys.status(name),
             mapping={
@@ -91,6 +98,6 @@ async def rebuild(  # noqa: PLR0913 - the parts of a rebuild
     )
     await redis.hset(keys.status(name), mapping={"generation": target, "last_rebuild": time.time()})
     log.info("rebuild.swapped", projection=name, generation=target, previous=live)
-    await asyncio.sleep(GRACE_SECONDS)
+    await asyncio.sleep(grace_seconds)
     await GenerationStore(redis, name, live).drop()
     return target

@@ -80,10 +80,19 @@ async def redis_client(clean_redis: str) -> AsyncIterator[aioredis.Redis]:
     await client.aclose()
 
 
+@pytest.fixture(scope="session")
+def search_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(tmp_path_factory.mktemp("search"))
+
+
 @pytest.fixture
-def settings(database_url: str, redis_url: str) -> Settings:
+def settings(database_url: str, clean_redis: str, search_dir: Path) -> Settings:
     return Settings(
-        database_url=database_url, redis_url=redis_url, log_format="console", max_body_bytes=65536
+        database_url=database_url,
+        redis_url=clean_redis,
+        search_dir=search_dir,
+        log_format="console",
+        max_body_bytes=65536,
     )
 
 

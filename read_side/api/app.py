@@ -24,8 +24,10 @@ from read_side.api.controllers import (
     AdminProjectionController,
     CatalogController,
     MeController,
+    SearchController,
 )
 from read_side.queries import ReadModels
+from read_side.search.reader import SearchReader
 
 
 @dataclass
@@ -34,6 +36,7 @@ class ReadSide:
     redis: aioredis.Redis | None = None
     models: ReadModels | None = None
     jobs: ArqRedis | None = None
+    searcher: SearchReader | None = None
 
     @asynccontextmanager
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
@@ -42,6 +45,7 @@ class ReadSide:
         self.redis = aioredis.Redis.from_url(self.settings.redis_url)
         self.models = ReadModels(self.redis)
         self.jobs = await arq_pool(self.settings.redis_url)
+        self.searcher = SearchReader(self.settings.search_dir)
         try:
             yield
         finally:
@@ -60,13 +64,24 @@ class ReadSide:
         assert self.jobs is not None, "the app's lifespan has not started"  # noqa: S101
         return self.jobs
 
+    def provide_searcher(self) -> SearchReader:
+        assert self.searcher is not None, "the app's lifespan has not started"  # noqa: S101
+        return self.searcher
+
     def route_handlers(self) -> Sequence[ControllerRouterHandler]:
-        return [CatalogController, MeController, AdminProjectionController, AdminOperationsController]
+        return [
+            CatalogController,
+            SearchController,
+            MeController,
+            AdminProjectionController,
+            AdminOperationsController,
+        ]
 
     def dependencies(self) -> dict[str, Provide]:
         return {
             "models": Provide(self.provide_models, sync_to_thread=False),
             "jobs": Provide(self.provide_jobs, sync_to_thread=False),
+            "searcher": Provide(self.provide_searcher, sync_to_thread=False),
         }
 
     def readiness(self) -> dict[str, ReadinessCheck]:

@@ -7,10 +7,11 @@ from collections.abc import Awaitable
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import msgspec
 from arq.connections import ArqRedis
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import ClientException, NotFoundException, ServiceUnavailableException
 from litestar.params import FromPath, QueryParameter
 
 from ecolaura.http.identity import provide_actor, requires_role
@@ -29,10 +30,13 @@ from read_side.queries import (
     encode_offset_cursor,
     parse_position,
 )
+from read_side.search.port import SearchError, SearchRequest
+from read_side.search.reader import SearchReader
 from write_side.contracts.commands import Actor
 from write_side.contracts.events import LogCursor
 
 CATALOG = "product_cards"
+_search_encoder = msgspec.json.Encoder()
 ORDERS = "order_views"
 DASHBOARDS = "customer_dashboards"
 JSON = "application/json"
@@ -360,3 +364,47 @@ async def _decide(decision: Awaitable[None]) -> None:
         raise NotFoundException(str(exc)) from None
     except DeadLetterStateError as exc:
         raise ClientException(status_code=409, detail=str(exc)) from None
+
+
+class SearchController(Controller):
+    path = "/api/v1/search"
+    tags = ["catalog"]  # noqa: RUF012
+
+    @get(
+        "/", operation_id="SearchProducts", summary="Full-text product search with filters, facets and sorts"
+    )
+    async def search(  # noqa: PLR0913 - the search form's fields
+        self,
+        searcher: NamedDependency[SearchReader],
+        q: Annotated[str, QueryParameter(max_length=200)] = "",
+        category: Annotated[str | None, QueryParameter(max_length=80)] = None,
+        brand: Annotated[str | None, QueryParameter(max_length=120)] = None,
+        certification: Annotated[str | None, QueryParameter(max_length=60)] = None,
+        price_min: Annotated[int | None, QueryParameter(ge=0, le=100_000_000)] = None,
+        price_max: Annotated[int | None, QueryParameter(ge=0, le=100_000_000)] = None,
+        sort: Annotated[Literal["relevance", "price", "-price", "newest"], QueryParameter()] = "relevance",
+        page: Annotated[int, QueryParameter(ge=1, le=500)] = 1,
+        size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> Response[bytes]:
+        if price_min is not None and price_max is not None and price_min > price_max:
+            raise ClientException(detail="price_min must not be above price_max")
+        request = SearchRequest(
+            q=q,
+            category=category,
+            brand=brand,
+            certification=certification,
+            price_min=price_min,
+            price_max=price_max,
+            sort=sort,
+            page=page,
+            size=size,
+        )
+        try:
+            result = searcher.search(request)
+        except SearchError as exc:
+            raise ServiceUnavailableException(str(exc)) from None
+        return Response(
+            content=_search_encoder.encode(result),
+            media_type=JSON,
+            headers={"X-Read-Position": result.position, "Cache-Control": "public, max-age=5"},
+        )

@@ -1,0 +1,206 @@
+"""Projection benchmark: events/s into Redis and the time of a full rebuild of a large log.
+
+The log is built fast but realistic: a small catalog and customers through the
+real command path, then N order lifecycles (OrderPlaced with 3 lines, 3
+StockLevelChanged, OrderPaid) written as typed events with COPY. Then every
+Redis projection is rebuilt from position zero and timed.
+
+Baseline in the same run: the raw Redis ceiling for the same writes: one
+SET per document in MULTI pipelines of the same batch size, with no event
+reading, decoding or projection code.
+
+Usage: uv run python benchmarks/projections.py [--events 1000000]
+Databases: BENCH_DATABASE_URL (else 127.0.0.1:5432, else embedded) and
+BENCH_REDIS_URL (else redis://127.0.0.1:6379/14, else a local Redis). Both are
+emptied or created fresh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import redis
+import redis.asyncio as aioredis
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from commands import bench_server, fresh_database, load_catalog  # noqa: E402
+
+from ecolaura.settings import libpq_url  # noqa: E402
+from projections.rebuild import rebuild  # noqa: E402
+from projections.registry import PROJECTIONS  # noqa: E402
+from write_side.adapters.event_log import EventLogReader  # noqa: E402
+from write_side.contracts import events as ev  # noqa: E402
+
+META = '{"correlation_id": "bench", "causation_id": "bench", "actor_role": "customer"}'
+
+
+@contextlib.contextmanager
+def bench_redis() -> Iterator[str]:
+    url = "redis://127.0.0.1:6379/14"
+    import os
+
+    given = os.environ.get("BENCH_REDIS_URL")
+    if given:
+        yield given
+        return
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        from ecolaura.embedded import local_redis
+
+        with tempfile.TemporaryDirectory() as tmp, local_redis(Path(tmp)) as embedded:
+            yield embedded
+        return
+    yield url
+
+
+def _rows(orders: int, products: list[str], customers: list[str], seed: int) -> Iterator[tuple[str, ...]]:
+    rng = random.Random(seed)
+    stock = dict.fromkeys(products, 0)
+    for n in range(orders):
+        order_id, customer = str(uuid.uuid4()), rng.choice(customers)
+        picked = rng.sample(products, 3)
+        lines = [
+            ev.OrderLine(
+                product_id=p,
+                sku=f"BENCH-{i}",
+                name="Bench product",
+                category="cat-1",
+                quantity=1,
+                unit_price_minor=1000,
+                line_total_minor=1000,
+            )
+            for i, p in enumerate(picked)
+        ]
+        at = f"2026-01-01T00:00:{n % 60:02d}+00:00"
+        placed = ev.OrderPlaced(
+            order_id=order_id,
+            customer_id=customer,
+            currency="EUR",
+            lines=lines,
+            subtotal_minor=3000,
+            shipping_minor=495,
+            tax_minor=606,
+            total_minor=3495,
+            shipping_country="NL",
+            shipping_method="standard",
+            placed_at=at,
+        )
+        yield (f"order-{order_id}", "1", "OrderPlaced", ev.encode_event(placed).decode())
+        for p in picked:
+            stock[p] += 1
+            change = ev.StockLevelChanged(
+                product_id=p,
+                on_hand=10_000_000,
+                reserved=stock[p],
+                delta_on_hand=0,
+                delta_reserved=1,
+                reason="reserved",
+                order_id=order_id,
+            )
+            yield (f"stock-bench-{p}-{stock[p]}", "1", "StockLevelChanged", ev.encode_event(change).decode())
+        paid = ev.OrderPaid(
+            order_id=order_id,
+            customer_id=customer,
+            amount_minor=3495,
+            currency="EUR",
+            payment_reference="bench",
+            paid_at=at,
+        )
+        yield (f"order-{order_id}", "2", "OrderPaid", ev.encode_event(paid).decode())
+
+
+def write_log(url: str, events: int, products: list[str], customers: list[str]) -> int:
+    """COPY about ``events`` events (5 per order) into the log; returns how many."""
+    orders = events // 5
+    written = 0
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        with cur.copy(
+            "COPY event_log (stream_id, stream_version, event_type, schema_version, payload, metadata) "
+            "FROM STDIN"
+        ) as copy:
+            for stream, version, etype, payload in _rows(orders, products, customers, seed=7):
+                copy.write_row((stream, int(version), etype, 1, payload, META))
+                written += 1
+        conn.commit()
+    return written
+
+
+async def redis_ceiling(url: str, documents: int, batch: int) -> float:
+    """SETs of projection-sized documents in MULTI pipelines: what Redis alone allows (docs/s)."""
+    client = aioredis.Redis.from_url(url)
+    body = b"x" * 600
+    started = time.perf_counter()
+    for start in range(0, documents, batch):
+        async with client.pipeline(transaction=True) as pipe:
+            for i in range(start, min(start + batch, documents)):
+                pipe.set(f"bench:ceiling:{i}", body)
+            await pipe.execute()
+    elapsed = time.perf_counter() - started
+    await client.flushdb()
+    await client.aclose()
+    return documents / elapsed
+
+
+async def rebuild_all(database_url: str, redis_url: str, batch: int) -> list[tuple[str, int, float]]:
+    client = aioredis.Redis.from_url(redis_url)
+    out = []
+    for name, projection in PROJECTIONS.items():
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            total, _ = await reader.lag(ev.LogCursor())
+            started = time.perf_counter()
+            await rebuild(projection, client, reader, batch_size=batch, grace_seconds=0)
+            out.append((name, total, time.perf_counter() - started))
+            print(
+                f"  {name:22} {total:>9,} events in {out[-1][2]:6.1f} s = {total / out[-1][2]:>9,.0f} events/s",
+                flush=True,
+            )
+    await client.aclose()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=2000)
+    args = parser.parse_args()
+    with bench_server() as server, fresh_database(server) as db_url, bench_redis() as redis_url:
+        redis.Redis.from_url(redis_url).flushdb()
+        products, customers = asyncio.run(load_catalog(db_url))
+        started = time.perf_counter()
+        written = write_log(db_url, args.events, products, customers)
+        print(f"Wrote {written:,} events in {time.perf_counter() - started:.1f} s", flush=True)
+        ceiling = asyncio.run(redis_ceiling(redis_url, 200_000, args.batch))
+        print(
+            f"Redis ceiling: {ceiling:,.0f} document writes/s (MULTI pipelines of {args.batch})", flush=True
+        )
+        print("Rebuilding every Redis projection from position zero:", flush=True)
+        results = asyncio.run(rebuild_all(db_url, redis_url, args.batch))
+        total_time = sum(t for _, _, t in results)
+        slowest = min(n / t for _, n, t in results)
+        print(
+            f"\nAll Redis projections rebuilt in {total_time:.1f} s "
+            f"(target < 120 s for 1M events: {'met' if total_time < 120 else 'MISSED'}); "
+            f"slowest projection {slowest:,.0f} events/s "
+            f"(target >= 20,000: {'met' if slowest >= 20_000 else 'MISSED'})"
+        )
+        redis.Redis.from_url(redis_url).flushdb()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Product search: one port (``port.py``), adapters per engine (Tantivy embedded today)."""

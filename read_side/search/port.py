@@ -1,0 +1,99 @@
+"""The search port: what the storefront asks and what it gets, whatever the engine.
+
+Adapters (Tantivy on local disk, Elasticsearch when scaled out) implement
+``AbstractSearchIndex`` and must pass the same contract tests.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+import msgspec
+
+from write_side.contracts.events import LogCursor
+
+Sort = Literal["relevance", "price", "-price", "newest"]
+
+# Price bands for the price facet, in minor units: [from, to).
+PRICE_BANDS: tuple[tuple[int | None, int | None], ...] = (
+    (None, 1000),
+    (1000, 2500),
+    (2500, 5000),
+    (5000, 10000),
+    (10000, None),
+)
+
+
+class SearchDocument(msgspec.Struct, frozen=True):
+    """What the index holds for a product (active products only)."""
+
+    id: str
+    name: str
+    description: str
+    brand: str
+    category: str
+    materials: list[str]
+    certifications: list[str]
+    price_minor: int
+    currency: str
+    created: int  # epoch seconds, for "newest"
+
+
+class SearchRequest(msgspec.Struct, frozen=True):
+    q: str = ""
+    category: str | None = None
+    brand: str | None = None
+    certification: str | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    sort: Sort = "relevance"
+    page: int = 1
+    size: int = 20
+
+
+class SearchHit(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+    brand: str
+    category: str
+    price_minor: int
+    currency: str
+    certifications: list[str]
+    score: float | None = None
+
+
+class FacetCount(msgspec.Struct, frozen=True):
+    value: str
+    count: int
+
+
+class SearchResult(msgspec.Struct, frozen=True):
+    hits: list[SearchHit]
+    total: int
+    facets: dict[str, list[FacetCount]]
+    position: str  # the log position the index reflects
+
+
+class SearchError(RuntimeError):
+    """The engine could not answer (a bad aggregation, a broken index): a clear error, never a crash."""
+
+
+class AbstractSearchIndex(Protocol):
+    def upsert(self, documents: list[SearchDocument]) -> None: ...
+
+    def delete(self, ids: list[str]) -> None: ...
+
+    def commit(self, checkpoint: LogCursor) -> None:
+        """Make the pending changes and the checkpoint visible together."""
+        ...
+
+    def checkpoint(self) -> LogCursor: ...
+
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+
+def auto_fuzziness(term: str) -> int:
+    """Elasticsearch's AUTO rule: exact up to 2 characters, 1 edit up to 5, else 2."""
+    if len(term) <= 2:
+        return 0
+    return 1 if len(term) <= 5 else 2
