@@ -153,6 +153,7 @@ class ProjectionRunner:
         name = self.projection.name
         if await self.redis.hget(keys.status(name), "state") != b"failed":
             await self.redis.hset(keys.status(name), mapping={"state": "live"})
+        await self.reader.listen()  # before the first read, so no notification falls in between
         last_report = 0.0
         while not stop.is_set():
             if await self.redis.hget(keys.status(name), "state") == b"failed":

@@ -118,6 +118,7 @@ class SearchProjectionRunner:
         index.commit(cursor)
 
     async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
+        await self.reader.listen()
         while not stop.is_set():
             applied = await self.step()
             if applied < self.batch_size:

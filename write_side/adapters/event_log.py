@@ -173,11 +173,16 @@ class EventLogReader:
         count, age = row or (0, None)
         return int(count or 0), float(age or 0.0)  # type: ignore[call-overload,arg-type]
 
-    async def wait_for_events(self, timeout: float) -> bool:  # noqa: ASYNC109 - a poll interval, not a deadline
-        """Block until a NOTIFY arrives or ``timeout`` passes; True if woken."""
+    async def listen(self) -> None:
+        """Start listening now, so no wake-up between now and the first wait is missed."""
         if self._listener is None or self._listener.closed:
             self._listener = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
             await self._listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+
+    async def wait_for_events(self, timeout: float) -> bool:  # noqa: ASYNC109 - a poll interval, not a deadline
+        """Block until a NOTIFY arrives or ``timeout`` passes; True if woken."""
+        await self.listen()
+        assert self._listener is not None  # noqa: S101
         async for _ in self._listener.notifies(timeout=timeout, stop_after=1):
             return True
         return False
