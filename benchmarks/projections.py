@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -37,11 +35,13 @@ import redis
 import redis.asyncio as aioredis
 
 ROOT = Path(__file__).resolve().parent.parent
+# This folder holds a script named like the `projections` package: keep it off the path, import siblings
+# as `benchmarks.*` from the repository root.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from commands import bench_server, fresh_database, load_catalog  # noqa: E402
-
+from benchmarks.commands import bench_server, fresh_database, load_catalog  # noqa: E402
+from benchmarks.support import bench_redis  # noqa: E402
 from ecolaura.database import make_engine  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from projections import keys  # noqa: E402
@@ -54,24 +54,6 @@ from write_side.contracts import events as ev  # noqa: E402
 from write_side.service_layer.messagebus import MessageBus  # noqa: E402
 
 META = '{"correlation_id": "bench", "causation_id": "bench", "actor_role": "customer"}'
-
-
-@contextlib.contextmanager
-def bench_redis() -> Iterator[str]:
-    url = "redis://127.0.0.1:6379/14"
-    given = os.environ.get("BENCH_REDIS_URL")
-    if given:
-        yield given
-        return
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.ConnectionError:
-        from ecolaura.embedded import local_redis
-
-        with tempfile.TemporaryDirectory() as tmp, local_redis(Path(tmp)) as embedded:
-            yield embedded
-        return
-    yield url
 
 
 def _rows(orders: int, products: list[str], customers: list[str], seed: int) -> Iterator[tuple[str, ...]]:

@@ -1,0 +1,313 @@
+"""Query benchmark: product detail, listing and search over HTTP, against baselines measured in the same run.
+
+* Ceiling: a bare Litestar endpoint returning one Redis GET (benchmarks/baseline_apps.py), same server stack.
+* CRUD baseline: the same product card computed from the write tables with SQL joins.
+* Search in the engine: 100,000 products with Zipf-distributed words, queries drawn the same way, facets
+  included; latency per query in-process.
+
+Load comes from wrk (`apt-get install wrk`), 1 thread, 16 connections, sharing the two cores.
+
+Usage: uv run python benchmarks/queries.py [--seconds 10] [--clients 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+# This folder holds a script named like the `projections` package: keep it off the path, import siblings
+# as `benchmarks.*` from the repository root.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.commands import bench_server, fresh_database  # noqa: E402
+from benchmarks.support import bench_redis  # noqa: E402
+from ecolaura.settings import libpq_url  # noqa: E402
+from projections.search_projection import rebuild_search  # noqa: E402
+from read_side.search.port import SearchDocument, SearchRequest  # noqa: E402
+from read_side.search.tantivy_index import TantivyIndex  # noqa: E402
+from write_side.adapters.event_log import EventLogReader  # noqa: E402
+from write_side.contracts.events import LogCursor  # noqa: E402
+
+WRK_PATHS = """
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+math.randomseed(tonumber(os.getenv("BENCH_SEED") or "1"))
+request = function()
+  return wrk.format("GET", paths[math.random(1, #paths)])
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(command: list[str], env: dict[str, str]) -> Iterator[int]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command} did not start")
+            time.sleep(0.2)
+        yield port
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def _ms(text: str) -> float:
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float(text)
+
+
+def wrk(port: int, paths: list[str], seconds: int, clients: int) -> tuple[float, float, float, int]:
+    """Requests/s, p50 ms, p99 ms and non-2xx count for random GETs of ``paths``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "paths").write_text("\n".join(paths) + "\n")
+        (Path(tmp) / "get.lua").write_text(WRK_PATHS)
+        env = {**os.environ, "BENCH_PATHS": str(Path(tmp) / "paths")}
+        url = f"http://127.0.0.1:{port}"
+        subprocess.run(
+            ["wrk", "-t1", f"-c{clients}", "-d2s", "-s", f"{tmp}/get.lua", url],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", f"{tmp}/get.lua", url],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    lines = [line.split() for line in out.splitlines()]
+    rps = next(float(p[1]) for p in lines if p[:1] == ["Requests/sec:"])
+    p50 = next(_ms(p[1]) for p in lines if p[:1] == ["50%"])
+    p99 = next(_ms(p[1]) for p in lines if p[:1] == ["99%"])
+    bad = next((int(p[-1]) for p in lines if p[:3] == ["Non-2xx", "or", "3xx"]), 0)
+    return rps, p50, p99, bad
+
+
+def zipf_vocabulary(size: int, rng: random.Random) -> tuple[list[str], list[float]]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = {"".join(rng.choice(letters) for _ in range(rng.randint(3, 10))) for _ in range(size * 2)}
+    vocabulary = sorted(words)[:size]
+    rng.shuffle(vocabulary)
+    return vocabulary, [1 / (rank + 1) ** 1.07 for rank in range(len(vocabulary))]
+
+
+def engine_search(count: int, queries: int) -> tuple[float, float, float]:
+    """Index ``count`` synthetic products with Zipf words; p50/p99 ms of searches with facets, and index time."""
+    rng = random.Random(5)
+    vocabulary, weights = zipf_vocabulary(20_000, rng)
+    categories = [f"cat-{i}" for i in range(24)]
+    brands = [f"brand-{i}" for i in range(60)]
+    with tempfile.TemporaryDirectory() as tmp:
+        index = TantivyIndex(Path(tmp) / "ix", writer=True)
+        started = time.perf_counter()
+        for start in range(0, count, 10_000):
+            index.upsert(
+                [
+                    SearchDocument(
+                        id=f"p{i}",
+                        name=" ".join(rng.choices(vocabulary, weights, k=rng.randint(3, 6))),
+                        description=" ".join(rng.choices(vocabulary, weights, k=rng.randint(10, 25))),
+                        brand=rng.choice(brands),
+                        category=rng.choice(categories),
+                        materials=rng.choices(vocabulary[:50], k=2),
+                        certifications=rng.sample(["FSC", "GOTS", "B Corp"], 1),
+                        price_minor=rng.randint(100, 50_000),
+                        currency="EUR",
+                        created=i,
+                    )
+                    for i in range(start, min(start + 10_000, count))
+                ]
+            )
+        index.commit(LogCursor(1, 1))
+        indexed = time.perf_counter() - started
+        latencies = []
+        for n in range(queries):
+            words = rng.choices(vocabulary, weights, k=rng.choice((1, 1, 2)))
+            request = SearchRequest(
+                q=" ".join(words), category=rng.choice([None, None, rng.choice(categories)])
+            )
+            t = time.perf_counter()
+            index.search(request)
+            if n >= 50:  # the first queries warm the caches
+                latencies.append((time.perf_counter() - t) * 1000)
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return cuts[49], cuts[98], indexed
+
+
+def load_demo(db_url: str, redis_url: str, search_dir: Path) -> list[str]:
+    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
+    subprocess.run(
+        [sys.executable, "-m", "ecolaura.cli", "seed"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "ecolaura.cli", "rebuild", "all"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    async def index() -> None:
+        async with EventLogReader(libpq_url(db_url)) as reader:
+            await rebuild_search(reader, search_dir)
+
+    asyncio.run(index())
+    import psycopg
+
+    with psycopg.connect(libpq_url(db_url)) as conn:
+        return [r[0] for r in conn.execute("SELECT product_id::text FROM products WHERE status = 'active'")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--search-docs", type=int, default=100_000)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("this benchmark needs wrk: apt-get install wrk")
+
+    print(f"Search engine: indexing {args.search_docs:,} products with Zipf-distributed words…", flush=True)
+    p50, p99, indexed = engine_search(args.search_docs, 2000)
+    print(
+        f"  indexed in {indexed:.1f} s; search with facets p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+        f"(targets < 1 ms / < 5 ms: {'met' if p50 < 1 and p99 < 5 else 'MISSED'})",
+        flush=True,
+    )
+
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(bench_server())
+        db_url = stack.enter_context(fresh_database(server))
+        redis_url = stack.enter_context(bench_redis())
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        redis.Redis.from_url(redis_url).flushdb()
+        search_dir = Path(tmp) / "search"
+        print("Loading the demo data (seed + projections)…", flush=True)
+        products = load_demo(db_url, redis_url, search_dir)
+        generation = int(redis.Redis.from_url(redis_url).get("el:product_cards:live") or 1)
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "REDIS_URL": redis_url,
+            "SEARCH_DIR": str(search_dir),
+            "LOG_LEVEL": "WARNING",
+            "CARD_PREFIX": f"el:product_cards:g{generation}:product:",
+        }
+        detail = [f"/api/v1/catalog/products/{p}" for p in products]
+        listing = [f"/api/v1/catalog/products?sort={s}&limit=24" for s in ("price", "popularity", "newest")]
+        rng = random.Random(9)
+        words = [
+            "bamboo",
+            "cork",
+            "organic",
+            "cotton",
+            "linen",
+            "wool",
+            "glass",
+            "steel",
+            "bottle",
+            "towel",
+            "brush",
+            "mat",
+            "bag",
+            "lamp",
+            "jar",
+            "soap",
+            "bambo",
+            "coton",
+        ]
+        search = [f"/api/v1/search?q={rng.choice(words)}" for _ in range(500)]
+        rows = []
+        with serve(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "baseline_apps:app",
+                "--app-dir",
+                "benchmarks",
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            env,
+        ) as port:
+            rows.append(
+                (
+                    "ceiling: one Redis GET",
+                    *wrk(port, [f"/ceiling/{p}" for p in products], args.seconds, args.clients),
+                )
+            )
+            rows.append(
+                (
+                    "CRUD: card from SQL joins",
+                    *wrk(port, [f"/sql/{p}" for p in products], args.seconds, args.clients),
+                )
+            )
+        with serve([sys.executable, "-m", "ecolaura.cli", "serve", "read"], env) as port:
+            rows.append(("product detail", *wrk(port, detail, args.seconds, args.clients)))
+            rows.append(("category listing", *wrk(port, listing, args.seconds, args.clients)))
+            rows.append(("search over HTTP", *wrk(port, search, args.seconds, args.clients)))
+    ceiling = rows[0]
+    print(f"\n{'':30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'of ceiling':>12}")
+    for name, rps, p50_, p99_, bad in rows:
+        print(f"{name:30}{rps:>9.0f}{p50_:>9.2f}{p99_:>9.2f}{bad:>9}{rps / ceiling[1]:>11.0%}")
+    named = {r[0]: r for r in rows}
+    d, s, sql = named["product detail"], named["search over HTTP"], named["CRUD: card from SQL joins"]
+    print(
+        f"\nTargets: detail >= 70% of ceiling ({d[1] / ceiling[1]:.0%}), p99 <= 1.5x ceiling "
+        f"({d[3] / ceiling[3]:.2f}x), >= 5x SQL ({d[1] / sql[1]:.1f}x); search >= 50% of ceiling "
+        f"({s[1] / ceiling[1]:.0%})"
+    )
+
+
+if __name__ == "__main__":
+    main()
