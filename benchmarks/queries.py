@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import random
 import shutil
@@ -125,25 +126,35 @@ def zipf_vocabulary(size: int, rng: random.Random) -> tuple[list[str], list[floa
     words = {"".join(rng.choice(letters) for _ in range(rng.randint(3, 10))) for _ in range(size * 2)}
     vocabulary = sorted(words)[:size]
     rng.shuffle(vocabulary)
-    return vocabulary, [1 / (rank + 1) ** 1.07 for rank in range(len(vocabulary))]
+    weights = [1 / (rank + 1) ** 1.07 for rank in range(len(vocabulary))]
+    return vocabulary, list(itertools.accumulate(weights))  # cumulative, so choices() need not sum each call
 
 
-def engine_search(count: int, queries: int) -> tuple[float, float, float]:
-    """Index ``count`` synthetic products with Zipf words; p50/p99 ms of searches with facets, and index time."""
+def engine_search(count: int, queries: int) -> dict[str, tuple[float, float]]:
+    """Index ``count`` synthetic products with Zipf words; p50/p99 ms of searches with facets.
+
+    Two query mixes, both Zipf-distributed: content words (ranks 100 and below; in real text the top
+    ranks are function words such as "the", "and", "with", which shoppers do not search for), and all
+    words including the head (the hardest case: the top word is in most products).
+    """
     rng = random.Random(5)
-    vocabulary, weights = zipf_vocabulary(20_000, rng)
+    vocabulary, cumulative = zipf_vocabulary(20_000, rng)
     categories = [f"cat-{i}" for i in range(24)]
     brands = [f"brand-{i}" for i in range(60)]
+    content = vocabulary[100:]
+    content_cumulative = [c - cumulative[99] for c in cumulative[100:]]
+    out: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         index = TantivyIndex(Path(tmp) / "ix", writer=True)
-        started = time.perf_counter()
         for start in range(0, count, 10_000):
             index.upsert(
                 [
                     SearchDocument(
                         id=f"p{i}",
-                        name=" ".join(rng.choices(vocabulary, weights, k=rng.randint(3, 6))),
-                        description=" ".join(rng.choices(vocabulary, weights, k=rng.randint(10, 25))),
+                        name=" ".join(rng.choices(vocabulary, cum_weights=cumulative, k=rng.randint(3, 6))),
+                        description=" ".join(
+                            rng.choices(vocabulary, cum_weights=cumulative, k=rng.randint(10, 25))
+                        ),
                         brand=rng.choice(brands),
                         category=rng.choice(categories),
                         materials=rng.choices(vocabulary[:50], k=2),
@@ -156,19 +167,21 @@ def engine_search(count: int, queries: int) -> tuple[float, float, float]:
                 ]
             )
         index.commit(LogCursor(1, 1))
-        indexed = time.perf_counter() - started
-        latencies = []
-        for n in range(queries):
-            words = rng.choices(vocabulary, weights, k=rng.choice((1, 1, 2)))
-            request = SearchRequest(
-                q=" ".join(words), category=rng.choice([None, None, rng.choice(categories)])
-            )
-            t = time.perf_counter()
-            index.search(request)
-            if n >= 50:  # the first queries warm the caches
-                latencies.append((time.perf_counter() - t) * 1000)
-    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
-    return cuts[49], cuts[98], indexed
+        for label, words, weights in (
+            ("content words", content, content_cumulative),
+            ("all words (head included)", vocabulary, cumulative),
+        ):
+            latencies = []
+            for n in range(queries):
+                q = " ".join(rng.choices(words, cum_weights=weights, k=rng.choice((1, 1, 2))))
+                request = SearchRequest(q=q, category=rng.choice([None, None, rng.choice(categories)]))
+                t = time.perf_counter()
+                index.search(request)
+                if n >= 50:  # the first queries warm the caches
+                    latencies.append((time.perf_counter() - t) * 1000)
+            cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+            out[label] = (cuts[49], cuts[98])
+    return out
 
 
 def load_demo(db_url: str, redis_url: str, search_dir: Path) -> list[str]:
@@ -212,12 +225,13 @@ def main() -> None:
         sys.exit("this benchmark needs wrk: apt-get install wrk")
 
     print(f"Search engine: indexing {args.search_docs:,} products with Zipf-distributed words…", flush=True)
-    p50, p99, indexed = engine_search(args.search_docs, 2000)
-    print(
-        f"  indexed in {indexed:.1f} s; search with facets p50 {p50:.2f} ms, p99 {p99:.2f} ms "
-        f"(targets < 1 ms / < 5 ms: {'met' if p50 < 1 and p99 < 5 else 'MISSED'})",
-        flush=True,
-    )
+    for label, (p50, p99) in engine_search(args.search_docs, 2000).items():
+        verdict = "met" if p50 < 1 and p99 < 5 else "MISSED"
+        print(
+            f"  {label:26} search with facets p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+            f"(targets < 1 ms / < 5 ms: {verdict})",
+            flush=True,
+        )
 
     with contextlib.ExitStack() as stack:
         server = stack.enter_context(bench_server())

@@ -28,8 +28,12 @@ class Settings:
     var_dir: Path = field(default_factory=lambda: Path(_env("ECOLAURA_VAR_DIR", "var") or "var"))
     """Where embedded servers keep their data."""
 
-    search_dir: Path = field(default_factory=lambda: Path(_env("SEARCH_DIR", "var/search") or "var/search"))
-    """Where the embedded Tantivy search indexes live (one folder per generation)."""
+    search_dir: Path = field(
+        default_factory=lambda: Path(
+            _env("SEARCH_DIR") or Path(_env("ECOLAURA_VAR_DIR", "var") or "var") / "search"
+        )
+    )
+    """Where the embedded Tantivy search indexes live (one folder per generation); default ``var/search``."""
 
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO") or "INFO")
     """Minimum level of the JSON logs."""

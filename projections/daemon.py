@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import redis.asyncio as aioredis
 import structlog
 
 from ecolaura.settings import libpq_url
+from projections.base import Projection
 from projections.registry import PROJECTIONS, get_projection
 from projections.runner import ProjectionRunner
 from projections.search_projection import NAME as SEARCH
@@ -19,6 +21,21 @@ from projections.search_projection import SearchProjectionRunner
 from write_side.adapters.event_log import EventLogReader
 
 log = structlog.get_logger("ecolaura.projector")
+
+
+async def _supervise(name: str, start: Callable[[], Coroutine[Any, Any, None]], stop: asyncio.Event) -> None:
+    """Keep one projection running: an unexpected failure is logged and retried, never fatal to the others."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await start()
+        except Exception:
+            log.exception("projection.crashed", projection=name, retry_in=delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            delay = min(delay * 2, 30.0)
+        else:
+            return
 
 
 async def run_projector(  # noqa: PLR0913 - the daemon's settings
@@ -38,13 +55,26 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
     wanted = names or [*PROJECTIONS, SEARCH]
     projections = [get_projection(n) for n in wanted if n != SEARCH]
     readers = [EventLogReader(libpq_url(database_url)) for _ in projections]
-    runs: list[Coroutine[Any, Any, None]] = [
-        ProjectionRunner(p, redis, reader, batch_size=batch_size).run(stop)
+
+    def redis_runner(
+        projection: Projection, reader: EventLogReader
+    ) -> Callable[[], Coroutine[Any, Any, None]]:
+        return lambda: ProjectionRunner(projection, redis, reader, batch_size=batch_size).run(stop)
+
+    runs = [
+        _supervise(p.name, redis_runner(p, reader), stop)
         for p, reader in zip(projections, readers, strict=True)
     ]
     if search_dir is not None and SEARCH in wanted:
-        readers.append(EventLogReader(libpq_url(database_url)))
-        runs.append(SearchProjectionRunner(readers[-1], search_dir, batch_size=batch_size).run(stop))
+        search_reader = EventLogReader(libpq_url(database_url))
+        readers.append(search_reader)
+        runs.append(
+            _supervise(
+                SEARCH,
+                lambda: SearchProjectionRunner(search_reader, search_dir, batch_size=batch_size).run(stop),
+                stop,
+            )
+        )
     log.info("projector.started", projections=wanted)
     try:
         await asyncio.gather(*runs)

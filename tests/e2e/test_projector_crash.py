@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -82,11 +83,17 @@ def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 async def test_sigkilled_projector_ends_identical_to_a_clean_rebuild(
-    engine: AsyncEngine, database_url: str, clean_redis: str, redis_client: aioredis.Redis
+    engine: AsyncEngine, database_url: str, clean_redis: str, redis_client: aioredis.Redis, tmp_path: Path
 ) -> None:
     bus = MessageBus(engine)
     products, customers = await _shop(bus)
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": clean_redis, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": clean_redis,
+        "LOG_LEVEL": "WARNING",
+        "ECOLAURA_VAR_DIR": str(tmp_path / "var"),
+    }
     rng = random.Random(11)
     kills, checkpoints = 0, []
     for round_no in range(5):
