@@ -24,8 +24,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +41,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import serve, wrk_ms  # noqa: E402
 from ecolaura.database import make_engine, migrate  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from write_side.contracts import commands as c  # noqa: E402
@@ -275,47 +274,12 @@ def run_pgbench(url: str, clients: int, seconds: int) -> Result:
 # ---------------------------------------------------------------- API load
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def api_server(url: str, workers: int) -> Iterator[int]:
-    port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "DB_POOL_SIZE": "20"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ecolaura.cli",
-            "serve",
-            "write",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"API did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
-                )
-            time.sleep(0.2)
+    command = [sys.executable, "-m", "ecolaura.cli", "serve", "write", "--workers", str(workers)]
+    with serve(command, env) as port:
         yield port
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
 
 
 async def _client(
@@ -425,15 +389,6 @@ request = function()
 end
 """
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _wrk_ms(text: str) -> float:
-    for unit in ("us", "ms", "s"):
-        if text.endswith(unit):
-            return float(text[: -len(unit)]) * _UNITS[unit]
-    return float(text)
-
 
 def _order_count(db_url: str) -> int:
     with psycopg.connect(db_url) as conn:
@@ -482,8 +437,8 @@ def run_api_wrk(
     lines = [line.split() for line in out.splitlines()]
     per_second = next(float(p[1]) for p in lines if p[:1] == ["Requests/sec:"])
     total = next(int(p[0]) for p in lines if len(p) > 2 and p[1:3] == ["requests", "in"])
-    p50 = next(_wrk_ms(p[1]) for p in lines if p[:1] == ["50%"])
-    p99 = next(_wrk_ms(p[1]) for p in lines if p[:1] == ["99%"])
+    p50 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["50%"])
+    p99 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["99%"])
     errors = next((int(p[-1]) for p in lines if p[:3] == ["Non-2xx", "or", "3xx"]), 0)
     written = _order_count(db_url) - before
     return Result(

@@ -19,14 +19,11 @@ import itertools
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import redis
@@ -38,7 +35,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchm
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
-from benchmarks.support import bench_redis  # noqa: E402
+from benchmarks.support import bench_redis, serve, wrk_ms  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from projections.search_projection import rebuild_search  # noqa: E402
 from read_side.search.port import SearchDocument, SearchRequest  # noqa: E402
@@ -54,43 +51,6 @@ request = function()
   return wrk.format("GET", paths[math.random(1, #paths)])
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serve(command: list[str], env: dict[str, str]) -> Iterator[int]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*command, "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{command} did not start")
-            time.sleep(0.2)
-        yield port
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-
-
-def _ms(text: str) -> float:
-    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
-        if text.endswith(unit):
-            return float(text[: -len(unit)]) * factor
-    return float(text)
 
 
 def wrk(port: int, paths: list[str], seconds: int, clients: int) -> tuple[float, float, float, int]:
@@ -115,8 +75,8 @@ def wrk(port: int, paths: list[str], seconds: int, clients: int) -> tuple[float,
         ).stdout
     lines = [line.split() for line in out.splitlines()]
     rps = next(float(p[1]) for p in lines if p[:1] == ["Requests/sec:"])
-    p50 = next(_ms(p[1]) for p in lines if p[:1] == ["50%"])
-    p99 = next(_ms(p[1]) for p in lines if p[:1] == ["99%"])
+    p50 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["50%"])
+    p99 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["99%"])
     bad = next((int(p[-1]) for p in lines if p[:3] == ["Non-2xx", "or", "3xx"]), 0)
     return rps, p50, p99, bad
 
