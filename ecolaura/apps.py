@@ -37,4 +37,5 @@ def combined_app() -> Litestar:
         lifespan=[write.lifespan, read.lifespan],
         readiness={**write.readiness(), **read.readiness()},
         max_body_bytes=settings.max_body_bytes,
+        metrics=[read.refresh_metrics],
     )

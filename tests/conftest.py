@@ -117,6 +117,7 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type:
         lifespan=[write.lifespan, read.lifespan],
         readiness={**write.readiness(), **read.readiness()},
         max_body_bytes=settings.max_body_bytes,
+        metrics=[read.refresh_metrics],
     )
     async with AsyncTestClient(app=app, timeout=30) as test_client:
         yield test_client

@@ -14,6 +14,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler
 
+from ecolaura.http.metrics import MetricsRefresh, metrics_controller
 from ecolaura.http.problems import EXCEPTION_HANDLERS, Problem, problem_response
 from ecolaura.http.request_context import RequestContextMiddleware
 
@@ -69,9 +70,10 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]],
     readiness: dict[str, ReadinessCheck],
     max_body_bytes: int,
+    metrics: list[MetricsRefresh] | None = None,
 ) -> Litestar:
     return Litestar(
-        route_handlers=[*route_handlers, *health_handlers(readiness)],
+        route_handlers=[*route_handlers, *health_handlers(readiness), metrics_controller(metrics or [])],
         dependencies=dependencies,
         lifespan=list(lifespan),
         on_startup=[tune_gc],

@@ -11,6 +11,8 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from ecolaura.http.metrics import LATENCY, REQUESTS
+
 log = structlog.get_logger("ecolaura.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 HEADER = b"x-request-id"
@@ -23,6 +25,11 @@ def request_id_of(scope: Scope) -> str:
         given = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == HEADER), "")
         state["request_id"] = given if _VALID_ID.match(given) else str(uuid.uuid4())
     return str(state["request_id"])
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template (ids would explode label counts), or 'unmatched'."""
+    return str(scope.get("path_template") or "unmatched")
 
 
 class RequestContextMiddleware(ASGIMiddleware):
@@ -44,11 +51,12 @@ class RequestContextMiddleware(ASGIMiddleware):
         try:
             await next_app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            method = scope.get("method", "")
+            route = _route_template(scope)
+            REQUESTS.labels(method, route, status).inc()
+            LATENCY.labels(method, route).observe(elapsed)
             log.info(
-                "request",
-                method=scope.get("method"),
-                path=scope.get("path"),
-                status=status,
-                ms=round((time.perf_counter() - started) * 1000, 2),
+                "request", method=method, path=scope.get("path"), status=status, ms=round(elapsed * 1000, 2)
             )
             structlog.contextvars.unbind_contextvars("request_id")

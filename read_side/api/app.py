@@ -19,6 +19,7 @@ from litestar.types import ControllerRouterHandler
 from ecolaura.http.appkit import ReadinessCheck, make_litestar
 from ecolaura.settings import Settings, get_settings
 from projections.jobs import arq_pool
+from projections.metrics import refresh_projection_metrics
 from read_side.api.controllers import (
     AdminOperationsController,
     AdminProjectionController,
@@ -87,6 +88,10 @@ class ReadSide:
     def readiness(self) -> dict[str, ReadinessCheck]:
         return {"redis": self.check_redis}
 
+    async def refresh_metrics(self) -> None:
+        assert self.redis is not None  # noqa: S101
+        await refresh_projection_metrics(self.redis)
+
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """The query API alone (``ecolaura serve read``)."""
@@ -98,4 +103,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[side.lifespan],
         readiness=side.readiness(),
         max_body_bytes=side.settings.max_body_bytes,
+        metrics=[side.refresh_metrics],
     )

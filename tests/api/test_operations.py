@@ -99,3 +99,22 @@ async def test_only_admins_and_suppliers_create_products(client: AsyncTestClient
     headers = {**admin_headers(), "X-User-Role": "customer"}
     response = await client.post("/api/v1/products", json=product_body(), headers=headers)
     assert response.status_code == 403 and "admin or supplier" in response.json()["detail"]
+
+
+async def test_metrics_expose_requests_and_projection_lag(
+    client: AsyncTestClient,
+    redis_client: object,
+    database_url: str,  # type: ignore[type-arg]
+) -> None:
+    from tests.projection_helpers import catch_up
+
+    await create_product(client)
+    await catch_up(redis_client, database_url)  # type: ignore[arg-type]
+    await client.get("/health/live")
+    metrics = await client.get("/metrics")
+    assert metrics.status_code == 200
+    assert metrics.headers["content-type"].startswith("text/plain")
+    text = metrics.text
+    assert "ecolaura_requests_total{" in text and 'path="/api/v1/products"' in text
+    assert 'ecolaura_projection_lag_events{projection="product_cards"}' in text
+    assert 'ecolaura_projection_failed{projection="order_views"}' in text
