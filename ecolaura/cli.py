@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -179,20 +180,33 @@ def worker() -> None:
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        run_worker(worker_settings(settings.database_url, settings.redis_url))  # type: ignore[arg-type]
+        run_worker(worker_settings(settings.database_url, settings.redis_url, settings.search_dir))  # type: ignore[arg-type]
 
 
 @app.command()
 def rebuild(name: Annotated[str, typer.Argument(help="The projection to rebuild, or 'all'.")]) -> None:
     """Rebuild a projection from the whole log beside the live one, then swap it in."""
-    from projections.registry import PROJECTIONS, get_projection  # noqa: PLC0415
+    from projections.registry import PROJECTIONS, SEARCH, get_projection  # noqa: PLC0415
 
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        targets = list(PROJECTIONS.values()) if name == "all" else [get_projection(name)]
-        for projection in targets:
-            asyncio.run(_rebuild_with_progress(projection, settings.database_url, settings.redis_url))
+        if name in ("all", SEARCH):
+            asyncio.run(_rebuild_search_index(settings.database_url, settings.search_dir))
+        if name != SEARCH:
+            targets = list(PROJECTIONS.values()) if name == "all" else [get_projection(name)]
+            for projection in targets:
+                asyncio.run(_rebuild_with_progress(projection, settings.database_url, settings.redis_url))
+
+
+async def _rebuild_search_index(database_url: str, search_dir: Path) -> None:
+    from ecolaura.settings import libpq_url  # noqa: PLC0415
+    from projections.search_projection import rebuild_search  # noqa: PLC0415
+    from write_side.adapters.event_log import EventLogReader  # noqa: PLC0415
+
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        generation = await rebuild_search(reader, search_dir)
+    console.print(f"[green]product_search: generation {generation} is live.[/]")
 
 
 async def _rebuild_with_progress(projection: Projection, database_url: str, redis_url: str) -> None:

@@ -71,7 +71,9 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
         runs.append(
             _supervise(
                 SEARCH,
-                lambda: SearchProjectionRunner(search_reader, search_dir, batch_size=batch_size).run(stop),
+                lambda: SearchProjectionRunner(
+                    search_reader, search_dir, batch_size=batch_size, redis=redis
+                ).run(stop),
                 stop,
             )
         )

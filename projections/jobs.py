@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -22,7 +23,8 @@ from arq.connections import ArqRedis, RedisSettings
 from ecolaura.settings import libpq_url
 from projections import keys
 from projections.rebuild import Progress, rebuild
-from projections.registry import get_projection
+from projections.registry import SEARCH, check_known, get_projection
+from projections.search_projection import rebuild_search
 from write_side.adapters.event_log import EventLogReader
 
 log = structlog.get_logger("ecolaura.jobs")
@@ -56,7 +58,7 @@ def arq_settings(redis_url: str) -> RedisSettings:
 
 async def enqueue_rebuild(redis: aioredis.Redis, pool: ArqRedis, name: str, requested_by: str) -> str:
     """Queue a rebuild of ``name``; raises ``JobConflictError`` if one is pending."""
-    get_projection(name)  # unknown names fail before anything is queued
+    check_known(name)  # unknown names fail before anything is queued
     job_id = uuid.uuid4().hex
     if not await redis.set(_rebuild_lock(name), job_id, nx=True, ex=24 * 3600):
         running = _text(await redis.get(_rebuild_lock(name)) or b"")
@@ -122,7 +124,14 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
     await redis.hset(key, mapping={"state": "running", "started_at": time.time()})
     try:
         async with EventLogReader(libpq_url(ctx["database_url"])) as reader:
-            generation = await rebuild(get_projection(name), redis, reader, on_progress=report, cancel=cancel)
+            if name == SEARCH:
+                generation = await rebuild_search(
+                    reader, ctx["search_dir"], on_progress=report, cancel=cancel
+                )
+            else:
+                generation = await rebuild(
+                    get_projection(name), redis, reader, on_progress=report, cancel=cancel
+                )
     except asyncio.CancelledError:
         await redis.hset(key, mapping={"state": "cancelled", "finished_at": time.time()})
         log.info("job.cancelled", job=job_id, projection=name)
@@ -144,12 +153,13 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
     return generation
 
 
-def worker_settings(database_url: str, redis_url: str) -> dict[str, Any]:
+def worker_settings(database_url: str, redis_url: str, search_dir: Path | None = None) -> dict[str, Any]:
     """arq worker settings: the rebuild task, with a Redis client and the database URL in its context."""
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["ecolaura_redis"] = aioredis.Redis.from_url(redis_url)
         ctx["database_url"] = database_url
+        ctx["search_dir"] = search_dir or Path("var/search")
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["ecolaura_redis"].aclose()

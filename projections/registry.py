@@ -11,8 +11,20 @@ PROJECTIONS: dict[str, Projection] = {
 }
 
 
+SEARCH = "product_search"  # the Tantivy index, kept by projections.search_projection
+ALL_NAMES: tuple[str, ...] = (*PROJECTIONS, SEARCH)
+
+
 class UnknownProjectionError(LookupError):
     pass
+
+
+def check_known(name: str) -> None:
+    """Raise ``UnknownProjectionError`` unless ``name`` is a Redis projection or the search index."""
+    if name not in ALL_NAMES:
+        raise UnknownProjectionError(
+            f"no projection named '{name}'; projections: {', '.join(sorted(ALL_NAMES))}"
+        )
 
 
 def get_projection(name: str) -> Projection:

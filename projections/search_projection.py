@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import redis.asyncio as aioredis
+
+from projections import keys
+from projections.rebuild import Progress
+from projections.store import encode_cursor
 from read_side.search.port import SearchDocument
 from read_side.search.tantivy_index import TantivyIndex
 from write_side.adapters.event_log import EventLogReader
@@ -60,8 +67,14 @@ class SearchProjectionRunner:
     name = NAME
 
     def __init__(
-        self, reader: EventLogReader, root: Path, batch_size: int = 1000, generation: int | None = None
+        self,
+        reader: EventLogReader,
+        root: Path,
+        batch_size: int = 1000,
+        generation: int | None = None,
+        redis: aioredis.Redis | None = None,
     ) -> None:
+        self.redis = redis  # where status is reported for admins and metrics (optional)
         self.reader = reader
         self.root = root
         self.batch_size = batch_size
@@ -117,10 +130,33 @@ class SearchProjectionRunner:
         index.delete(deletes)
         index.commit(cursor)
 
+    async def report(self) -> None:
+        """Generation, checkpoint, head and lag, in the same status hash the Redis projections use."""
+        if self.redis is None:
+            return
+        checkpoint = self.index().checkpoint()
+        lag_events, lag_seconds = await self.reader.lag(checkpoint)
+        await self.redis.hset(
+            keys.status(NAME),
+            mapping={
+                "state": "live",
+                "generation": self._index_generation,
+                "checkpoint": encode_cursor(checkpoint),
+                "head": encode_cursor(await self.reader.head()),
+                "lag_events": lag_events,
+                "lag_seconds": round(lag_seconds, 3),
+                "updated_at": time.time(),
+            },
+        )
+
     async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
         await self.reader.listen()
+        last_report = 0.0
         while not stop.is_set():
             applied = await self.step()
+            if time.monotonic() - last_report > 1.0:
+                await self.report()
+                last_report = time.monotonic()
             if applied < self.batch_size:
                 await self.reader.wait_for_events(timeout=idle_wait)
 
@@ -128,14 +164,29 @@ class SearchProjectionRunner:
         self._index = None
 
 
-async def rebuild_search(reader: EventLogReader, root: Path, batch_size: int = 2000) -> int:
+async def rebuild_search(
+    reader: EventLogReader,
+    root: Path,
+    batch_size: int = 2000,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: asyncio.Event | None = None,
+) -> int:
     """Build the next generation from position zero, swap it in, drop the old one."""
     live = live_generation(root)
     target = live + 1
     shutil.rmtree(generation_dir(root, target), ignore_errors=True)
     runner = SearchProjectionRunner(reader, root, batch_size=batch_size, generation=target)
+    started = time.monotonic()
     while await runner.step():
-        pass
+        if cancel is not None and cancel.is_set():
+            runner.close()
+            raise asyncio.CancelledError("search rebuild cancelled")
+        if on_progress is not None:
+            remaining, _ = await reader.lag(runner.index().checkpoint())
+            rate = runner.applied / max(time.monotonic() - started, 1e-6)
+            on_progress(
+                Progress(runner.applied, runner.applied + remaining, rate, remaining / rate if rate else None)
+            )
     runner.close()
     swap_generation(root, target)
     await asyncio.sleep(1.0)  # readers in flight finish on the old folder

@@ -20,7 +20,7 @@ from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateErr
 from projections.dead_letters import retry as retry_letter
 from projections.dead_letters import skip as skip_letter
 from projections.jobs import FINISHED, JobConflictError, enqueue_rebuild, job_key, request_cancel
-from projections.registry import PROJECTIONS, UnknownProjectionError, get_projection
+from projections.registry import ALL_NAMES, SEARCH, UnknownProjectionError, check_known
 from projections.runner import dead_letters_key, live_generation
 from projections.store import encode_cursor
 from read_side.queries import (
@@ -231,12 +231,15 @@ class AdminProjectionController(Controller):
     async def status(self, models: NamedDependency[ReadModels]) -> list[dict[str, Any]]:
         redis = models.redis
         out = []
-        for name in sorted(PROJECTIONS):
+        for name in sorted(ALL_NAMES):
             raw = {_text(k): _text(v) for k, v in (await redis.hgetall(keys.status(name))).items()}
+            generation = (
+                int(raw.get("generation", 1)) if name == SEARCH else await live_generation(redis, name)
+            )
             out.append(
                 {
                     "name": name,
-                    "generation": await live_generation(redis, name),
+                    "generation": generation,
                     "state": raw.get("state", "never run"),
                     "checkpoint": raw.get("checkpoint"),
                     "head": raw.get("head"),
@@ -352,7 +355,7 @@ class AdminOperationsController(Controller):
 
 def _known(name: str) -> None:
     try:
-        get_projection(name)
+        check_known(name)
     except UnknownProjectionError as exc:
         raise NotFoundException(str(exc)) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
@@ -23,9 +24,9 @@ from write_side.adapters.pg import PgSession
 from write_side.contracts.events import EventMetadata, OrderShipped
 
 
-async def _work(database_url: str, redis_url: str) -> None:
+async def _work(database_url: str, redis_url: str, search_dir: Path | None = None) -> None:
     """Run the arq worker until the queue is empty, as `ecolaura worker` would."""
-    worker = Worker(**worker_settings(database_url, redis_url), burst=True, poll_delay=0.05)  # type: ignore[arg-type]
+    worker = Worker(**worker_settings(database_url, redis_url, search_dir), burst=True, poll_delay=0.05)  # type: ignore[arg-type]
     try:
         await worker.async_run()
     finally:
@@ -167,3 +168,35 @@ async def test_parked_events_can_be_retried_and_skipped_and_rebuilds_honour_the_
     async with EventLogReader(libpq_url(database_url)) as reader:
         await rebuild(PROJECTIONS[name], redis_client, reader)  # a rebuild from zero skips it too
     assert await snapshot(redis_client, name) == before
+
+
+async def test_the_search_index_reports_status_and_rebuilds_as_a_job(
+    client: AsyncTestClient,
+    redis_client: aioredis.Redis,
+    database_url: str,
+    clean_redis: str,  # type: ignore[type-arg]
+    search_dir: Path,
+) -> None:
+    from projections.search_projection import SearchProjectionRunner
+    from projections.search_projection import live_generation as search_generation
+
+    await create_product(client)
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        runner = SearchProjectionRunner(reader, search_dir, redis=redis_client)
+        while await runner.step():
+            pass
+        await runner.report()
+        runner.close()
+    status = {
+        p["name"]: p for p in (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
+    }
+    assert status["product_search"]["state"] == "live" and status["product_search"]["lag_events"] == 0
+    before = search_generation(search_dir)
+    job_id = (
+        await client.post("/api/v1/admin/projections/product_search/rebuild", headers=admin_headers())
+    ).json()["job_id"]
+    await _work(database_url, clean_redis, search_dir)
+    job = (await client.get(f"/api/v1/admin/jobs/{job_id}", headers=admin_headers())).json()
+    assert job["state"] == "done" and int(job["generation"]) == before + 1 == search_generation(search_dir)
+    metrics = (await client.get("/metrics")).text
+    assert 'ecolaura_projection_lag_events{projection="product_search"}' in metrics
