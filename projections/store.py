@@ -29,6 +29,11 @@ class CheckpointMovedError(RuntimeError):
     """Someone else advanced this generation's checkpoint; the batch was not applied."""
 
 
+def as_text(value: bytes | str) -> str:
+    """A Redis reply as text, whether or not the client decodes responses."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def encode_cursor(cursor: LogCursor) -> str:
     return f"{cursor.tx_id}:{cursor.position}"
 

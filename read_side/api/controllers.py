@@ -22,7 +22,7 @@ from projections.dead_letters import skip as skip_letter
 from projections.jobs import FINISHED, JobConflictError, enqueue_rebuild, job_key, request_cancel
 from projections.registry import ALL_NAMES, SEARCH, UnknownProjectionError, check_known
 from projections.runner import dead_letters_key, live_generation
-from projections.store import encode_cursor
+from projections.store import as_text, encode_cursor
 from read_side.queries import (
     InvalidCursorError,
     ReadModels,
@@ -100,10 +100,6 @@ def _offset(cursor: str | None) -> int:
         return decode_offset_cursor(cursor)
     except InvalidCursorError as exc:
         raise ClientException(detail=str(exc)) from None
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 class CatalogController(Controller):
@@ -232,7 +228,7 @@ class AdminProjectionController(Controller):
         redis = models.redis
         out = []
         for name in sorted(ALL_NAMES):
-            raw = {_text(k): _text(v) for k, v in (await redis.hgetall(keys.status(name))).items()}
+            raw = {as_text(k): as_text(v) for k, v in (await redis.hgetall(keys.status(name))).items()}
             generation = (
                 int(raw.get("generation", 1)) if name == SEARCH else await live_generation(redis, name)
             )
@@ -291,7 +287,7 @@ class AdminOperationsController(Controller):
         raw = await models.redis.hgetall(job_key(job_id))
         if not raw:
             raise NotFoundException(f"no job {job_id}")
-        return {_text(k): _text(v) for k, v in raw.items()}
+        return {as_text(k): as_text(v) for k, v in raw.items()}
 
     @delete(
         "/jobs/{job_id:str}",

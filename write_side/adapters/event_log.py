@@ -15,15 +15,12 @@ behind a table lock (which would cap throughput at one commit flush at a time).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Self
 
 import msgspec
 import psycopg
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from write_side.adapters.pg import PgSession
 from write_side.contracts.events import (
@@ -197,19 +194,3 @@ class EventLogReader:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-
-async def wait_until_visible(engine: AsyncEngine, cursor: LogCursor, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-    """Wait until readers can see ``cursor`` (tests and read-your-writes helpers)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with engine.connect() as conn:
-        while True:
-            horizon = (
-                await conn.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
-            ).scalar_one()
-            await conn.rollback()
-            if cursor.tx_id < horizon:
-                return
-            if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"event {cursor} not visible after {timeout}s")
-            await asyncio.sleep(0.01)

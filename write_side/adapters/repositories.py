@@ -19,7 +19,6 @@ from write_side.adapters.tables import customers, products, stock_items
 from write_side.domain.catalog import Material, Product
 from write_side.domain.customers import Customer
 from write_side.domain.errors import (
-    CustomerNotFoundError,
     DuplicateEmailError,
     DuplicateSkuError,
     OrderNotFoundError,
@@ -335,13 +334,3 @@ class CustomerRepository:
         )
         if result.first() is None:
             raise DuplicateEmailError("a customer with this email exists already", field="email")
-
-    async def exists(self, customer_id: str) -> bool:
-        row = await self._session.fetchone(
-            "SELECT 1 FROM customers WHERE customer_id = %(id)s", {"id": customer_id}
-        )
-        return row is not None
-
-    async def require(self, customer_id: str) -> None:
-        if not await self.exists(customer_id):
-            raise CustomerNotFoundError(f"customer {customer_id} does not exist", customer_id=customer_id)

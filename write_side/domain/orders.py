@@ -102,8 +102,12 @@ class Order:
         order.journal.append(ledger.order_placed(order_id, customer_id, currency, total, order.tax_minor))
         return order
 
-    def pay(self, payment_reference: str, now: str) -> None:
+    def check_payable(self) -> None:
+        """Raise ``IllegalTransitionError`` unless the order awaits payment (before charging anyone)."""
         self._require("pay", "pending_payment")
+
+    def pay(self, payment_reference: str, now: str) -> None:
+        self.check_payable()
         self._move("paid")
         self.payment_reference = payment_reference
         self._record(

@@ -223,7 +223,7 @@ async def _move_stock(uow: SqlAlchemyUnitOfWork, order: Order, how: str) -> None
 
 async def pay_order(cmd: cmds.PayOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
     order = await _owned_order(uow, cmd.order_id, ctx)
-    order._require("pay", "pending_payment")  # noqa: SLF001 - fail before charging
+    order.check_payable()
     attempt = await ctx.payments.charge(order.order_id, order.total_minor, order.currency, cmd.payment_method)
     if attempt.succeeded:
         order.pay(attempt.reference, ctx.now)

@@ -67,8 +67,10 @@ class SqlAlchemyUnitOfWork:
                 stream_id = f"{stream}-{getattr(aggregate, key)}"
                 pending.extend(event_log.PendingEvent(stream_id, first + i, e) for i, e in enumerate(events))
                 events.clear()
-                journals.extend(getattr(aggregate, "journal", ()))
-                getattr(aggregate, "journal", []).clear()
+                posted = getattr(aggregate, "journal", None)  # only orders keep journals
+                if posted:
+                    journals.extend(posted)
+                    posted.clear()
         self.extra_events.clear()
         for transaction in journals:
             journal.post(self.session, transaction)
