@@ -39,7 +39,7 @@ from benchmarks.support import bench_redis, serve, wrk_ms  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from projections.search_projection import rebuild_search  # noqa: E402
 from read_side.search.port import SearchDocument, SearchRequest  # noqa: E402
-from read_side.search.tantivy_index import TantivyIndex  # noqa: E402
+from read_side.search.tantivy_index import TantivyEngine, TantivyIndex  # noqa: E402
 from write_side.adapters.event_log import EventLogReader  # noqa: E402
 from write_side.contracts.events import LogCursor  # noqa: E402
 
@@ -126,7 +126,7 @@ def engine_search(count: int, queries: int) -> dict[str, tuple[float, float]]:
                     for i in range(start, min(start + 10_000, count))
                 ]
             )
-        index.commit(LogCursor(1, 1))
+        asyncio.run(index.commit(LogCursor(1, 1)))
         for label, words, weights in (
             ("content words", content, content_cumulative),
             ("all words (head included)", vocabulary, cumulative),
@@ -136,7 +136,7 @@ def engine_search(count: int, queries: int) -> dict[str, tuple[float, float]]:
                 q = " ".join(rng.choices(words, cum_weights=weights, k=rng.choice((1, 1, 2))))
                 request = SearchRequest(q=q, category=rng.choice([None, None, rng.choice(categories)]))
                 t = time.perf_counter()
-                index.search(request)
+                index.search_now(request)
                 if n >= 50:  # the first queries warm the caches
                     latencies.append((time.perf_counter() - t) * 1000)
             cuts = statistics.quantiles(latencies, n=100, method="inclusive")
@@ -164,7 +164,7 @@ def load_demo(db_url: str, redis_url: str, search_dir: Path) -> list[str]:
 
     async def index() -> None:
         async with EventLogReader(libpq_url(db_url)) as reader:
-            await rebuild_search(reader, search_dir)
+            await rebuild_search(reader, TantivyEngine(search_dir))
 
     asyncio.run(index())
     import psycopg

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,6 +23,7 @@ from ecolaura.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from projections.base import Projection
+    from read_side.search.config import SearchConfig
 
 app = typer.Typer(
     help="Ecolaura: an open platform for sustainable commerce.",
@@ -165,7 +165,7 @@ def project(
                 settings.redis_url,
                 names,
                 batch_size=batch_size,
-                search_dir=settings.search_dir,
+                search=settings.search,
             )
         )
 
@@ -180,7 +180,7 @@ def worker() -> None:
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        run_worker(worker_settings(settings.database_url, settings.redis_url, settings.search_dir))  # type: ignore[arg-type]
+        run_worker(worker_settings(settings.database_url, settings.redis_url, settings.search))  # type: ignore[arg-type]
 
 
 @app.command()
@@ -192,20 +192,24 @@ def rebuild(name: Annotated[str, typer.Argument(help="The projection to rebuild,
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
         if name in ("all", SEARCH):
-            asyncio.run(_rebuild_search_index(settings.database_url, settings.search_dir))
+            asyncio.run(_rebuild_search_index(settings.database_url, settings.search))
         if name != SEARCH:
             targets = list(PROJECTIONS.values()) if name == "all" else [get_projection(name)]
             for projection in targets:
                 asyncio.run(_rebuild_with_progress(projection, settings.database_url, settings.redis_url))
 
 
-async def _rebuild_search_index(database_url: str, search_dir: Path) -> None:
+async def _rebuild_search_index(database_url: str, search: SearchConfig) -> None:
     from ecolaura.settings import libpq_url  # noqa: PLC0415
     from projections.search_projection import rebuild_search  # noqa: PLC0415
     from write_side.adapters.event_log import EventLogReader  # noqa: PLC0415
 
-    async with EventLogReader(libpq_url(database_url)) as reader:
-        generation = await rebuild_search(reader, search_dir)
+    engine = search.engine()
+    try:
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            generation = await rebuild_search(reader, engine)
+    finally:
+        await engine.close()
     console.print(f"[green]product_search: generation {generation} is live.[/]")
 
 

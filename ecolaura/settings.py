@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from read_side.search.config import SearchConfig
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
@@ -34,6 +36,18 @@ class Settings:
 
     search_dir: Path = field(default_factory=lambda: Path(_env("SEARCH_DIR") or _var_dir() / "search"))
     """Where the embedded Tantivy search indexes live (one folder per generation); default ``var/search``."""
+
+    elasticsearch_url: str | None = field(default_factory=lambda: _env("ELASTICSEARCH_URL"))
+    """Search on an Elasticsearch cluster instead of the embedded Tantivy index."""
+
+    search_index: str = field(
+        default_factory=lambda: _env("SEARCH_INDEX", "ecolaura-products") or "ecolaura-products"
+    )
+    """Elasticsearch alias readers search; generation ``n`` is the index ``{alias}-g{n}``."""
+
+    @property
+    def search(self) -> SearchConfig:
+        return SearchConfig(self.search_dir, self.elasticsearch_url, self.search_index)
 
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO") or "INFO")
     """Minimum level of the JSON logs."""

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -18,6 +17,7 @@ from projections.registry import PROJECTIONS, get_projection
 from projections.runner import ProjectionRunner
 from projections.search_projection import NAME as SEARCH
 from projections.search_projection import SearchProjectionRunner
+from read_side.search.config import SearchConfig
 from write_side.adapters.event_log import EventLogReader
 
 log = structlog.get_logger("ecolaura.projector")
@@ -38,13 +38,23 @@ async def _supervise(name: str, start: Callable[[], Coroutine[Any, Any, None]], 
             return
 
 
+async def _run_search(
+    search: SearchConfig, reader: EventLogReader, batch_size: int, redis: aioredis.Redis, stop: asyncio.Event
+) -> None:
+    engine = search.engine()
+    try:
+        await SearchProjectionRunner(reader, engine, batch_size=batch_size, redis=redis).run(stop)
+    finally:
+        await engine.close()
+
+
 async def run_projector(  # noqa: PLR0913 - the daemon's settings
     database_url: str,
     redis_url: str,
     names: list[str] | None = None,
     stop: asyncio.Event | None = None,
     batch_size: int = 1000,
-    search_dir: Path | None = None,
+    search: SearchConfig | None = None,
 ) -> None:
     """Run the named projections (all by default) until ``stop`` is set or a signal arrives."""
     stop = stop or asyncio.Event()
@@ -65,15 +75,13 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
         _supervise(p.name, redis_runner(p, reader), stop)
         for p, reader in zip(projections, readers, strict=True)
     ]
-    if search_dir is not None and SEARCH in wanted:
+    if search is not None and SEARCH in wanted:
         search_reader = EventLogReader(libpq_url(database_url))
         readers.append(search_reader)
         runs.append(
             _supervise(
                 SEARCH,
-                lambda: SearchProjectionRunner(
-                    search_reader, search_dir, batch_size=batch_size, redis=redis
-                ).run(stop),
+                lambda: _run_search(search, search_reader, batch_size, redis, stop),
                 stop,
             )
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -26,6 +27,7 @@ from projections.rebuild import Progress, rebuild
 from projections.registry import SEARCH, check_known, get_projection
 from projections.search_projection import rebuild_search
 from projections.store import as_text
+from read_side.search.config import SearchConfig
 from write_side.adapters.event_log import EventLogReader
 
 log = structlog.get_logger("ecolaura.jobs")
@@ -85,6 +87,21 @@ async def request_cancel(redis: aioredis.Redis, job_id: str) -> str | None:
     return as_text(state)
 
 
+async def _rebuild(
+    ctx: dict[str, Any], name: str, report: Callable[[Progress], None], cancel: asyncio.Event
+) -> int:
+    async with EventLogReader(libpq_url(ctx["database_url"])) as reader:
+        if name != SEARCH:
+            return await rebuild(
+                get_projection(name), ctx["ecolaura_redis"], reader, on_progress=report, cancel=cancel
+            )
+        engine = ctx["search"].engine()
+        try:
+            return await rebuild_search(reader, engine, on_progress=report, cancel=cancel)
+        finally:
+            await engine.close()
+
+
 async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int | None:
     """The arq task: rebuild ``name`` and report progress into the job hash."""
     redis: aioredis.Redis = ctx["ecolaura_redis"]
@@ -124,15 +141,7 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
     reporter = asyncio.create_task(flush_reports())
     await redis.hset(key, mapping={"state": "running", "started_at": time.time()})
     try:
-        async with EventLogReader(libpq_url(ctx["database_url"])) as reader:
-            if name == SEARCH:
-                generation = await rebuild_search(
-                    reader, ctx["search_dir"], on_progress=report, cancel=cancel
-                )
-            else:
-                generation = await rebuild(
-                    get_projection(name), redis, reader, on_progress=report, cancel=cancel
-                )
+        generation = await _rebuild(ctx, name, report, cancel)
     except asyncio.CancelledError:
         await redis.hset(key, mapping={"state": "cancelled", "finished_at": time.time()})
         log.info("job.cancelled", job=job_id, projection=name)
@@ -153,13 +162,13 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
     return generation
 
 
-def worker_settings(database_url: str, redis_url: str, search_dir: Path | None = None) -> dict[str, Any]:
+def worker_settings(database_url: str, redis_url: str, search: SearchConfig | None = None) -> dict[str, Any]:
     """arq worker settings: the rebuild task, with a Redis client and the database URL in its context."""
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["ecolaura_redis"] = aioredis.Redis.from_url(redis_url)
         ctx["database_url"] = database_url
-        ctx["search_dir"] = search_dir or Path("var/search")
+        ctx["search"] = search or SearchConfig(Path("var/search"))
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["ecolaura_redis"].aclose()

@@ -28,7 +28,7 @@ from read_side.api.controllers import (
     SearchController,
 )
 from read_side.queries import ReadModels
-from read_side.search.reader import SearchReader
+from read_side.search.port import SearchEngine
 
 
 @dataclass
@@ -37,7 +37,7 @@ class ReadSide:
     redis: aioredis.Redis | None = None
     models: ReadModels | None = None
     jobs: ArqRedis | None = None
-    searcher: SearchReader | None = None
+    searcher: SearchEngine | None = None
 
     @asynccontextmanager
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
@@ -46,10 +46,11 @@ class ReadSide:
         self.redis = aioredis.Redis.from_url(self.settings.redis_url)
         self.models = ReadModels(self.redis)
         self.jobs = await arq_pool(self.settings.redis_url)
-        self.searcher = SearchReader(self.settings.search_dir)
+        self.searcher = self.settings.search.engine()
         try:
             yield
         finally:
+            await self.searcher.close()
             await self.jobs.aclose()
             await self.redis.aclose()
 
@@ -65,7 +66,7 @@ class ReadSide:
         assert self.jobs is not None, "the app's lifespan has not started"  # noqa: S101
         return self.jobs
 
-    def provide_searcher(self) -> SearchReader:
+    def provide_searcher(self) -> SearchEngine:
         assert self.searcher is not None, "the app's lifespan has not started"  # noqa: S101
         return self.searcher
 

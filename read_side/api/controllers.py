@@ -12,7 +12,7 @@ from arq.connections import ArqRedis
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException, NotFoundException, ServiceUnavailableException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, QueryParameter, SkipValidation
 
 from ecolaura.http.identity import provide_actor, requires_role
 from projections import keys
@@ -30,8 +30,7 @@ from read_side.queries import (
     encode_offset_cursor,
     parse_position,
 )
-from read_side.search.port import SearchError, SearchRequest
-from read_side.search.reader import SearchReader
+from read_side.search.port import SearchEngine, SearchError, SearchRequest
 from write_side.contracts.commands import Actor
 from write_side.contracts.events import LogCursor
 
@@ -374,7 +373,8 @@ class SearchController(Controller):
     )
     async def search(  # noqa: PLR0913 - the search form's fields
         self,
-        searcher: NamedDependency[SearchReader],
+        # A protocol cannot be checked with isinstance: the engine is ours, so it is not validated.
+        searcher: NamedDependency[SkipValidation[SearchEngine]],
         q: Annotated[str, QueryParameter(max_length=200)] = "",
         category: Annotated[str | None, QueryParameter(max_length=80)] = None,
         brand: Annotated[str | None, QueryParameter(max_length=120)] = None,
@@ -399,7 +399,7 @@ class SearchController(Controller):
             size=size,
         )
         try:
-            result = searcher.search(request)
+            result = await searcher.search(request)
         except SearchError as exc:
             raise ServiceUnavailableException(str(exc)) from None
         return Response(

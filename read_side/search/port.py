@@ -1,7 +1,11 @@
 """The search port: what the storefront asks and what it gets, whatever the engine.
 
 Adapters (Tantivy on local disk, Elasticsearch when scaled out) implement
-``AbstractSearchIndex`` and must pass the same contract tests.
+``SearchEngine`` and ``SearchIndex`` and must pass the same contract tests.
+An engine holds numbered generations of the index: the projector writes one,
+readers search the live one, and a rebuild fills the next generation beside it
+and swaps it in atomically (a pointer file for Tantivy, an alias for
+Elasticsearch).
 """
 
 from __future__ import annotations
@@ -78,18 +82,54 @@ class SearchError(RuntimeError):
     """The engine could not answer (a bad aggregation, a broken index): a clear error, never a crash."""
 
 
-class AbstractSearchIndex(Protocol):
-    def upsert(self, documents: list[SearchDocument]) -> None: ...
+class SearchIndex(Protocol):
+    """One generation of the index, as its single writer (the projector) sees it."""
 
-    def delete(self, ids: list[str]) -> None: ...
-
-    def commit(self, checkpoint: LogCursor) -> None:
-        """Make the pending changes and the checkpoint visible together."""
+    def upsert(self, documents: list[SearchDocument]) -> None:
+        """Queue documents to add or replace; they become visible at ``commit``."""
         ...
 
-    def checkpoint(self) -> LogCursor: ...
+    def delete(self, ids: list[str]) -> None:
+        """Queue ids to remove; removing an absent id is not an error."""
+        ...
 
-    def search(self, request: SearchRequest) -> SearchResult: ...
+    async def commit(self, checkpoint: LogCursor) -> None:
+        """Make the queued changes and the checkpoint visible together."""
+        ...
+
+    async def checkpoint(self) -> LogCursor:
+        """The log position the committed documents reflect."""
+        ...
+
+    async def created_of(self, ids: list[str]) -> dict[str, int]:
+        """When indexed products were created (kept across updates); absent ids are left out."""
+        ...
+
+    async def search(self, request: SearchRequest) -> SearchResult: ...
+
+    async def close(self) -> None: ...
+
+
+class SearchEngine(Protocol):
+    """The generations of an index and what readers see."""
+
+    async def live_generation(self) -> int: ...
+
+    async def open(self, generation: int) -> SearchIndex:
+        """A writer on ``generation``, created empty if it does not exist."""
+        ...
+
+    async def swap(self, generation: int) -> None:
+        """Point readers at ``generation`` atomically."""
+        ...
+
+    async def drop(self, generation: int) -> None: ...
+
+    async def search(self, request: SearchRequest) -> SearchResult:
+        """Search the live generation."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 def auto_fuzziness(term: str) -> int:

@@ -1,6 +1,9 @@
 """The Tantivy adapter of the search port: an embedded index on local disk.
 
-One writer (the projector) and many readers (the query API). The checkpoint
+Each generation is a folder ``{root}/g{n}``; the file ``{root}/live`` names the
+live one and is replaced atomically (``os.replace``) by a swap. One writer (the
+projector) and many readers (the query API), which reload at most every half
+second, so a search may be that much behind the projector's last commit. The checkpoint
 is a document in the index itself, replaced in the same commit as the
 documents it covers, so the index and its position can never disagree.
 Relevance is BM25 over name, brand, materials and description. Typo
@@ -12,7 +15,10 @@ common queries fast and their ranking pure BM25.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +41,7 @@ CHECKPOINT_ID = "__checkpoint__"
 _WORDS = re.compile(r"[\w]+", re.UNICODE)
 _TEXT_FIELDS = (("name", 3.0), ("brand_text", 2.0), ("materials", 1.5), ("description", 1.0))
 _WRITER_HEAP = 64 * 1024 * 1024
+_RELOAD_EVERY = 0.5  # seconds: how stale a search may be behind the projector's last commit
 
 
 def _schema() -> tantivy.Schema:
@@ -63,38 +70,29 @@ class TantivyIndex:
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self._writer = self.index.writer(_WRITER_HEAP, 1) if writer else None
         self._checkpoint: LogCursor | None = None
+        self._pending: dict[str, SearchDocument | None] = {}  # the last change per id wins
 
     # ------------------------------------------------------------------ writing
 
     def upsert(self, documents: list[SearchDocument]) -> None:
-        writer = self._require_writer()
-        for doc in documents:
-            writer.delete_documents_by_term("id", doc.id)
-            writer.add_document(
-                tantivy.Document(
-                    id=doc.id,
-                    kind="product",
-                    name=doc.name,
-                    description=doc.description,
-                    brand_text=doc.brand,
-                    materials=" ".join(doc.materials),
-                    all_text=" ".join((doc.name, doc.brand, *doc.materials, doc.description)),
-                    brand=doc.brand,
-                    category=doc.category,
-                    certifications=doc.certifications or [],
-                    currency=doc.currency,
-                    price_minor=doc.price_minor,
-                    created=doc.created,
-                )
-            )
+        self._require_writer()
+        self._pending.update((doc.id, doc) for doc in documents)
 
     def delete(self, ids: list[str]) -> None:
-        writer = self._require_writer()
-        for doc_id in ids:
-            writer.delete_documents_by_term("id", doc_id)
+        self._require_writer()
+        self._pending.update((doc_id, None) for doc_id in ids)
 
-    def commit(self, checkpoint: LogCursor) -> None:
+    async def commit(self, checkpoint: LogCursor) -> None:
+        pending, self._pending = self._pending, {}
+        # Tantivy's commit fsyncs segments: off the event loop.
+        await asyncio.to_thread(self._commit, pending, checkpoint)
+
+    def _commit(self, pending: dict[str, SearchDocument | None], checkpoint: LogCursor) -> None:
         writer = self._require_writer()
+        for doc_id, doc in pending.items():
+            writer.delete_documents_by_term("id", doc_id)
+            if doc is not None:
+                writer.add_document(_tantivy_document(doc))
         writer.delete_documents_by_term("id", CHECKPOINT_ID)
         writer.add_document(
             tantivy.Document(id=CHECKPOINT_ID, kind="checkpoint", checkpoint=encode_cursor(checkpoint))
@@ -108,19 +106,28 @@ class TantivyIndex:
             raise SearchError("this index was opened read-only")
         return self._writer
 
+    async def close(self) -> None:
+        self._writer = None  # dropping the writer releases the folder's lock
+
     # ------------------------------------------------------------------ reading
 
     def reload(self) -> None:
         self.index.reload()
         self._checkpoint = None
 
-    def created_of(self, product_id: str) -> int | None:
-        """When an indexed product was created (kept across updates)."""
+    async def created_of(self, ids: list[str]) -> dict[str, int]:
         searcher = self.index.searcher()
-        found = searcher.search(tantivy.Query.term_query(self.schema, "id", product_id), 1).hits
-        return int(searcher.doc(found[0][1])["created"][0]) if found else None
+        created = {}
+        for product_id in ids:
+            found = searcher.search(tantivy.Query.term_query(self.schema, "id", product_id), 1).hits
+            if found:
+                created[product_id] = int(searcher.doc(found[0][1])["created"][0])
+        return created
 
-    def checkpoint(self) -> LogCursor:
+    async def checkpoint(self) -> LogCursor:
+        return self.current_checkpoint()
+
+    def current_checkpoint(self) -> LogCursor:
         """The log position the index reflects (cached until the next reload or commit)."""
         if self._checkpoint is None:
             searcher = self.index.searcher()
@@ -130,7 +137,11 @@ class TantivyIndex:
             )
         return self._checkpoint
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    async def search(self, request: SearchRequest) -> SearchResult:
+        # Sub-millisecond and CPU-bound: a thread hop would cost more than it frees.
+        return self.search_now(request)
+
+    def search_now(self, request: SearchRequest) -> SearchResult:
         searcher = self.index.searcher()
         query = self._query(request, searcher)
         offset = (request.page - 1) * request.size
@@ -168,7 +179,7 @@ class TantivyIndex:
             hits=hits,
             total=int(getattr(result, "count", 0) or 0),
             facets=facets,
-            position=encode_cursor(self.checkpoint()),
+            position=encode_cursor(self.current_checkpoint()),
         )
 
     def _query(self, request: SearchRequest, searcher: Any) -> tantivy.Query:
@@ -230,6 +241,77 @@ class TantivyIndex:
             for (lo, hi), b in zip(PRICE_BANDS, raw["price"]["buckets"], strict=True)
         ]
         return out
+
+
+def _tantivy_document(doc: SearchDocument) -> tantivy.Document:
+    return tantivy.Document(
+        id=doc.id,
+        kind="product",
+        name=doc.name,
+        description=doc.description,
+        brand_text=doc.brand,
+        materials=" ".join(doc.materials),
+        all_text=" ".join((doc.name, doc.brand, *doc.materials, doc.description)),
+        brand=doc.brand,
+        category=doc.category,
+        certifications=doc.certifications or [],
+        currency=doc.currency,
+        price_minor=doc.price_minor,
+        created=doc.created,
+    )
+
+
+class TantivyEngine:
+    """Generations as folders under ``root``, the live one named by the ``live`` file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._reader: TantivyIndex | None = None
+        self._reader_generation = 0
+        self._reloaded = 0.0
+
+    def generation_dir(self, generation: int) -> Path:
+        return self.root / f"g{generation}"
+
+    def live_generation_now(self) -> int:
+        pointer = self.root / "live"
+        if not pointer.exists():
+            return 1
+        return int(pointer.read_text().strip() or 1)
+
+    async def live_generation(self) -> int:
+        return self.live_generation_now()
+
+    async def open(self, generation: int) -> TantivyIndex:
+        return TantivyIndex(self.generation_dir(generation), writer=True)
+
+    async def swap(self, generation: int) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / "live.tmp"
+        tmp.write_text(str(generation))
+        tmp.replace(self.root / "live")
+
+    async def drop(self, generation: int) -> None:
+        if generation == self.live_generation_now():
+            raise SearchError(f"generation {generation} is live and cannot be dropped")
+        shutil.rmtree(self.generation_dir(generation), ignore_errors=True)
+
+    async def search(self, request: SearchRequest) -> SearchResult:
+        return self._live_reader().search_now(request)
+
+    def _live_reader(self) -> TantivyIndex:
+        generation = self.live_generation_now()
+        now = time.monotonic()
+        if self._reader is None or generation != self._reader_generation:
+            self._reader = TantivyIndex(self.generation_dir(generation))
+            self._reader_generation, self._reloaded = generation, now
+        elif now - self._reloaded > _RELOAD_EVERY:
+            self._reader.reload()
+            self._reloaded = now
+        return self._reader
+
+    async def close(self) -> None:
+        self._reader = None
 
 
 def _band_label(lo: int | None, hi: int | None) -> str:

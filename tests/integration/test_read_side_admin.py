@@ -16,6 +16,8 @@ from projections import keys
 from projections.jobs import worker_settings
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionFailedError, ProjectionRunner, live_generation
+from read_side.search.config import SearchConfig
+from read_side.search.tantivy_index import TantivyEngine
 from tests.factories import admin_headers, create_product
 from tests.projection_helpers import catch_up, snapshot
 from write_side.adapters import event_log
@@ -26,7 +28,8 @@ from write_side.contracts.events import EventMetadata, OrderShipped
 
 async def _work(database_url: str, redis_url: str, search_dir: Path | None = None) -> None:
     """Run the arq worker until the queue is empty, as `ecolaura worker` would."""
-    worker = Worker(**worker_settings(database_url, redis_url, search_dir), burst=True, poll_delay=0.05)  # type: ignore[arg-type]
+    search = SearchConfig(search_dir or Path("var/search"))
+    worker = Worker(**worker_settings(database_url, redis_url, search), burst=True, poll_delay=0.05)  # type: ignore[arg-type]
     try:
         await worker.async_run()
     finally:
@@ -178,25 +181,25 @@ async def test_the_search_index_reports_status_and_rebuilds_as_a_job(
     search_dir: Path,
 ) -> None:
     from projections.search_projection import SearchProjectionRunner
-    from projections.search_projection import live_generation as search_generation
 
     await create_product(client)
+    engine = TantivyEngine(search_dir)
     async with EventLogReader(libpq_url(database_url)) as reader:
-        runner = SearchProjectionRunner(reader, search_dir, redis=redis_client)
+        runner = SearchProjectionRunner(reader, engine, redis=redis_client)
         while await runner.step():
             pass
         await runner.report()
-        runner.close()
+        await runner.close()
     status = {
         p["name"]: p for p in (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
     }
     assert status["product_search"]["state"] == "live" and status["product_search"]["lag_events"] == 0
-    before = search_generation(search_dir)
+    before = await engine.live_generation()
     job_id = (
         await client.post("/api/v1/admin/projections/product_search/rebuild", headers=admin_headers())
     ).json()["job_id"]
     await _work(database_url, clean_redis, search_dir)
     job = (await client.get(f"/api/v1/admin/jobs/{job_id}", headers=admin_headers())).json()
-    assert job["state"] == "done" and int(job["generation"]) == before + 1 == search_generation(search_dir)
+    assert job["state"] == "done" and int(job["generation"]) == before + 1 == await engine.live_generation()
     metrics = (await client.get("/metrics")).text
     assert 'ecolaura_projection_lag_events{projection="product_search"}' in metrics

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from ecolaura.settings import libpq_url
-from projections.search_projection import SearchProjectionRunner, live_generation, rebuild_search
-from read_side.search.port import AbstractSearchIndex, SearchDocument, SearchError, SearchRequest
-from read_side.search.tantivy_index import TantivyIndex
+from projections.search_projection import SearchProjectionRunner, rebuild_search
+from projections.store import encode_cursor
+from read_side.search.elasticsearch_index import ElasticsearchEngine
+from read_side.search.port import (
+    FacetCount,
+    SearchDocument,
+    SearchEngine,
+    SearchError,
+    SearchIndex,
+    SearchRequest,
+)
+from read_side.search.tantivy_index import TantivyEngine, TantivyIndex
 from tests.factories import admin_headers, create_product
+from tests.search_engines import NO_REAL_CLUSTER, REAL_CLUSTER, osmem_engine, real_cluster_engine
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor
 
@@ -57,53 +68,59 @@ CATALOG = [
 
 
 class SearchContract:
-    """What every search adapter must do. Subclasses provide ``make_index``."""
+    """What every search adapter must do. Subclasses provide the ``engine`` fixture."""
 
-    def make_index(self, tmp_path: Path) -> AbstractSearchIndex:
-        raise NotImplementedError
+    ranks_like_lucene = True  # osmem's scores are not BM25: ranking order is asserted elsewhere
 
     @pytest.fixture
-    def index(self, tmp_path: Path) -> AbstractSearchIndex:
-        index = self.make_index(tmp_path)
+    async def index(self, engine: SearchEngine) -> AsyncIterator[SearchIndex]:
+        index = await engine.open(1)
         index.upsert(CATALOG)
-        index.commit(LogCursor(10, 20))
-        return index
+        await index.commit(LogCursor(10, 20))
+        yield index
+        await index.close()
 
-    def ids(self, index: AbstractSearchIndex, **kw: object) -> list[str]:
-        return [h.id for h in index.search(SearchRequest(**kw)).hits]  # type: ignore[arg-type]
+    async def ids(self, index: SearchIndex, **kw: object) -> list[str]:
+        return [h.id for h in (await index.search(SearchRequest(**kw))).hits]  # type: ignore[arg-type]
 
-    def test_membership_and_a_name_match_ranks_above_a_description_match(
-        self, index: AbstractSearchIndex
+    async def test_membership_and_a_name_match_ranks_above_a_description_match(
+        self, index: SearchIndex
     ) -> None:
-        found = self.ids(index, q="bamboo")
+        found = await self.ids(index, q="bamboo")
         assert set(found) == {"p1", "p2", "p3"}
-        assert found[-1] == "p2"  # bamboo only in the description
+        if self.ranks_like_lucene:
+            assert found[-1] == "p2"  # bamboo only in the description
+
+    async def test_every_word_must_match(self, index: SearchIndex) -> None:
+        assert await self.ids(index, q="bamboo board") == ["p3"]
+        assert await self.ids(index, q="bamboo linen") == []
 
     @pytest.mark.parametrize("typo", ["bambo", "bamboi", "toothbrsh"])
-    def test_typos_are_tolerated(self, index: AbstractSearchIndex, typo: str) -> None:
-        assert self.ids(index, q=typo)
+    async def test_typos_are_tolerated(self, index: SearchIndex, typo: str) -> None:
+        assert await self.ids(index, q=typo)
 
-    def test_short_words_must_match_exactly(self, index: AbstractSearchIndex) -> None:
-        assert self.ids(index, q="xq") == []
+    async def test_short_words_must_match_exactly(self, index: SearchIndex) -> None:
+        assert await self.ids(index, q="xq") == []
 
-    def test_filters(self, index: AbstractSearchIndex) -> None:
-        assert self.ids(index, category="kitchen", sort="price") == ["p4", "p3"]
-        assert self.ids(index, brand="Terra", sort="price") == ["p4", "p2"]
-        assert set(self.ids(index, certification="FSC")) == {"p1", "p3"}
-        assert self.ids(index, price_min=1000, price_max=1500, sort="price") == ["p4", "p5"]
-        assert self.ids(index, q="bamboo", category="kitchen") == ["p3"]
+    async def test_filters(self, index: SearchIndex) -> None:
+        assert await self.ids(index, category="kitchen", sort="price") == ["p4", "p3"]
+        assert await self.ids(index, brand="Terra", sort="price") == ["p4", "p2"]
+        assert set(await self.ids(index, certification="FSC")) == {"p1", "p3"}
+        assert await self.ids(index, price_min=1000, price_max=1500, sort="price") == ["p4", "p5"]
+        assert await self.ids(index, q="bamboo", category="kitchen") == ["p3"]
 
-    def test_sorts_and_pages(self, index: AbstractSearchIndex) -> None:
-        assert self.ids(index, sort="price") == ["p1", "p4", "p5", "p3", "p2"]
-        assert self.ids(index, sort="-price")[0] == "p2"
-        assert self.ids(index, sort="newest")[0] == "p5"
-        assert self.ids(index, sort="price", page=2, size=2) == ["p5", "p3"]
-        assert index.search(SearchRequest(sort="price", page=2, size=2)).total == 5
+    async def test_sorts_and_pages(self, index: SearchIndex) -> None:
+        assert await self.ids(index, sort="price") == ["p1", "p4", "p5", "p3", "p2"]
+        assert (await self.ids(index, sort="-price"))[0] == "p2"
+        assert (await self.ids(index, sort="newest"))[0] == "p5"
+        assert await self.ids(index, sort="price", page=2, size=2) == ["p5", "p3"]
+        assert (await index.search(SearchRequest(sort="price", page=2, size=2))).total == 5
 
-    def test_facets_count_what_matched(self, index: AbstractSearchIndex) -> None:
-        facets = index.search(SearchRequest(q="bamboo")).facets
+    async def test_facets_count_what_matched(self, index: SearchIndex) -> None:
+        facets = (await index.search(SearchRequest(q="bamboo"))).facets
         assert {f.value: f.count for f in facets["category"]} == {"bathroom": 1, "sport": 1, "kitchen": 1}
         assert {f.value: f.count for f in facets["certification"]} == {"FSC": 2, "B Corp": 1}
+        assert {f.value: f.count for f in facets["brand"]} == {"Leaf": 2, "Terra": 1}
         assert {f.value: f.count for f in facets["price"]} == {
             "-1000": 1,
             "1000-2500": 0,
@@ -112,22 +129,105 @@ class SearchContract:
             "10000-": 0,
         }
 
-    def test_upsert_replaces_and_delete_removes(self, index: AbstractSearchIndex) -> None:
+    async def test_hits_carry_what_a_result_list_shows(self, index: SearchIndex) -> None:
+        (hit,) = (await index.search(SearchRequest(q="cutting board"))).hits
+        assert (hit.id, hit.name, hit.brand, hit.category) == (
+            "p3",
+            "Bamboo cutting board",
+            "Leaf",
+            "kitchen",
+        )
+        assert (hit.price_minor, hit.currency, sorted(hit.certifications)) == (2500, "EUR", ["B Corp", "FSC"])
+        assert hit.score is not None and hit.score > 0
+        assert (await index.search(SearchRequest(q="cutting board", sort="price"))).hits[0].score is None
+
+    async def test_upsert_replaces_and_delete_removes(self, index: SearchIndex) -> None:
         index.upsert([_doc(1, "Bamboo toothbrush", price_minor=999, category="bathroom")])
-        index.delete(["p3"])
-        index.commit(LogCursor(11, 1))
-        assert self.ids(index, q="bamboo", sort="price") == ["p1", "p2"]
-        assert index.search(SearchRequest(q="toothbrush")).hits[0].price_minor == 999
-        assert index.checkpoint() == LogCursor(11, 1)
+        index.delete(["p3", "never-indexed"])
+        await index.commit(LogCursor(11, 1))
+        assert await self.ids(index, q="bamboo", sort="price") == ["p1", "p2"]
+        assert (await index.search(SearchRequest(q="toothbrush"))).hits[0].price_minor == 999
+        assert await index.checkpoint() == LogCursor(11, 1)
+
+    async def test_the_last_queued_change_wins(self, index: SearchIndex) -> None:
+        index.upsert([_doc(6, "Hemp backpack")])
+        index.delete(["p6"])
+        index.delete(["p4"])
+        index.upsert([_doc(4, "Linen apron", category="kitchen")])
+        await index.commit(LogCursor(12, 1))
+        assert await self.ids(index, q="hemp") == []
+        assert await self.ids(index, q="apron") == ["p4"]
+
+    async def test_nothing_is_visible_before_commit(self, index: SearchIndex) -> None:
+        index.upsert([_doc(7, "Wool socks")])
+        assert await self.ids(index, q="wool") == []
+        assert await index.checkpoint() == LogCursor(10, 20)
+
+    async def test_created_of_remembers_creation_times(self, index: SearchIndex) -> None:
+        assert await index.created_of(["p2", "p5", "nope"]) == {"p2": 2, "p5": 5}
+        assert await index.created_of([]) == {}
+
+    async def test_generations_swap_atomically(self, engine: SearchEngine, index: SearchIndex) -> None:
+        assert await engine.live_generation() == 1
+        assert {h.id for h in (await engine.search(SearchRequest(q="bamboo"))).hits} == {"p1", "p2", "p3"}
+        next_generation = await engine.open(2)
+        assert await next_generation.checkpoint() == LogCursor()
+        next_generation.upsert([_doc(9, "Bamboo lamp")])
+        await next_generation.commit(LogCursor(30, 1))
+        # Built beside the live generation: readers do not see it until the swap.
+        assert len((await engine.search(SearchRequest(q="bamboo"))).hits) == 3
+        await engine.swap(2)
+        assert await engine.live_generation() == 2
+        found = await engine.search(SearchRequest(q="bamboo"))
+        assert [h.id for h in found.hits] == ["p9"]
+        assert found.position == encode_cursor(LogCursor(30, 1))
+        with pytest.raises(SearchError, match="live"):
+            await engine.drop(2)
+        await next_generation.close()
+        await engine.drop(1)
+        assert [h.id for h in (await engine.search(SearchRequest(q="bamboo"))).hits] == ["p9"]
 
 
 class TestTantivyContract(SearchContract):
-    def make_index(self, tmp_path: Path) -> AbstractSearchIndex:
-        return TantivyIndex(tmp_path / "index", writer=True)
+    @pytest.fixture
+    async def engine(self, tmp_path: Path) -> AsyncIterator[SearchEngine]:
+        engine = TantivyEngine(tmp_path / "search")
+        yield engine
+        await engine.close()
 
-    def test_a_read_only_index_refuses_writes(self, tmp_path: Path, index: AbstractSearchIndex) -> None:
+    def test_a_read_only_index_refuses_writes(self, tmp_path: Path) -> None:
         with pytest.raises(SearchError, match="read-only"):
             TantivyIndex(tmp_path / "other").upsert(CATALOG)
+
+
+class TestElasticsearchContractOnOsmem(SearchContract):
+    ranks_like_lucene = False
+
+    @pytest.fixture
+    async def engine(self, osmem_url: str) -> AsyncIterator[SearchEngine]:
+        async for engine in osmem_engine(osmem_url):
+            yield engine
+
+    async def test_the_index_template_maps_strictly(self, engine: ElasticsearchEngine) -> None:
+        await engine.open(1)
+        mapping = await engine.client.indices.get_mapping(index=engine.index_name(1))
+        properties = mapping[engine.index_name(1)]["mappings"]["properties"]
+        assert properties["category"]["type"] == "keyword" and properties["name"]["type"] == "text"
+        assert mapping[engine.index_name(1)]["mappings"]["dynamic"] == "strict"
+
+    async def test_an_empty_cluster_answers_an_empty_search(self, engine: SearchEngine) -> None:
+        result = await engine.search(SearchRequest(q="bamboo"))
+        assert (result.hits, result.total) == ([], 0)
+        assert [f.count for f in result.facets["price"]] == [0] * 5
+
+
+@pytest.mark.skipif(REAL_CLUSTER is None, reason=NO_REAL_CLUSTER)
+class TestElasticsearchContractOnARealCluster(SearchContract):
+    @pytest.fixture
+    async def engine(self) -> AsyncIterator[SearchEngine]:
+        assert REAL_CLUSTER is not None
+        async for engine in real_cluster_engine(REAL_CLUSTER):
+            yield engine
 
 
 async def test_the_search_projection_feeds_the_search_api_and_rebuilds(
@@ -138,11 +238,12 @@ async def test_the_search_projection_feeds_the_search_api_and_rebuilds(
     marker = "Qwertyzz"
     product = await create_product(client, name=f"{marker} bamboo lamp", category="lighting")
     await create_product(client, name=f"{marker} draft lamp", status="draft")
+    engine = TantivyEngine(search_dir)
     async with EventLogReader(libpq_url(database_url)) as reader:
-        runner = SearchProjectionRunner(reader, search_dir)
+        runner = SearchProjectionRunner(reader, engine)
         while await runner.step():
             pass
-        runner.close()
+        await runner.close()
     found = await client.get("/api/v1/search", params={"q": marker.lower()})
     assert found.status_code == 200, found.text
     body = found.json()
@@ -156,12 +257,35 @@ async def test_the_search_projection_feeds_the_search_api_and_rebuilds(
         headers={**admin_headers(), "If-Match": '"1"'},
     )
     assert retired.status_code == 200
-    generation = live_generation(search_dir)
+    generation = await engine.live_generation()
     async with EventLogReader(libpq_url(database_url)) as reader:
-        assert await rebuild_search(reader, search_dir) == generation + 1
+        assert await rebuild_search(reader, engine) == generation + 1
     assert not (search_dir / f"g{generation}").exists()
     gone = await client.get("/api/v1/search", params={"q": marker.lower()})
     assert gone.json()["hits"] == [] and gone.json()["total"] == 0
+
+
+async def test_the_search_projection_feeds_elasticsearch_and_rebuilds_behind_the_alias(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    database_url: str,
+    osmem_url: str,
+) -> None:
+    marker = "Zyxwvoo"
+    first = await create_product(client, name=f"{marker} cork stool", category="furniture")
+    async for engine in osmem_engine(osmem_url):
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            runner = SearchProjectionRunner(reader, engine, batch_size=50)
+            while await runner.step():
+                pass
+            await runner.close()
+            second = await create_product(client, name=f"{marker} cork shelf", category="furniture")
+            assert await rebuild_search(reader, engine) == 2
+        found = await engine.search(SearchRequest(q=marker.lower(), sort="price"))
+        assert {h.id for h in found.hits} == {first["id"], second["id"]}
+        assert found.facets["category"] == [FacetCount("furniture", 2)]
+        indices = await engine.client.indices.get_alias(name=engine.alias)
+        assert list(indices.body) == [engine.index_name(2)]
+        assert not await engine.client.indices.exists(index=engine.index_name(1))
 
 
 @pytest.mark.parametrize(
