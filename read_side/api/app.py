@@ -28,6 +28,7 @@ from read_side.api.controllers import (
     SearchController,
 )
 from read_side.queries import ReadModels
+from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchEngine
 
 
@@ -37,7 +38,8 @@ class ReadSide:
     redis: aioredis.Redis | None = None
     models: ReadModels | None = None
     jobs: ArqRedis | None = None
-    searcher: SearchEngine | None = None
+    search_engine: SearchEngine | None = None
+    searcher: SearchAnswers | None = None
 
     @asynccontextmanager
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
@@ -46,11 +48,12 @@ class ReadSide:
         self.redis = aioredis.Redis.from_url(self.settings.redis_url)
         self.models = ReadModels(self.redis)
         self.jobs = await arq_pool(self.settings.redis_url)
-        self.searcher = self.settings.search.engine()
+        self.search_engine = self.search_engine or self.settings.search.engine()
+        self.searcher = SearchAnswers(self.search_engine, self.settings.search_cache_size)
         try:
             yield
         finally:
-            await self.searcher.close()
+            await self.search_engine.close()
             await self.jobs.aclose()
             await self.redis.aclose()
 
@@ -66,7 +69,7 @@ class ReadSide:
         assert self.jobs is not None, "the app's lifespan has not started"  # noqa: S101
         return self.jobs
 
-    def provide_searcher(self) -> SearchEngine:
+    def provide_searcher(self) -> SearchAnswers:
         assert self.searcher is not None, "the app's lifespan has not started"  # noqa: S101
         return self.searcher
 

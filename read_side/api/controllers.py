@@ -7,7 +7,6 @@ from collections.abc import Awaitable
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-import msgspec
 from arq.connections import ArqRedis
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
@@ -30,12 +29,12 @@ from read_side.queries import (
     encode_offset_cursor,
     parse_position,
 )
-from read_side.search.port import SearchEngine, SearchError, SearchRequest
+from read_side.search.cache import SearchAnswers
+from read_side.search.port import SearchError, SearchRequest
 from write_side.contracts.commands import Actor
 from write_side.contracts.events import LogCursor
 
 CATALOG = "product_cards"
-_search_encoder = msgspec.json.Encoder()
 ORDERS = "order_views"
 DASHBOARDS = "customer_dashboards"
 JSON = "application/json"
@@ -374,7 +373,7 @@ class SearchController(Controller):
     async def search(  # noqa: PLR0913 - the search form's fields
         self,
         # A protocol cannot be checked with isinstance: the engine is ours, so it is not validated.
-        searcher: NamedDependency[SkipValidation[SearchEngine]],
+        searcher: NamedDependency[SkipValidation[SearchAnswers]],
         q: Annotated[str, QueryParameter(max_length=200)] = "",
         category: Annotated[str | None, QueryParameter(max_length=80)] = None,
         brand: Annotated[str | None, QueryParameter(max_length=120)] = None,
@@ -399,11 +398,11 @@ class SearchController(Controller):
             size=size,
         )
         try:
-            result = await searcher.search(request)
+            answer = await searcher.answer(request)
         except SearchError as exc:
             raise ServiceUnavailableException(str(exc)) from None
         return Response(
-            content=_search_encoder.encode(result),
+            content=answer.body,
             media_type=JSON,
-            headers={"X-Read-Position": result.position, "Cache-Control": "public, max-age=5"},
+            headers={"X-Read-Position": answer.position, "Cache-Control": "public, max-age=5"},
         )

@@ -304,6 +304,12 @@ class ElasticsearchEngine:
             )
         return _result(body, request, await self._live_checkpoint())
 
+    async def live_position(self) -> str:
+        try:
+            return encode_cursor(await self._live_checkpoint())
+        except NotFoundError:  # nothing indexed yet
+            return encode_cursor(LogCursor())
+
     async def _live_checkpoint(self) -> LogCursor:
         now = time.monotonic()
         if self._checkpoint is None or now - self._checkpoint[0] > _CHECKPOINT_TTL:

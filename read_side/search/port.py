@@ -129,6 +129,10 @@ class SearchEngine(Protocol):
         """Search the live generation."""
         ...
 
+    async def live_position(self) -> str:
+        """The log position the live generation reflects, as ``SearchResult.position`` gives it."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -299,6 +299,9 @@ class TantivyEngine:
     async def search(self, request: SearchRequest) -> SearchResult:
         return self._live_reader().search_now(request)
 
+    async def live_position(self) -> str:
+        return encode_cursor(self._live_reader().current_checkpoint())
+
     def _live_reader(self) -> TantivyIndex:
         generation = self.live_generation_now()
         now = time.monotonic()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
+from prometheus_client import REGISTRY
 
 from ecolaura.settings import libpq_url
 from projections.search_projection import SearchProjectionRunner, rebuild_search
 from projections.store import encode_cursor
+from read_side.search.cache import SearchAnswers
 from read_side.search.elasticsearch_index import ElasticsearchEngine
 from read_side.search.port import (
     FacetCount,
@@ -19,6 +23,7 @@ from read_side.search.port import (
     SearchError,
     SearchIndex,
     SearchRequest,
+    SearchResult,
 )
 from read_side.search.tantivy_index import TantivyEngine, TantivyIndex
 from tests.factories import admin_headers, create_product
@@ -228,6 +233,38 @@ class TestElasticsearchContractOnARealCluster(SearchContract):
         assert REAL_CLUSTER is not None
         async for engine in real_cluster_engine(REAL_CLUSTER):
             yield engine
+
+
+def _cache_hits() -> float:
+    return REGISTRY.get_sample_value("ecolaura_search_cache_total", {"result": "hit"}) or 0.0
+
+
+async def test_repeated_searches_are_answered_from_the_cache_until_the_index_moves(tmp_path: Path) -> None:
+    engine = TantivyEngine(tmp_path / "search")
+    index = await engine.open(1)
+    index.upsert(CATALOG)
+    await index.commit(LogCursor(10, 20))
+    answers = SearchAnswers(engine, size=2)
+    bamboo = SearchRequest(q="bamboo")
+
+    first = await answers.answer(bamboo)
+    before = _cache_hits()
+    assert await answers.answer(bamboo) == first and _cache_hits() == before + 1
+    assert msgspec.json.decode(first.body, type=SearchResult) == await engine.search(bamboo)
+
+    index.upsert([_doc(8, "Bamboo straw")])
+    await index.commit(LogCursor(11, 1))
+    await asyncio.sleep(0.6)  # readers reload at most every half second
+    moved = await answers.answer(bamboo)
+    assert moved.position == encode_cursor(LogCursor(11, 1))
+    assert "p8" in {h.id for h in msgspec.json.decode(moved.body, type=SearchResult).hits}
+
+    for q in ("cork", "linen", "bamboo"):  # room for two answers: bamboo was evicted by the others
+        await answers.answer(SearchRequest(q=q))
+    assert len(answers) == 2 and _cache_hits() == before + 1
+    assert [a.position for a in [await SearchAnswers(engine, size=0).answer(bamboo)]] == [moved.position]
+    await index.close()
+    await engine.close()
 
 
 async def test_the_search_projection_feeds_the_search_api_and_rebuilds(

@@ -1,0 +1,59 @@
+"""Encoded answers to recent searches, kept while the live index stays at one log position.
+
+Shoppers' queries follow a Zipf curve: a few thousand distinct searches make up
+most of the traffic, and each costs the engine a scoring pass, facet counts and
+document reads. The answer to a repeated search is served from here instead.
+When the live index moves to a new log position (the projector committed, or a
+rebuild swapped generations) the whole cache is dropped, so an answer is never
+staler than the index it came from.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import msgspec
+from prometheus_client import Counter
+
+from read_side.search.port import SearchEngine, SearchRequest
+
+_LOOKUPS = Counter(
+    "ecolaura_search_cache_total", "Searches answered from the cache or the engine", ["result"]
+)
+_HIT, _MISS = _LOOKUPS.labels("hit"), _LOOKUPS.labels("miss")
+_encode = msgspec.json.Encoder().encode
+
+
+class Answer(msgspec.Struct, frozen=True):
+    body: bytes  # the JSON of a SearchResult
+    position: str  # the log position it reflects
+
+
+class SearchAnswers:
+    def __init__(self, engine: SearchEngine, size: int = 4096) -> None:
+        self.engine = engine
+        self.size = size
+        self._answers: OrderedDict[SearchRequest, Answer] = OrderedDict()
+        self._position = ""
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    async def answer(self, request: SearchRequest) -> Answer:
+        position = await self.engine.live_position()
+        if position != self._position:
+            self._answers.clear()
+            self._position = position
+        cached = self._answers.get(request)
+        if cached is not None:
+            self._answers.move_to_end(request)
+            _HIT.inc()
+            return cached
+        _MISS.inc()
+        result = await self.engine.search(request)
+        answer = Answer(_encode(result), result.position)
+        if self.size > 0 and result.position == position:  # not if the index moved meanwhile
+            self._answers[request] = answer
+            if len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return answer
