@@ -39,6 +39,7 @@ Params = Mapping[str, Any]
 Statement = tuple[str, Params]
 Rows = list[tuple[Any, ...]]
 _PARAM = re.compile(r"%\((\w+)\)s")
+_TUPLES_OK = psycopg.pq.ExecStatus.TUPLES_OK
 
 # Foreign keys whose violation is a caller's mistake rather than a bug.
 _FOREIGN_KEY_ERRORS: dict[str, tuple[type[DomainError], str]] = {
@@ -53,6 +54,16 @@ def _key(statement: Statement) -> tuple[str, bytes]:
 @lru_cache(maxsize=256)
 def _numbered(sql: str, n: int) -> str:
     return _PARAM.sub(rf"%(p{n}_\1)s", sql)
+
+
+def _returns_rows(cur: psycopg.AsyncCursor[Any]) -> bool:
+    """Whether the current result has rows to fetch.
+
+    Not ``cur.description``: that builds a ``Column`` per column on every call
+    (18 for the stock lock), and only its emptiness is wanted here.
+    """
+    result = cur.pgresult
+    return result is not None and result.status == _TUPLES_OK
 
 
 def _merge(statements: Sequence[Statement]) -> tuple[list[str], dict[str, Any]]:
@@ -99,7 +110,7 @@ class PgSession:
             for n, statement in enumerate(statements):
                 if n or begin:
                     cur.nextset()
-                rows = await cur.fetchall() if cur.description else []
+                rows = await cur.fetchall() if _returns_rows(cur) else []
                 self._kept[_key(statement)] = rows
                 results.append(rows)
         return results
@@ -120,7 +131,7 @@ class PgSession:
             return (await self.prefetch([statement]))[0]
         cur = await (await self._driver()).execute(sql, params)  # type: ignore[arg-type]
         self.in_transaction = True
-        return await cur.fetchall() if cur.description else []
+        return await cur.fetchall() if _returns_rows(cur) else []
 
     async def fetchone(self, sql: str, params: Params | None = None) -> tuple[Any, ...] | None:
         rows = await self.fetch(sql, params)

@@ -16,6 +16,7 @@ from ecolaura.database import make_engine
 from ecolaura.http.appkit import ReadinessCheck, make_litestar
 from ecolaura.settings import Settings, get_settings
 from write_side.api.controllers import CustomerController, OrderController, ProductController
+from write_side.api.dispatch import BUS_STATE_KEY
 from write_side.service_layer.messagebus import MessageBus
 from write_side.service_layer.payments import AbstractPaymentProvider
 
@@ -30,19 +31,15 @@ class WriteSide:
     bus: MessageBus | None = field(default=None)
 
     @asynccontextmanager
-    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
+    async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
         if not self.settings.database_url:
             raise RuntimeError("DATABASE_URL is not set; `ecolaura up` starts an embedded PostgreSQL")
         self.engine = make_engine(self.settings.database_url, self.settings.db_pool_size)
-        self.bus = MessageBus(self.engine, payments=self.payments)
+        self.bus = app.state[BUS_STATE_KEY] = MessageBus(self.engine, payments=self.payments)
         try:
             yield
         finally:
             await self.engine.dispose()
-
-    def provide_bus(self) -> MessageBus:
-        assert self.bus is not None, "the app's lifespan has not started"  # noqa: S101
-        return self.bus
 
     async def check_database(self) -> None:
         assert self.engine is not None  # noqa: S101
@@ -53,7 +50,8 @@ class WriteSide:
         return [ProductController, CustomerController, OrderController]
 
     def dependencies(self) -> dict[str, Provide]:
-        return {"bus": Provide(self.provide_bus, sync_to_thread=False)}
+        """None: routes find the bus in the app's state (see ``write_side.api.dispatch.bus_of``)."""
+        return {}
 
     def readiness(self) -> dict[str, ReadinessCheck]:
         return {"postgres": self.check_database}

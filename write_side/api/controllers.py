@@ -8,16 +8,14 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, patch, post
-from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from ecolaura.http.identity import provide_actor, requires_role
+from ecolaura.http.identity import requires_role
 from write_side.api import schemas as s
 from write_side.api.dispatch import dispatch
 from write_side.contracts import commands as c
 from write_side.service_layer import results as r
-from write_side.service_layer.messagebus import MessageBus
 
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
@@ -29,7 +27,6 @@ def _materials(items: list[s.MaterialIn]) -> tuple[c.MaterialInput, ...]:
 class ProductController(Controller):
     path = "/api/v1/products"
     tags = ["catalog"]  # noqa: RUF012
-    dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
 
     @post(
         "/",
@@ -42,8 +39,6 @@ class ProductController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[s.ProductCreate],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
     ) -> Response[r.ProductResult]:
         command = c.CreateProduct(
             sku=data.sku,
@@ -61,7 +56,7 @@ class ProductController(Controller):
             status=data.status,
             initial_stock=data.initial_stock,
         )
-        return await dispatch(request, bus, command, actor, data)  # type: ignore[return-value]
+        return await dispatch(request, command, data)  # type: ignore[return-value]
 
     @patch(
         "/{product_id:uuid}",
@@ -69,13 +64,11 @@ class ProductController(Controller):
         guards=[requires_role("admin", "supplier")],
         summary="Change a product (send If-Match with its version ETag)",
     )
-    async def update(  # noqa: PLR0913 - Litestar injects each part by name
+    async def update(
         self,
         request: Request[Any, Any, Any],
         product_id: FromPath[UUID],
         data: JSONBody[s.ProductUpdate],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
         if_match: Annotated[str | None, HeaderParameter(name="If-Match", required=False)] = None,
     ) -> Response[r.ProductResult]:
         if if_match is None:
@@ -97,7 +90,7 @@ class ProductController(Controller):
         if "certifications" in changes:
             changes["certifications"] = tuple(data.certifications)  # type: ignore[arg-type]
         command = c.UpdateProduct(str(product_id), int(match.group(1)), changes)
-        response = await dispatch(request, bus, command, actor, data)
+        response = await dispatch(request, command, data)
         if response.status_code == 200:
             version = msgspec.json.decode(response.content)["version"]  # type: ignore[arg-type]
             response.headers["ETag"] = f'"{version}"'
@@ -115,17 +108,14 @@ class ProductController(Controller):
         request: Request[Any, Any, Any],
         product_id: FromPath[UUID],
         data: JSONBody[s.StockAdjustment],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
     ) -> Response[r.StockResult]:
         command = c.AdjustStock(str(product_id), data.delta, data.note)
-        return await dispatch(request, bus, command, actor, data)  # type: ignore[return-value]
+        return await dispatch(request, command, data)  # type: ignore[return-value]
 
 
 class CustomerController(Controller):
     path = "/api/v1/customers"
     tags = ["customers"]  # noqa: RUF012
-    dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
 
     @post(
         "/",
@@ -138,17 +128,14 @@ class CustomerController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[s.CustomerCreate],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
     ) -> Response[r.CustomerResult]:
         command = c.RegisterCustomer(data.email, data.display_name, data.country, data.id)
-        return await dispatch(request, bus, command, actor, data)  # type: ignore[return-value]
+        return await dispatch(request, command, data)  # type: ignore[return-value]
 
 
 class OrderController(Controller):
     path = "/api/v1/orders"
     tags = ["orders"]  # noqa: RUF012
-    dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
 
     @post(
         "/",
@@ -161,8 +148,6 @@ class OrderController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[s.OrderCreate],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
     ) -> Response[r.OrderResult]:
         address = data.shipping.address
         command = c.PlaceOrder(
@@ -174,7 +159,7 @@ class OrderController(Controller):
             else None,
             customer_id=data.customer_id.lower() if data.customer_id else None,
         )
-        return await dispatch(request, bus, command, actor, data)  # type: ignore[return-value]
+        return await dispatch(request, command, data)  # type: ignore[return-value]
 
     @post(
         "/{order_id:uuid}/pay",
@@ -187,13 +172,11 @@ class OrderController(Controller):
         self,
         request: Request[Any, Any, Any],
         order_id: FromPath[UUID],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
         data: JSONBody[s.PaymentIn | None] = None,
     ) -> Response[r.OrderResult]:
         body = data or s.PaymentIn()
         command = c.PayOrder(str(order_id), body.payment_method)
-        return await dispatch(request, bus, command, actor, body)  # type: ignore[return-value]
+        return await dispatch(request, command, body)  # type: ignore[return-value]
 
     @post(
         "/{order_id:uuid}/cancel",
@@ -206,13 +189,11 @@ class OrderController(Controller):
         self,
         request: Request[Any, Any, Any],
         order_id: FromPath[UUID],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
         data: JSONBody[s.CancelIn | None] = None,
     ) -> Response[r.OrderResult]:
         body = data or s.CancelIn()
         command = c.CancelOrder(str(order_id), body.reason)
-        return await dispatch(request, bus, command, actor, body)  # type: ignore[return-value]
+        return await dispatch(request, command, body)  # type: ignore[return-value]
 
     @post(
         "/{order_id:uuid}/ship",
@@ -225,10 +206,8 @@ class OrderController(Controller):
         self,
         request: Request[Any, Any, Any],
         order_id: FromPath[UUID],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
     ) -> Response[r.OrderResult]:
-        return await dispatch(request, bus, c.ShipOrder(str(order_id)), actor, None)  # type: ignore[return-value]
+        return await dispatch(request, c.ShipOrder(str(order_id)), None)  # type: ignore[return-value]
 
     @post(
         "/{order_id:uuid}/deliver",
@@ -241,10 +220,8 @@ class OrderController(Controller):
         self,
         request: Request[Any, Any, Any],
         order_id: FromPath[UUID],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
     ) -> Response[r.OrderResult]:
-        return await dispatch(request, bus, c.DeliverOrder(str(order_id)), actor, None)  # type: ignore[return-value]
+        return await dispatch(request, c.DeliverOrder(str(order_id)), None)  # type: ignore[return-value]
 
     @post(
         "/{order_id:uuid}/refund",
@@ -257,10 +234,8 @@ class OrderController(Controller):
         self,
         request: Request[Any, Any, Any],
         order_id: FromPath[UUID],
-        bus: NamedDependency[MessageBus],
-        actor: NamedDependency[c.Actor],
         data: JSONBody[s.RefundIn | None] = None,
     ) -> Response[r.OrderResult]:
         body = data or s.RefundIn()
         command = c.RefundOrder(str(order_id), body.amount_minor, body.reason)
-        return await dispatch(request, bus, command, actor, body)  # type: ignore[return-value]
+        return await dispatch(request, command, body)  # type: ignore[return-value]
