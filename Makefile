@@ -13,7 +13,7 @@ uv: ## Install uv if it is missing
 
 .PHONY: install
 install: uv ## Install the locked dependencies into .venv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --all-extras
 
 .PHONY: run
 run: install ## Run the whole platform with embedded servers and demo data

@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.support import serve, wrk_ms  # noqa: E402
 from ecolaura.database import make_engine, migrate  # noqa: E402
+from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from write_side.contracts import commands as c  # noqa: E402
 from write_side.service_layer.messagebus import MessageBus  # noqa: E402
@@ -275,8 +276,14 @@ def run_pgbench(url: str, clients: int, seconds: int) -> Result:
 
 
 @contextlib.contextmanager
-def api_server(url: str, workers: int) -> Iterator[int]:
-    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "DB_POOL_SIZE": "20"}
+def api_server(url: str, workers: int, key_file: Path) -> Iterator[int]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "DB_POOL_SIZE": "20",
+        "IDENTITY_KEY_FILE": str(key_file),
+    }
     command = [sys.executable, "-m", "ecolaura.cli", "serve", "write", "--workers", str(workers)]
     with serve(command, env) as port:
         yield port
@@ -294,11 +301,11 @@ async def _client(
     i = 0
     try:
         while time.perf_counter() < stop_at:
-            customer, body = bodies[i % len(bodies)]
+            token, body = bodies[i % len(bodies)]
             i += 1
             request = (
                 f"POST /api/v1/orders HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-                f"X-User-Id: {customer}\r\nX-User-Role: customer\r\nIdempotency-Key: {uuid.uuid4()}\r\n"
+                f"Authorization: Bearer {token}\r\nIdempotency-Key: {uuid.uuid4()}\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n"
             ).encode() + body
             started = time.perf_counter()
@@ -364,7 +371,8 @@ async def run_api(
 
 
 WRK_SCRIPT = """
--- Random 3-line orders from random customers, each with a fresh Idempotency-Key.
+-- Random 3-line orders from random signed-in customers (their access tokens), each with a fresh
+-- Idempotency-Key.
 local products, customers = {}, {}
 for line in io.lines(os.getenv("BENCH_PRODUCTS")) do products[#products + 1] = line end
 for line in io.lines(os.getenv("BENCH_CUSTOMERS")) do customers[#customers + 1] = line end
@@ -381,8 +389,7 @@ request = function()
     products[math.random(1, 100)], products[math.random(101, 200)], products[math.random(201, 300)])
   local headers = {
     ["Content-Type"] = "application/json",
-    ["X-User-Id"] = customers[math.random(1, #customers)],
-    ["X-User-Role"] = "customer",
+    ["Authorization"] = "Bearer " .. customers[math.random(1, #customers)],
     ["Idempotency-Key"] = run .. "-" .. counter,
   }
   return wrk.format("POST", "/api/v1/orders", headers, body)
@@ -475,21 +482,27 @@ def main() -> None:
     print(f"HTTP load generator: {'wrk' if use_wrk else 'built-in asyncio client'}", flush=True)
 
     results: list[Result] = []
-    with bench_server() as server, fresh_database(server) as url:
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(bench_server())
+        url = stack.enter_context(fresh_database(server))
         print(f"Loading {N_PRODUCTS} products and {N_CUSTOMERS} customers…", flush=True)
         products, customers = asyncio.run(load_catalog(url))
+        key_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "signing-key.pem"
+        signer = Signer(load_or_create_key(key_file))
+        # Each customer is signed in: the API verifies a real access token on every order.
+        tokens = [
+            signer.access_token(c, ["customer"], str(uuid.uuid4()), "0" * 64, ttl=3600) for c in customers
+        ]
         for clients in sorted({4, args.clients}):
             print(f"pgbench, {clients} clients, {args.seconds}s…", flush=True)
             results.append(run_pgbench(url, clients, args.seconds))
-        with api_server(url, args.workers) as port:
+        with api_server(url, args.workers, key_file) as port:
             for clients in sorted({4, args.clients}):
                 print(f"API, {clients} clients, {args.seconds}s…", flush=True)
                 if use_wrk:
-                    results.append(run_api_wrk(port, clients, args.seconds, products, customers, url))
+                    results.append(run_api_wrk(port, clients, args.seconds, products, tokens, url))
                 else:
-                    results.append(
-                        asyncio.run(run_api(port, clients, args.seconds, products, customers, url))
-                    )
+                    results.append(asyncio.run(run_api(port, clients, args.seconds, products, tokens, url)))
 
     ceiling = max(r.per_second for r in results if r.name.startswith("raw"))
     print()

@@ -38,7 +38,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchm
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
-from benchmarks.support import bench_redis, serve, wrk_ms  # noqa: E402
+from benchmarks.support import bench_redis, serve, wrk_run  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from projections.search_projection import rebuild_search  # noqa: E402
 from read_side.search.port import SearchDocument, SearchRequest  # noqa: E402
@@ -60,28 +60,7 @@ def wrk(port: int, paths: list[str], seconds: int, clients: int) -> tuple[float,
     """Requests/s, p50 ms, p99 ms and non-2xx count for random GETs of ``paths``."""
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "paths").write_text("\n".join(paths) + "\n")
-        (Path(tmp) / "get.lua").write_text(WRK_PATHS)
-        env = {**os.environ, "BENCH_PATHS": str(Path(tmp) / "paths")}
-        url = f"http://127.0.0.1:{port}"
-        subprocess.run(
-            ["wrk", "-t1", f"-c{clients}", "-d2s", "-s", f"{tmp}/get.lua", url],
-            env=env,
-            capture_output=True,
-            check=True,
-        )
-        out = subprocess.run(
-            ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", f"{tmp}/get.lua", url],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    lines = [line.split() for line in out.splitlines()]
-    rps = next(float(p[1]) for p in lines if p[:1] == ["Requests/sec:"])
-    p50 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["50%"])
-    p99 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["99%"])
-    bad = next((int(p[-1]) for p in lines if p[:3] == ["Non-2xx", "or", "3xx"]), 0)
-    return rps, p50, p99, bad
+        return wrk_run(port, WRK_PATHS, {"BENCH_PATHS": str(Path(tmp) / "paths")}, seconds, clients)
 
 
 def zipf_vocabulary(size: int, rng: random.Random) -> tuple[list[str], list[float]]:

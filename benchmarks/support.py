@@ -74,3 +74,33 @@ def serve(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> Iterator
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def wrk_run(
+    port: int, script: str, env: dict[str, str], seconds: int, clients: int
+) -> tuple[float, float, float, int]:
+    """Warm up for 2 s, then run the wrk Lua ``script``: requests/s, p50 ms, p99 ms and the non-2xx count."""
+    with tempfile.TemporaryDirectory() as tmp:
+        lua = Path(tmp) / "load.lua"
+        lua.write_text(script)
+        url = f"http://127.0.0.1:{port}"
+        full_env = {**os.environ, **env}
+        subprocess.run(
+            ["wrk", "-t1", f"-c{clients}", "-d2s", "-s", str(lua), url],
+            env=full_env,
+            capture_output=True,
+            check=True,
+        )
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(lua), url],
+            env=full_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    lines = [line.split() for line in out.splitlines()]
+    rps = next(float(p[1]) for p in lines if p[:1] == ["Requests/sec:"])
+    p50 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["50%"])
+    p99 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["99%"])
+    bad = next((int(p[-1]) for p in lines if p[:3] == ["Non-2xx", "or", "3xx"]), 0)
+    return rps, p50, p99, bad

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from ecolaura.http.appkit import make_litestar
+from ecolaura.identity.setup import make_verifier
 from ecolaura.logs import configure_logging
 from ecolaura.settings import get_settings
 from read_side.api.app import ReadSide
@@ -37,5 +38,6 @@ def combined_app() -> Litestar:
         lifespan=[write.lifespan, read.lifespan],
         readiness={**write.readiness(), **read.readiness()},
         max_body_bytes=settings.max_body_bytes,
+        identity=make_verifier(settings),
         metrics=[read.refresh_metrics],
     )

@@ -22,6 +22,8 @@ from ecolaura.logs import configure_logging
 from ecolaura.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from projections.base import Projection
     from read_side.search.config import SearchConfig
 
@@ -106,6 +108,10 @@ def up(
             from ecolaura.seeding import seed_if_empty  # noqa: PLC0415 - heavy, only for `up`
 
             asyncio.run(seed_if_empty(settings.database_url, console))
+            email, password = _demo_admin(settings.database_url, settings.var_dir / "demo-admin.txt")
+            console.print(
+                f"Demo admin: [bold]{email}[/] / [bold]{password}[/] (kept in {settings.var_dir}/demo-admin.txt)"
+            )
         projector = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "project"])
         worker = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "worker"])
         console.print(
@@ -254,6 +260,75 @@ def serve(
             run_migrations(settings.database_url)
         console.print(f"[bold green]Serving the {side.value} API at http://{host}:{port}[/]")
         _serve(side, host, port, workers)
+
+
+admin_app = typer.Typer(help="Manage staff accounts of the built-in identity provider.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+
+
+@admin_app.command("create")
+def admin_create(
+    email: Annotated[str, typer.Argument(help="The account's email.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="ECOLAURA_ADMIN_PASSWORD",
+            help="Prompted for when not given (or set ECOLAURA_ADMIN_PASSWORD). Kept if the account exists.",
+        ),
+    ],
+    role: Annotated[str, typer.Option(help="customer, supplier, analyst or admin.")] = "admin",
+) -> None:
+    """Create a staff account (the first admin), or grant ROLE to an existing account."""
+    from ecolaura.identity.tokens import ROLES  # noqa: PLC0415
+
+    if role not in ROLES:
+        raise typer.BadParameter(f"unknown role {role!r}; roles: {', '.join(ROLES)}", param_hint="--role")
+    if len(password) < 10:
+        raise typer.BadParameter("use at least 10 characters", param_hint="--password")
+    if "@" not in email:
+        raise typer.BadParameter("not an email address", param_hint="EMAIL")
+    with services(need_redis=False) as settings:
+        assert settings.database_url is not None  # noqa: S101
+        run_migrations(settings.database_url)
+        user_id = asyncio.run(_create_staff(settings.database_url, email, password, role))
+    console.print(f"[green]{email} has the {role} role (user id {user_id}).[/]")
+
+
+def _demo_admin(database_url: str, remembered: Path) -> tuple[str, str]:
+    """The demo's admin account: made once with a random password, which is kept beside the data."""
+    if remembered.exists():
+        email, password = remembered.read_text().split()
+        return email, password
+    import secrets  # noqa: PLC0415
+
+    email, password = "admin@demo.ecolaura.dev", secrets.token_urlsafe(12)
+    asyncio.run(_create_staff(database_url, email, password, "admin", reset_password=True))
+    remembered.parent.mkdir(parents=True, exist_ok=True)
+    remembered.write_text(f"{email} {password}\n")
+    remembered.chmod(0o600)
+    return email, password
+
+
+async def _create_staff(
+    database_url: str, email: str, password: str, role: str, *, reset_password: bool = False
+) -> str:
+    from ecolaura.database import make_engine  # noqa: PLC0415
+    from write_side.adapters.accounts import AccountStore  # noqa: PLC0415
+    from write_side.domain.ids import new_id  # noqa: PLC0415
+    from write_side.service_layer.local_sessions import hash_password  # noqa: PLC0415
+
+    engine = make_engine(database_url, 1)
+    try:
+        store, password_hash = AccountStore(engine), await hash_password(password)
+        user_id = await store.upsert_staff(new_id(), email, password_hash, role)
+        if reset_password:
+            await store.set_password(email, password_hash)
+        return user_id
+    finally:
+        await engine.dispose()
 
 
 if __name__ == "__main__":

@@ -64,10 +64,24 @@ class Settings:
     max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", "65536") or 65536))
     """Largest request body accepted; larger ones get 413."""
 
-    trust_identity_headers: bool = field(
-        default_factory=lambda: (_env("TRUST_IDENTITY_HEADERS", "true") or "true").lower() == "true"
+    identity_key_file: Path = field(
+        default_factory=lambda: Path(_env("IDENTITY_KEY_FILE") or _var_dir() / "identity" / "signing-key.pem")
     )
-    """Until real sessions arrive, the ``X-User-Id``/``X-User-Role`` headers name the caller."""
+    """The local provider's RSA signing key (created on first use, mode 0600)."""
+
+    identity_jwks_url: str | None = field(default_factory=lambda: _env("IDENTITY_JWKS_URL"))
+    """Verify access tokens against this JWKS (e.g. a write API on another machine) instead of the key file."""
+
+    identity_token_cache: int = field(default_factory=lambda: int(_env("IDENTITY_TOKEN_CACHE", "10000") or 0))
+    """Verified access tokens each API process remembers until they expire (0: verify every request)."""
+
+    supertokens_connection_uri: str | None = field(default_factory=lambda: _env("SUPERTOKENS_CONNECTION_URI"))
+    """Use a SuperTokens core for sessions instead of the local provider."""
+
+    supertokens_api_key: str | None = field(default_factory=lambda: _env("SUPERTOKENS_API_KEY"))
+
+    api_domain: str = field(default_factory=lambda: _env("API_DOMAIN", "http://127.0.0.1:8000") or "")
+    """The public origin of the APIs (SuperTokens needs it)."""
 
 
 @lru_cache(maxsize=1)

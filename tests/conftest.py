@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.database import make_engine, migrate
 from ecolaura.embedded import embedded_postgres, local_redis
+from ecolaura.identity.setup import make_verifier
 from ecolaura.settings import Settings, libpq_url
 from tests import factories
 
@@ -117,6 +118,7 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type:
         lifespan=[write.lifespan, read.lifespan],
         readiness={**write.readiness(), **read.readiness()},
         max_body_bytes=settings.max_body_bytes,
+        identity=make_verifier(settings),
         metrics=[read.refresh_metrics],
     )
     async with AsyncTestClient(app=app, timeout=30) as test_client:

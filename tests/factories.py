@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
+import os
 import uuid
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+
+from ecolaura.identity.signing import Signer, load_or_create_key
 
 
 def random_sku() -> str:
     return f"T-{uuid.uuid4().hex[:12].upper()}"
 
 
-def admin_headers() -> dict[str, str]:
-    return {"X-User-Id": str(uuid.uuid4()), "X-User-Role": "admin"}
+@lru_cache(maxsize=1)
+def signer() -> Signer:
+    """The local provider's key the apps under test verify with (conftest points IDENTITY_KEY_FILE at it)."""
+    return Signer(load_or_create_key(Path(os.environ["IDENTITY_KEY_FILE"])))
+
+
+@lru_cache(maxsize=4096)
+def bearer(user_id: str, *roles: str) -> dict[str, str]:
+    """Headers of a signed-in caller: a real access token from the local provider's key."""
+    token = signer().access_token(user_id, list(roles), str(uuid.uuid4()), "0" * 64)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def admin_headers(user_id: str | None = None) -> dict[str, str]:
+    return bearer(user_id or str(uuid.uuid4()), "admin")
 
 
 def customer_headers(customer_id: str) -> dict[str, str]:
-    return {"X-User-Id": customer_id, "X-User-Role": "customer"}
+    return bearer(customer_id, "customer")
+
+
+def user_of(headers: dict[str, str]) -> str:
+    """The user id a bearer header carries."""
+    import jwt
+
+    token = headers["Authorization"].removeprefix("Bearer ")
+    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
 
 
 def product_body(**overrides: Any) -> dict[str, Any]:

@@ -8,15 +8,18 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from litestar import Litestar, get
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler
 
+from ecolaura.http.identity import IDENTITY_STATE_KEY
 from ecolaura.http.metrics import MetricsRefresh, metrics_controller
 from ecolaura.http.problems import EXCEPTION_HANDLERS, Problem, problem_response
 from ecolaura.http.request_context import RequestContextMiddleware
+from ecolaura.identity.tokens import TokenVerifier
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -70,9 +73,12 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]],
     readiness: dict[str, ReadinessCheck],
     max_body_bytes: int,
+    identity: TokenVerifier,
     metrics: list[MetricsRefresh] | None = None,
 ) -> Litestar:
     return Litestar(
+        state=State({IDENTITY_STATE_KEY: identity}),
+        on_shutdown=[identity.close],
         route_handlers=[*route_handlers, *health_handlers(readiness), metrics_controller(metrics or [])],
         dependencies=dependencies,
         lifespan=list(lifespan),

@@ -1,13 +1,13 @@
-"""The identity seam: who is calling. Replaced by real sessions in the identity issue.
+"""Who is calling: the bearer access token, verified by the app's ``TokenVerifier``.
 
-Until then a trusted proxy sets ``X-User-Id`` (a UUID) and ``X-User-Role``.
-Everything else asks for an :class:`Actor` through :func:`provide_actor` and
-never reads the headers itself, so swapping the seam touches only this module.
+Both APIs use this one module. Routes ask for an :class:`Actor` through
+:func:`provide_actor` (or guard themselves with :func:`requires_role`) and never
+read the ``Authorization`` header themselves. The verifier (the local
+provider's keys, or SuperTokens) is chosen once per app and kept in its state.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from litestar import Request
@@ -15,48 +15,73 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from ecolaura.identity.tokens import InvalidTokenError, Principal, TokenVerifier
 from write_side.contracts.commands import Actor
 
-ROLES = frozenset({"customer", "supplier", "analyst", "admin"})
+IDENTITY_STATE_KEY = "identity"
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ecolaura"'}
 
 
-def actor_from_headers(headers: Any) -> Actor:
-    """Read the caller from the trusted headers, or raise 401."""
-    user_id = headers.get("x-user-id")
-    role = headers.get("x-user-role", "customer")
-    if not user_id:
-        raise NotAuthorizedException("sign in first: this endpoint needs a caller (X-User-Id)")
-    try:
-        user_id = str(uuid.UUID(user_id))
-    except ValueError:
-        raise NotAuthorizedException("X-User-Id must be a UUID") from None
-    if role not in ROLES:
-        raise NotAuthorizedException(f"unknown role '{role}'; roles: {', '.join(sorted(ROLES))}")
-    return Actor(user_id, role)
+def _unauthorized(detail: str, error: str | None = None) -> NotAuthorizedException:
+    challenge = f'Bearer realm="ecolaura", error="{error}"' if error else _CHALLENGE["WWW-Authenticate"]
+    return NotAuthorizedException(detail, headers={"WWW-Authenticate": challenge})
 
 
-def _actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
-    """The caller, read once per request and kept in the scope's state."""
+def _authorization(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    # Straight from the ASGI scope: building Litestar's Headers object for one header costs more
+    # than the cached token check it guards.
+    for name, value in connection.scope["headers"]:
+        if name == b"authorization":
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def bearer_token(value: str | None) -> str:
+    if not value:
+        raise _unauthorized("sign in first: send the access token as 'Authorization: Bearer <token>'")
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("the Authorization header must be 'Bearer <access token>'", "invalid_request")
+    return token.strip()
+
+
+def verifier_of(connection: ASGIConnection[Any, Any, Any, Any]) -> TokenVerifier:
+    return connection.app.state[IDENTITY_STATE_KEY]  # type: ignore[no-any-return]
+
+
+async def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The verified caller, checked once per request and kept in the scope's state."""
     state = connection.scope.setdefault("state", {})
-    actor = state.get("actor")
-    if actor is None:
-        actor = state["actor"] = actor_from_headers(connection.headers)
-    return actor  # type: ignore[no-any-return]
+    principal = state.get("principal")
+    if principal is None:
+        token = bearer_token(_authorization(connection))
+        try:
+            principal = state["principal"] = await verifier_of(connection).verify(token)
+        except InvalidTokenError as exc:
+            raise _unauthorized(str(exc), "invalid_token") from None
+    return principal  # type: ignore[no-any-return]
+
+
+async def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    """The caller as commands name it: the user id and their most privileged role."""
+    principal = await principal_of(connection)
+    return Actor(principal.user_id, principal.role)
 
 
 async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
-    return _actor(request)
+    return await actor_of(request)
 
 
 def requires_role(*roles: str) -> Any:
-    """A Litestar guard allowing only ``roles``."""
+    """A Litestar guard allowing callers who hold any of ``roles``."""
+    wanted = frozenset(roles)
 
     # Async on purpose: Litestar runs sync guards in a worker thread.
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        actor = _actor(connection)
-        if actor.role not in roles:
+        principal = await principal_of(connection)
+        if wanted.isdisjoint(principal.roles):
             raise PermissionDeniedException(
-                f"this endpoint needs the {' or '.join(roles)} role; you are {actor.role}"
+                f"this endpoint needs the {' or '.join(roles)} role; you have {', '.join(principal.roles)}"
             )
 
     return guard

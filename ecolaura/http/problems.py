@@ -15,6 +15,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
+from ecolaura.identity.tokens import InvalidTokenError, SignInThrottledError
 from write_side.domain import errors as domain
 
 log = structlog.get_logger("ecolaura.http")
@@ -140,7 +141,32 @@ def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
     )
 
 
+def invalid_token_handler(request: Request[Any, Any, Any], exc: InvalidTokenError) -> Response[bytes]:
+    """A failed sign-in or refresh: 401, with the reason."""
+    return problem_response(
+        Problem(
+            type="about:blank", title="Unauthorized", status=401, detail=str(exc), instance=request.url.path
+        ),
+        headers={"WWW-Authenticate": 'Bearer realm="ecolaura"'},
+    )
+
+
+def throttled_handler(request: Request[Any, Any, Any], exc: SignInThrottledError) -> Response[bytes]:
+    return problem_response(
+        Problem(
+            type=_TYPE_BASE + "sign-in-throttled",
+            title="Too many requests",
+            status=429,
+            detail=str(exc),
+            instance=request.url.path,
+        ),
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    InvalidTokenError: invalid_token_handler,
+    SignInThrottledError: throttled_handler,
     domain.DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,

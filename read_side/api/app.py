@@ -17,6 +17,7 @@ from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
 from ecolaura.http.appkit import ReadinessCheck, make_litestar
+from ecolaura.identity.setup import make_verifier
 from ecolaura.settings import Settings, get_settings
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
@@ -107,5 +108,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[side.lifespan],
         readiness=side.readiness(),
         max_body_bytes=side.settings.max_body_bytes,
+        identity=make_verifier(side.settings),
         metrics=[side.refresh_metrics],
     )

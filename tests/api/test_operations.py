@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.factories import admin_headers, create_product, product_body
+from tests.factories import admin_headers, create_product, customer_headers, product_body
 
 
 async def test_health(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
@@ -96,7 +97,7 @@ async def test_patch_with_etag_changes_the_product_and_returns_the_new_etag(clie
 
 
 async def test_only_admins_and_suppliers_create_products(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
-    headers = {**admin_headers(), "X-User-Role": "customer"}
+    headers = customer_headers(str(uuid.uuid4()))
     response = await client.post("/api/v1/products", json=product_body(), headers=headers)
     assert response.status_code == 403 and "admin or supplier" in response.json()["detail"]
 

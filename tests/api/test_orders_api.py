@@ -179,10 +179,9 @@ async def test_unknown_caller_is_401(client: AsyncTestClient) -> None:  # type: 
     r = await client.post("/api/v1/orders", json={})
     assert r.status_code == 401
     assert r.json()["status"] == 401
-    r = await client.post(
-        "/api/v1/orders", json={}, headers={"X-User-Id": str(uuid.uuid4()), "X-User-Role": "root"}
-    )
-    assert r.status_code == 401
+    r = await client.post("/api/v1/orders", json={}, headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert r.status_code == 401 and "Bearer" in r.json()["detail"]
+    assert r.headers["www-authenticate"].startswith("Bearer")
 
 
 async def test_an_unknown_customer_cannot_order(client: AsyncTestClient) -> None:  # type: ignore[type-arg]

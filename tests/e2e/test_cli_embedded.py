@@ -13,12 +13,13 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 import psutil
 import pytest
+
+from tests.factories import admin_headers, customer_headers
 
 pytestmark = pytest.mark.slow
 
@@ -96,7 +97,7 @@ def test_seed_then_up_serves_and_stops_cleanly_on_sigterm(bare_env: dict[str, st
             time.sleep(0.3)
         assert _servers_under(tmp_path), "expected embedded servers under the var dir"
 
-        admin = {"X-User-Id": str(uuid.uuid4()), "X-User-Role": "admin"}
+        admin = admin_headers()
         customer = httpx.post(
             f"{base}/api/v1/customers",
             headers=admin,
@@ -122,7 +123,7 @@ def test_seed_then_up_serves_and_stops_cleanly_on_sigterm(bare_env: dict[str, st
         ).json()["id"]
         order = httpx.post(
             f"{base}/api/v1/orders",
-            headers={"X-User-Id": customer, "X-User-Role": "customer"},
+            headers=customer_headers(customer),
             json={"lines": [{"product_id": product, "quantity": 2}], "shipping": {"country": "BE"}},
         )
         assert order.status_code == 201, order.text

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.factories import create_customer, create_product, customer_headers, order_body
+from tests.factories import admin_headers, create_customer, create_product, customer_headers, order_body
 
 
 async def test_fifty_parallel_orders_for_the_last_ten_units_sell_exactly_ten(
@@ -87,7 +87,7 @@ async def test_retry_with_same_key_replays_the_first_response(client: AsyncTestC
     assert again.headers["idempotent-replayed"] == "true"
     stock = await client.post(
         f"/api/v1/products/{product['id']}/stock",
-        headers={"X-User-Id": str(uuid.uuid4()), "X-User-Role": "admin"},
+        headers=admin_headers(),
         json={"delta": 1},
     )
     assert stock.json()["reserved"] == 2  # reserved once, not twice
@@ -152,7 +152,7 @@ async def test_a_failed_request_does_not_burn_its_key(client: AsyncTestClient) -
     assert r.status_code == 409  # nothing happened, so nothing was stored
     await client.post(
         f"/api/v1/products/{product['id']}/stock",
-        headers={"X-User-Id": str(uuid.uuid4()), "X-User-Role": "admin"},
+        headers=admin_headers(),
         json={"delta": 5},
     )
     retry = await client.post("/api/v1/orders", json=order_body((product["id"], 2)), headers=headers)

@@ -259,5 +259,5 @@ async def test_admin_sees_projection_status(
     assert set(PROJECTIONS) <= set(by_name)
     cards = by_name["product_cards"]
     assert cards["lag_events"] == 0 and cards["checkpoint"] == cards["head"]
-    customer = {**admin_headers(), "X-User-Role": "customer"}
+    customer = customer_headers(str(uuid.uuid4()))
     assert (await client.get("/api/v1/admin/projections", headers=customer)).status_code == 403

@@ -18,7 +18,7 @@ from projections.registry import PROJECTIONS
 from projections.runner import ProjectionFailedError, ProjectionRunner, live_generation
 from read_side.search.config import SearchConfig
 from read_side.search.tantivy_index import TantivyEngine
-from tests.factories import admin_headers, create_product
+from tests.factories import admin_headers, create_product, customer_headers, user_of
 from tests.projection_helpers import catch_up, snapshot
 from write_side.adapters import event_log
 from write_side.adapters.event_log import EventLogReader, PendingEvent
@@ -101,7 +101,7 @@ async def test_admin_operations_reject_unknown_things(
     response = await getattr(client, method)(url, headers=admin_headers())
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
-    customer = {**admin_headers(), "X-User-Role": "customer"}
+    customer = customer_headers(str(uuid.uuid4()))
     assert (await getattr(client, method)(url, headers=customer)).status_code == 403
 
 
@@ -159,7 +159,7 @@ async def test_parked_events_can_be_retried_and_skipped_and_rebuilds_honour_the_
     )
     assert skipped.status_code == 200 and skipped.json()["resolution"] == "skipped"
     record = await redis_client.hgetall(f"el:{name}:dead:{position}")
-    assert record[b"resolution"] == b"skipped" and record[b"resolved_by"].decode() == admin["X-User-Id"]
+    assert record[b"resolution"] == b"skipped" and record[b"resolved_by"].decode() == user_of(admin)
     assert (await redis_client.hget(keys.status(name), "state")) == b"live"
     await catch_up(redis_client, database_url, [name])  # goes on past the skipped event
     twice = await client.post(f"/api/v1/admin/projections/{name}/dead-letters/{position}/skip", headers=admin)

@@ -214,3 +214,63 @@ idempotency_keys = Table(
     Column("response_body", LargeBinary),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
 )
+
+# The local identity provider (the embedded default; SuperTokens keeps its own).
+# An account may be a customer (same id as the customers row) or staff.
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("user_id", UUID(as_uuid=False), primary_key=True),
+    Column("email", Text, nullable=False, unique=True),  # lower-cased
+    Column("password_hash", Text, nullable=False),  # argon2id, with its parameters
+    Column("roles", ARRAY(Text), nullable=False, server_default=text("'{customer}'")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+# One row per sign-in: a family of refresh tokens. Revoking it ends the session.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("session_handle", UUID(as_uuid=False), primary_key=True),
+    Column(
+        "user_id",
+        UUID(as_uuid=False),
+        ForeignKey("credentials.user_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoked_reason", Text),
+)
+
+# Refresh tokens are stored as SHA-256 hashes. Each is used once: using it again
+# means it was stolen (or replayed), and the whole family is revoked.
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", LargeBinary, primary_key=True),
+    Column(
+        "session_handle",
+        UUID(as_uuid=False),
+        ForeignKey("sessions.session_handle", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("parent_hash", LargeBinary),
+    Column("issued_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+# Failed sign-ins, for rate limiting per email and per client address.
+signin_failures = Table(
+    "signin_failures",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("email", Text, nullable=False),
+    Column("client", Text, nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Index("ix_signin_failures_email_failed_at", "email", "failed_at"),
+    Index("ix_signin_failures_client_failed_at", "client", "failed_at"),
+)

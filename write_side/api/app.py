@@ -14,9 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.database import make_engine
 from ecolaura.http.appkit import ReadinessCheck, make_litestar
+from ecolaura.identity.setup import local_signer, make_verifier
 from ecolaura.settings import Settings, get_settings
+from write_side.adapters.accounts import AccountStore
+from write_side.api.auth import SESSIONS_STATE_KEY, SIGNER_STATE_KEY, AuthController, JwksController
 from write_side.api.controllers import CustomerController, OrderController, ProductController
 from write_side.api.dispatch import BUS_STATE_KEY
+from write_side.service_layer.local_sessions import LocalSessions
 from write_side.service_layer.messagebus import MessageBus
 from write_side.service_layer.payments import AbstractPaymentProvider
 
@@ -36,6 +40,9 @@ class WriteSide:
             raise RuntimeError("DATABASE_URL is not set; `ecolaura up` starts an embedded PostgreSQL")
         self.engine = make_engine(self.settings.database_url, self.settings.db_pool_size)
         self.bus = app.state[BUS_STATE_KEY] = MessageBus(self.engine, payments=self.payments)
+        if self.local_identity:
+            signer = app.state[SIGNER_STATE_KEY] = local_signer(self.settings)
+            app.state[SESSIONS_STATE_KEY] = LocalSessions(AccountStore(self.engine), signer)
         try:
             yield
         finally:
@@ -46,8 +53,14 @@ class WriteSide:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
+    @property
+    def local_identity(self) -> bool:
+        """The built-in provider signs sessions unless a SuperTokens core is configured."""
+        return not self.settings.supertokens_connection_uri
+
     def route_handlers(self) -> Sequence[ControllerRouterHandler]:
-        return [ProductController, CustomerController, OrderController]
+        auth = [AuthController, JwksController] if self.local_identity else []
+        return [ProductController, CustomerController, OrderController, *auth]
 
     def dependencies(self) -> dict[str, Provide]:
         """None: routes find the bus in the app's state (see ``write_side.api.dispatch.bus_of``)."""
@@ -67,4 +80,5 @@ def create_app(settings: Settings | None = None, payments: AbstractPaymentProvid
         lifespan=[side.lifespan],
         readiness=side.readiness(),
         max_body_bytes=side.settings.max_body_bytes,
+        identity=make_verifier(side.settings),
     )

@@ -64,6 +64,17 @@ class RegisterCustomer:
 
 
 @dataclass(frozen=True, slots=True)
+class SignUp:
+    """A shopper opens an account: a customer with credentials (the password already hashed)."""
+
+    email: str
+    display_name: str
+    country: str
+    password_hash: str
+    customer_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class OrderLineInput:
     product_id: str
     quantity: int
@@ -120,6 +131,7 @@ Command = (
     | UpdateProduct
     | AdjustStock
     | RegisterCustomer
+    | SignUp
     | PlaceOrder
     | PayOrder
     | CancelOrder
@@ -143,5 +155,6 @@ __all__ = [
     "RefundOrder",
     "RegisterCustomer",
     "ShipOrder",
+    "SignUp",
     "UpdateProduct",
 ]

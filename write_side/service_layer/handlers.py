@@ -145,6 +145,19 @@ async def register_customer(
     customer = Customer.register(
         cmd.customer_id or new_id(), cmd.email, cmd.display_name, cmd.country, ctx.now
     )
+    return await _register(customer, uow)
+
+
+async def sign_up(cmd: cmds.SignUp, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    if ctx.actor.actor_id != cmd.customer_id:
+        raise ForbiddenError("an account can only be opened for its own customer id")
+    customer = Customer.register(cmd.customer_id, cmd.email, cmd.display_name, cmd.country, ctx.now)
+    outcome = await _register(customer, uow)
+    await uow.accounts.add(customer.customer_id, customer.email, cmd.password_hash, ["customer"])
+    return outcome
+
+
+async def _register(customer: Customer, uow: SqlAlchemyUnitOfWork) -> res.Outcome:
     await uow.customers.add(customer)
     key = await vault.create_key(await uow.session.begin(), customer.customer_id)
     cid = customer.customer_id
@@ -293,6 +306,7 @@ HANDLERS: dict[type, Handler] = {
     cmds.UpdateProduct: update_product,
     cmds.AdjustStock: adjust_stock,
     cmds.RegisterCustomer: register_customer,
+    cmds.SignUp: sign_up,
     cmds.PlaceOrder: place_order,
     cmds.PayOrder: pay_order,
     cmds.CancelOrder: cancel_order,

@@ -14,6 +14,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from write_side.adapters import event_log, journal
+from write_side.adapters.accounts import AccountRepository
 from write_side.adapters.pg import PgSession
 from write_side.adapters.repositories import (
     CustomerRepository,
@@ -39,6 +40,7 @@ class SqlAlchemyUnitOfWork:
         self.stock = StockRepository(self.session)
         self.orders = OrderRepository(self.session)
         self.customers = CustomerRepository(self.session)
+        self.accounts = AccountRepository(self.session)
         return self
 
     async def __aexit__(
