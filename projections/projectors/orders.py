@@ -117,7 +117,7 @@ class CustomerDashboards:
 
     def document_keys(self, event: ev.RecordedEvent) -> Iterable[str]:
         e = event.event
-        if isinstance(e, ev.CustomerRegistered):
+        if isinstance(e, ev.CustomerRegistered | ev.CustomerErased):
             return [f"dashboard:{e.customer_id}"]
         if isinstance(e, _ORDER_EVENTS):
             return [f"dashboard:{e.customer_id}"]
@@ -125,7 +125,7 @@ class CustomerDashboards:
 
     def apply(self, event: ev.RecordedEvent, batch: Batch) -> None:
         e = event.event
-        if not isinstance(e, (ev.CustomerRegistered, *_ORDER_EVENTS)):
+        if not isinstance(e, (ev.CustomerRegistered, ev.CustomerErased, *_ORDER_EVENTS)):
             return
         key = f"dashboard:{e.customer_id}"
         board = batch.doc(key) or {
@@ -147,6 +147,11 @@ class CustomerDashboards:
             board["refunded_minor"][e.currency] = board["refunded_minor"].get(e.currency, 0) + e.amount_minor
         elif isinstance(e, ev.OrderCancelled):
             board["orders_cancelled"] += 1
+        elif isinstance(e, ev.CustomerErased):
+            # Nothing personal is kept here (only counts and amounts); the mark tells readers
+            # such as leaderboards to show the pseudonym and nothing else.
+            board["erased"] = True
+            board["pseudonym"] = e.pseudonym
         batch.put(key, board)
 
 
@@ -173,6 +178,8 @@ class PlatformSummary:
         }
         if isinstance(e, ev.CustomerRegistered):
             summary["customers"] += 1
+        elif isinstance(e, ev.CustomerErased):
+            summary["customers_erased"] = summary.get("customers_erased", 0) + 1
         elif isinstance(e, ev.ProductCreated):
             summary["products"] += 1
         elif isinstance(e, ev.OrderPlaced):

@@ -21,8 +21,11 @@ from typing import Self
 
 import msgspec
 import psycopg
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from write_side.adapters.pg import PgSession
+from write_side.adapters.tables import event_log
 from write_side.contracts.events import (
     Event,
     EventMetadata,
@@ -194,3 +197,13 @@ class EventLogReader:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+async def next_stream_version(conn: AsyncConnection, stream_id: str) -> int:
+    """The version the next event of ``stream_id`` takes (the unique key catches a concurrent writer)."""
+    current = await conn.scalar(
+        select(func.coalesce(func.max(event_log.c.stream_version), 0)).where(
+            event_log.c.stream_id == stream_id
+        )
+    )
+    return int(current or 0) + 1

@@ -47,6 +47,7 @@ customers = Table(
     Column("display_name", Text, nullable=False),
     Column("country", String(2), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("erased_at", DateTime(timezone=True)),  # set when the person asked to be forgotten
 )
 
 # The vault of per-customer data keys. Deleting a row crypto-shreds every sealed

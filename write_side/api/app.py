@@ -20,6 +20,7 @@ from write_side.adapters.accounts import AccountStore
 from write_side.api.auth import SESSIONS_STATE_KEY, SIGNER_STATE_KEY, AuthController, JwksController
 from write_side.api.controllers import CustomerController, OrderController, ProductController
 from write_side.api.dispatch import BUS_STATE_KEY
+from write_side.api.privacy import PrivacyController
 from write_side.service_layer.local_sessions import LocalSessions
 from write_side.service_layer.messagebus import MessageBus
 from write_side.service_layer.payments import AbstractPaymentProvider
@@ -60,7 +61,7 @@ class WriteSide:
 
     def route_handlers(self) -> Sequence[ControllerRouterHandler]:
         auth = [AuthController, JwksController] if self.local_identity else []
-        return [ProductController, CustomerController, OrderController, *auth]
+        return [ProductController, CustomerController, OrderController, PrivacyController, *auth]
 
     def dependencies(self) -> dict[str, Provide]:
         """None: routes find the bus in the app's state (see ``write_side.api.dispatch.bus_of``)."""

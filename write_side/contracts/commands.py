@@ -75,6 +75,13 @@ class SignUp:
 
 
 @dataclass(frozen=True, slots=True)
+class EraseCustomer:
+    """Forget a customer's personal data (GDPR art. 17), keeping amounts for the legal record."""
+
+    customer_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class OrderLineInput:
     product_id: str
     quantity: int
@@ -132,6 +139,7 @@ Command = (
     | AdjustStock
     | RegisterCustomer
     | SignUp
+    | EraseCustomer
     | PlaceOrder
     | PayOrder
     | CancelOrder
@@ -148,6 +156,7 @@ __all__ = [
     "Command",
     "CreateProduct",
     "DeliverOrder",
+    "EraseCustomer",
     "MaterialInput",
     "OrderLineInput",
     "PayOrder",

@@ -86,6 +86,18 @@ class CustomerRegistered(Event, frozen=True, tag="CustomerRegistered"):
     version: int = 1
 
 
+class CustomerErased(Event, frozen=True, tag="CustomerErased"):
+    """The customer asked to be forgotten: their key is shredded and their profile pseudonymized.
+
+    Every projection must drop what it holds about the person; amounts stay for the legal record.
+    """
+
+    customer_id: str
+    pseudonym: str
+    erased_at: str
+    version: int = 1
+
+
 class OrderLine(msgspec.Struct, frozen=True):
     product_id: str
     sku: str
@@ -177,6 +189,7 @@ AnyEvent = (
     | ProductUpdated
     | StockLevelChanged
     | CustomerRegistered
+    | CustomerErased
     | OrderPlaced
     | OrderPaid
     | OrderPaymentFailed
@@ -193,6 +206,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ProductUpdated,
         StockLevelChanged,
         CustomerRegistered,
+        CustomerErased,
         OrderPlaced,
         OrderPaid,
         OrderPaymentFailed,

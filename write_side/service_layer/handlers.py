@@ -9,14 +9,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from write_side.adapters import event_log, vault
+from write_side.adapters import event_log, privacy, vault
 from write_side.adapters.pg import Statement
 from write_side.adapters.repositories import StockRepository
 from write_side.contracts import commands as cmds
 from write_side.contracts import events as ev
 from write_side.domain.catalog import Material, Product
 from write_side.domain.customers import Customer
-from write_side.domain.errors import ForbiddenError, InvalidInputError, OrderNotFoundError
+from write_side.domain.errors import (
+    CustomerNotFoundError,
+    ForbiddenError,
+    InvalidInputError,
+    OrderNotFoundError,
+)
 from write_side.domain.ids import new_id
 from write_side.domain.inventory import StockItem
 from write_side.domain.orders import Order
@@ -155,6 +160,28 @@ async def sign_up(cmd: cmds.SignUp, uow: SqlAlchemyUnitOfWork, ctx: Context) -> 
     outcome = await _register(customer, uow)
     await uow.accounts.add(customer.customer_id, customer.email, cmd.password_hash, ["customer"])
     return outcome
+
+
+async def erase_customer(cmd: cmds.EraseCustomer, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    if ctx.actor.actor_id != cmd.customer_id:
+        _require_role(ctx, "admin")
+    cid = cmd.customer_id
+    conn = await uow.session.begin()
+    former = await privacy.erase(conn, cid)
+    if former is None:
+        if not await privacy.is_erased(conn, cid):
+            raise CustomerNotFoundError(f"customer {cid} does not exist", customer_id=cid)
+        return res.Outcome(
+            200, res.ErasureResult(cid, privacy.pseudonym(cid))
+        )  # erased before: nothing to do
+    uow.extra_events.append(
+        event_log.PendingEvent(
+            f"customer-{cid}",
+            await event_log.next_stream_version(conn, f"customer-{cid}"),
+            ev.CustomerErased(customer_id=cid, pseudonym=privacy.pseudonym(cid), erased_at=ctx.now),
+        )
+    )
+    return res.Outcome(200, res.ErasureResult(cid, privacy.pseudonym(cid)))
 
 
 async def _register(customer: Customer, uow: SqlAlchemyUnitOfWork) -> res.Outcome:
@@ -307,6 +334,7 @@ HANDLERS: dict[type, Handler] = {
     cmds.AdjustStock: adjust_stock,
     cmds.RegisterCustomer: register_customer,
     cmds.SignUp: sign_up,
+    cmds.EraseCustomer: erase_customer,
     cmds.PlaceOrder: place_order,
     cmds.PayOrder: pay_order,
     cmds.CancelOrder: cancel_order,

@@ -38,6 +38,12 @@ class StockResult(msgspec.Struct, frozen=True):
     version: int
 
 
+class ErasureResult(msgspec.Struct, frozen=True):
+    customer_id: str
+    pseudonym: str
+    erased: bool = True
+
+
 class CustomerResult(msgspec.Struct, frozen=True):
     id: str
     email: str
