@@ -7,7 +7,7 @@ from litestar import Litestar
 from ecolaura.http.appkit import make_litestar
 from ecolaura.identity.setup import make_verifier
 from ecolaura.logs import configure_logging
-from ecolaura.settings import get_settings
+from ecolaura.settings import Settings, get_settings
 from read_side.api.app import ReadSide
 from read_side.api.app import create_app as create_read_app
 from write_side.api.app import WriteSide
@@ -30,6 +30,10 @@ def combined_app() -> Litestar:
     """Both APIs in one process, as ``ecolaura up`` serves them."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    return combined_app_for(settings)
+
+
+def combined_app_for(settings: Settings) -> Litestar:
     write, read = WriteSide(settings), ReadSide(settings)
     return make_litestar(
         title="Ecolaura API",

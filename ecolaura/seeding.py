@@ -208,7 +208,8 @@ async def _play_order(  # noqa: PLR0913 - the seed's lookup tables
     if item.outcome == "cancelled":
         steps.append((timedelta(hours=2), c.CancelOrder(order_id, "changed my mind"), customer))
     elif item.outcome != "pending_payment":
-        steps.append((timedelta(minutes=3), c.PayOrder(order_id, "pm_card_visa"), customer))
+        # History is imported: each payment is recorded as settled, with a reference of its own.
+        steps.append((timedelta(minutes=3), c.SettlePayment(order_id, f"import-{order_id}"), admin))
         if item.outcome in {"shipped", "delivered", "refunded"}:
             steps.append((timedelta(days=1), c.ShipOrder(order_id), admin))
         if item.outcome in {"delivered", "refunded"}:

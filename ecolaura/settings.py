@@ -64,6 +64,20 @@ class Settings:
     max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", "65536") or 65536))
     """Largest request body accepted; larger ones get 413."""
 
+    stripe_api_key: str | None = field(default_factory=lambda: _env("STRIPE_API_KEY"))
+    """Stripe's secret key; unset, `ecolaura up` starts localstripe and points the SDK at it."""
+
+    stripe_api_base: str | None = field(default_factory=lambda: _env("STRIPE_API_BASE"))
+    """Where the Stripe API is (unset: Stripe itself)."""
+
+    stripe_webhook_secret: str | None = field(default_factory=lambda: _env("STRIPE_WEBHOOK_SECRET"))
+    """The signing secret of the webhook endpoint (``whsec_…``)."""
+
+    stripe_webhook_tolerance: int = field(
+        default_factory=lambda: int(_env("STRIPE_WEBHOOK_TOLERANCE", "300") or 300)
+    )
+    """Seconds a signed webhook stays acceptable (replay protection)."""
+
     identity_key_file: Path = field(
         default_factory=lambda: Path(_env("IDENTITY_KEY_FILE") or _var_dir() / "identity" / "signing-key.pem")
     )

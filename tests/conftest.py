@@ -21,7 +21,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.database import make_engine, migrate
-from ecolaura.embedded import embedded_postgres, local_redis
+from ecolaura.embedded import embedded_postgres, local_redis, local_stripe
 from ecolaura.identity.setup import make_verifier
 from ecolaura.settings import Settings, libpq_url
 from tests import factories
@@ -82,16 +82,29 @@ async def redis_client(clean_redis: str) -> AsyncIterator[aioredis.Redis]:
 
 
 @pytest.fixture(scope="session")
+def stripe_base() -> Iterator[str]:
+    """A real localstripe process for the session: Stripe's API, played locally."""
+    with local_stripe() as url:
+        yield url
+
+
+WEBHOOK_SECRET = "whsec_test_ecolaura"
+
+
+@pytest.fixture(scope="session")
 def search_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(tmp_path_factory.mktemp("search"))
 
 
 @pytest.fixture
-def settings(database_url: str, clean_redis: str, search_dir: Path) -> Settings:
+def settings(database_url: str, clean_redis: str, search_dir: Path, stripe_base: str) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=clean_redis,
         search_dir=search_dir,
+        stripe_api_key="sk_test_localstripe",
+        stripe_api_base=stripe_base,
+        stripe_webhook_secret=WEBHOOK_SECRET,
         log_format="console",
         max_body_bytes=65536,
     )

@@ -104,3 +104,14 @@ async def place_order(
     )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+async def mark_paid(client: AsyncTestClient, order_id: str) -> dict[str, Any]:  # type: ignore[type-arg]
+    """Settle an order the way an admin records a bank transfer (Stripe's path has tests of its own)."""
+    response = await client.post(
+        f"/api/v1/orders/{order_id}/mark-paid",
+        headers=admin_headers(),
+        json={"reference": f"bank-{order_id}"},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]

@@ -70,7 +70,7 @@ async def _orders(bus: MessageBus, products: list[str], customers: list[str], co
         reply = await bus.handle(c.PlaceOrder(lines, "NL", "standard"), c.Actor(customer, "customer"))
         order_id = msgspec.json.decode(reply.body)["id"]
         if rng.random() < 0.5:
-            await bus.handle(c.PayOrder(order_id, "pm_card_visa"), c.Actor(customer, "customer"))
+            await bus.handle(c.SettlePayment(order_id, f"pi_{order_id}"), c.Actor(customer, "admin"))
 
 
 def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -87,7 +87,10 @@ def _command(s: tuple[object, ...], products: list[str], orders: list[str]) -> c
         return None
     oid = orders[int(s[1]) % len(orders)]  # type: ignore[call-overload]
     return {
-        "pay": lambda: c.PayOrder(oid, "pm_card_chargeDeclined" if s[2] else "pm_card_visa"),
+        # The payment provider's verdict, as its webhook reports it.
+        "pay": lambda: (
+            c.FailPayment(oid, f"pi_{oid}", "card_declined") if s[2] else c.SettlePayment(oid, f"pi_{oid}")
+        ),
         "cancel": lambda: c.CancelOrder(oid),
         "ship": lambda: c.ShipOrder(oid),
         "deliver": lambda: c.DeliverOrder(oid),

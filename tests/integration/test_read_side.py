@@ -18,7 +18,14 @@ from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionFailedError, ProjectionRunner, dead_letter_key, live_generation
 from projections.store import Batch, CheckpointMovedError, GenerationStore
-from tests.factories import admin_headers, create_customer, create_product, customer_headers, place_order
+from tests.factories import (
+    admin_headers,
+    create_customer,
+    create_product,
+    customer_headers,
+    mark_paid,
+    place_order,
+)
 from tests.projection_helpers import catch_up, snapshot
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import ProductUpdated, RecordedEvent
@@ -34,7 +41,7 @@ async def test_product_card_listing_orders_and_dashboard_are_served_from_redis(
     dear = await create_product(client, price_minor=2500, initial_stock=10, category=category)
     customer = await create_customer(client)
     order = await place_order(client, customer, (cheap["id"], 3))
-    await client.post(f"/api/v1/orders/{order['id']}/pay", headers=customer_headers(customer))
+    await mark_paid(client, order["id"])
     await catch_up(redis_client, database_url)
 
     card = await client.get(f"/api/v1/catalog/products/{cheap['id']}")

@@ -275,3 +275,19 @@ signin_failures = Table(
     Index("ix_signin_failures_email_failed_at", "email", "failed_at"),
     Index("ix_signin_failures_client_failed_at", "client", "failed_at"),
 )
+
+# Stripe's webhook events, stored before they are acknowledged and processed by
+# a background job: the event id makes a redelivered event a no-op.
+stripe_events = Table(
+    "stripe_events",
+    metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("type", Text, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("processed_at", DateTime(timezone=True)),
+    Column("outcome", Text),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Index("ix_stripe_events_unprocessed", "received_at", postgresql_where=text("processed_at IS NULL")),
+)

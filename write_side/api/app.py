@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from arq.connections import ArqRedis
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
@@ -16,14 +17,19 @@ from ecolaura.database import make_engine
 from ecolaura.http.appkit import ReadinessCheck, make_litestar
 from ecolaura.identity.setup import local_signer, make_verifier
 from ecolaura.settings import Settings, get_settings
+from projections.jobs import arq_pool
 from write_side.adapters.accounts import AccountStore
+from write_side.adapters.stripe_gateway import StripeGateway, make_client
+from write_side.adapters.stripe_inbox import StripeInbox
 from write_side.api.auth import SESSIONS_STATE_KEY, SIGNER_STATE_KEY, AuthController, JwksController
 from write_side.api.controllers import CustomerController, OrderController, ProductController
 from write_side.api.dispatch import BUS_STATE_KEY
+from write_side.api.payments import GATEWAY_STATE_KEY
 from write_side.api.privacy import PrivacyController
+from write_side.api.webhooks import WEBHOOKS_STATE_KEY, StripeWebhookController, StripeWebhooks
 from write_side.service_layer.local_sessions import LocalSessions
 from write_side.service_layer.messagebus import MessageBus
-from write_side.service_layer.payments import AbstractPaymentProvider
+from write_side.service_layer.payments import PaymentGateway
 
 
 @dataclass
@@ -31,7 +37,8 @@ class WriteSide:
     """The command side's parts, built at startup and shared by every request."""
 
     settings: Settings
-    payments: AbstractPaymentProvider | None = None
+    payments: PaymentGateway | None = None
+    queue: ArqRedis | None = None
     engine: AsyncEngine | None = None
     bus: MessageBus | None = field(default=None)
 
@@ -40,14 +47,30 @@ class WriteSide:
         if not self.settings.database_url:
             raise RuntimeError("DATABASE_URL is not set; `ecolaura up` starts an embedded PostgreSQL")
         self.engine = make_engine(self.settings.database_url, self.settings.db_pool_size)
-        self.bus = app.state[BUS_STATE_KEY] = MessageBus(self.engine, payments=self.payments)
+        self.bus = app.state[BUS_STATE_KEY] = MessageBus(self.engine)
+        app.state[GATEWAY_STATE_KEY] = self.payments or self._stripe()
+        if self.settings.redis_url:
+            self.queue = await arq_pool(self.settings.redis_url)
+        app.state[WEBHOOKS_STATE_KEY] = StripeWebhooks(
+            self.settings.stripe_webhook_secret,
+            self.settings.stripe_webhook_tolerance,
+            StripeInbox(self.engine),
+            self.queue,
+        )
         if self.local_identity:
             signer = app.state[SIGNER_STATE_KEY] = local_signer(self.settings)
             app.state[SESSIONS_STATE_KEY] = LocalSessions(AccountStore(self.engine), signer)
         try:
             yield
         finally:
+            if self.queue is not None:
+                await self.queue.aclose()
             await self.engine.dispose()
+
+    def _stripe(self) -> PaymentGateway | None:
+        if not self.settings.stripe_api_key:
+            return None
+        return StripeGateway(make_client(self.settings.stripe_api_key, self.settings.stripe_api_base))
 
     async def check_database(self) -> None:
         assert self.engine is not None  # noqa: S101
@@ -61,7 +84,14 @@ class WriteSide:
 
     def route_handlers(self) -> Sequence[ControllerRouterHandler]:
         auth = [AuthController, JwksController] if self.local_identity else []
-        return [ProductController, CustomerController, OrderController, PrivacyController, *auth]
+        return [
+            ProductController,
+            CustomerController,
+            OrderController,
+            PrivacyController,
+            StripeWebhookController,
+            *auth,
+        ]
 
     def dependencies(self) -> dict[str, Provide]:
         """None: routes find the bus in the app's state (see ``write_side.api.dispatch.bus_of``)."""
@@ -71,7 +101,7 @@ class WriteSide:
         return {"postgres": self.check_database}
 
 
-def create_app(settings: Settings | None = None, payments: AbstractPaymentProvider | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, payments: PaymentGateway | None = None) -> Litestar:
     """The command API alone (``ecolaura serve write``)."""
     side = WriteSide(settings or get_settings(), payments)
     return make_litestar(

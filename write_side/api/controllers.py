@@ -12,6 +12,7 @@ from litestar.exceptions import ClientException
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from ecolaura.http.identity import requires_role
+from write_side.api import payments
 from write_side.api import schemas as s
 from write_side.api.dispatch import dispatch
 from write_side.contracts import commands as c
@@ -164,19 +165,38 @@ class OrderController(Controller):
     @post(
         "/{order_id:uuid}/pay",
         operation_id="PayOrder",
-        status_code=200,
+        status_code=202,
         guards=[requires_role("customer", "admin")],
-        summary="Pay an order (402 problem when the payment is declined)",
+        summary="Open the order's payment (a Stripe PaymentIntent); it is paid when Stripe confirms",
+        description=(
+            "Without payment_method the answer carries a client_secret for Stripe.js to confirm in the "
+            "browser; with one (pm_…) the payment is confirmed at once. Either way the order becomes paid "
+            "only when Stripe's signed webhook says so. A card declined at once is a 402 problem."
+        ),
     )
     async def pay(
         self,
         request: Request[Any, Any, Any],
         order_id: FromPath[UUID],
         data: JSONBody[s.PaymentIn | None] = None,
+    ) -> Response[r.PaymentResult]:
+        return await payments.pay(request, str(order_id), data or s.PaymentIn())  # type: ignore[return-value]
+
+    @post(
+        "/{order_id:uuid}/mark-paid",
+        operation_id="MarkOrderPaid",
+        status_code=200,
+        guards=[requires_role("admin")],
+        summary="Record a payment made outside Stripe (bank transfer, cash), with its reference",
+    )
+    async def mark_paid(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[UUID],
+        data: JSONBody[s.OfflinePaymentIn],
     ) -> Response[r.OrderResult]:
-        body = data or s.PaymentIn()
-        command = c.PayOrder(str(order_id), body.payment_method)
-        return await dispatch(request, command, body)  # type: ignore[return-value]
+        command = c.SettlePayment(str(order_id), data.reference)
+        return await dispatch(request, command, data)  # type: ignore[return-value]
 
     @post(
         "/{order_id:uuid}/cancel",
@@ -236,6 +256,4 @@ class OrderController(Controller):
         order_id: FromPath[UUID],
         data: JSONBody[s.RefundIn | None] = None,
     ) -> Response[r.OrderResult]:
-        body = data or s.RefundIn()
-        command = c.RefundOrder(str(order_id), body.amount_minor, body.reason)
-        return await dispatch(request, command, body)  # type: ignore[return-value]
+        return await payments.refund(request, str(order_id), data or s.RefundIn())  # type: ignore[return-value]

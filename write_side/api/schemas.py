@@ -106,7 +106,15 @@ class OrderCreate(Base):
 
 
 class PaymentIn(Base):
-    payment_method: Annotated[str, Meta(min_length=1, max_length=100)] = "pm_card_visa"
+    """Leave ``payment_method`` out to confirm in the browser with Stripe.js."""
+
+    payment_method: Annotated[str, Meta(pattern=r"^pm_[A-Za-z0-9_]{1,96}$")] | None = None
+
+
+class OfflinePaymentIn(Base):
+    reference: Annotated[
+        str, Meta(min_length=3, max_length=100, description="e.g. the bank transfer's reference")
+    ]
 
 
 class CancelIn(Base):

@@ -105,9 +105,30 @@ class PlaceOrder:
 
 
 @dataclass(frozen=True, slots=True)
-class PayOrder:
+class StartPayment:
+    """Record the provider's payment (a Stripe PaymentIntent) on the order; it stays unpaid."""
+
     order_id: str
-    payment_method: str
+    reference: str
+    client_secret: str | None = None
+    status: str = "requires_payment_method"
+
+
+@dataclass(frozen=True, slots=True)
+class SettlePayment:
+    """The provider confirmed the payment (or an admin records one made outside it): the order is paid."""
+
+    order_id: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailPayment:
+    """The provider says the payment failed: the order is cancelled and its stock released."""
+
+    order_id: str
+    reference: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +162,9 @@ Command = (
     | SignUp
     | EraseCustomer
     | PlaceOrder
-    | PayOrder
+    | StartPayment
+    | SettlePayment
+    | FailPayment
     | CancelOrder
     | ShipOrder
     | DeliverOrder
@@ -157,13 +180,15 @@ __all__ = [
     "CreateProduct",
     "DeliverOrder",
     "EraseCustomer",
+    "FailPayment",
     "MaterialInput",
     "OrderLineInput",
-    "PayOrder",
     "PlaceOrder",
     "RefundOrder",
     "RegisterCustomer",
+    "SettlePayment",
     "ShipOrder",
     "SignUp",
+    "StartPayment",
     "UpdateProduct",
 ]

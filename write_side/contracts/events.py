@@ -143,6 +143,18 @@ class OrderPaid(Event, frozen=True, tag="OrderPaid"):
     version: int = 1
 
 
+class PaymentStarted(Event, frozen=True, tag="PaymentStarted"):
+    """A payment was opened with the provider; the order is paid only when the provider confirms."""
+
+    order_id: str
+    customer_id: str
+    payment_reference: str
+    amount_minor: int
+    currency: str
+    started_at: str
+    version: int = 1
+
+
 class OrderPaymentFailed(Event, frozen=True, tag="OrderPaymentFailed"):
     order_id: str
     customer_id: str
@@ -191,6 +203,7 @@ AnyEvent = (
     | CustomerRegistered
     | CustomerErased
     | OrderPlaced
+    | PaymentStarted
     | OrderPaid
     | OrderPaymentFailed
     | OrderCancelled
@@ -208,6 +221,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CustomerRegistered,
         CustomerErased,
         OrderPlaced,
+        PaymentStarted,
         OrderPaid,
         OrderPaymentFailed,
         OrderCancelled,

@@ -106,6 +106,21 @@ class Order:
         """Raise ``IllegalTransitionError`` unless the order awaits payment (before charging anyone)."""
         self._require("pay", "pending_payment")
 
+    def start_payment(self, payment_reference: str, now: str) -> None:
+        """A payment was opened with the provider; the order waits for its verdict."""
+        self.check_payable()
+        self.payment_reference = payment_reference
+        self._record(
+            ev.PaymentStarted(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                payment_reference=payment_reference,
+                amount_minor=self.total_minor,
+                currency=self.currency,
+                started_at=now,
+            )
+        )
+
     def pay(self, payment_reference: str, now: str) -> None:
         self.check_payable()
         self._move("paid")

@@ -26,7 +26,6 @@ from write_side.domain.ids import new_id
 from write_side.domain.inventory import StockItem
 from write_side.domain.orders import Order
 from write_side.service_layer import results as res
-from write_side.service_layer.payments import AbstractPaymentProvider
 from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -34,7 +33,6 @@ from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 class Context:
     actor: cmds.Actor
     now: str
-    payments: AbstractPaymentProvider
 
 
 def _require_role(ctx: Context, *roles: str) -> None:
@@ -261,25 +259,40 @@ async def _move_stock(uow: SqlAlchemyUnitOfWork, order: Order, how: str) -> None
     uow.stock.save(item for _, item in locked.values())
 
 
-async def pay_order(cmd: cmds.PayOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+async def start_payment(cmd: cmds.StartPayment, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
     order = await _owned_order(uow, cmd.order_id, ctx)
-    order.check_payable()
-    attempt = await ctx.payments.charge(order.order_id, order.total_minor, order.currency, cmd.payment_method)
-    if attempt.succeeded:
-        order.pay(attempt.reference, ctx.now)
-        uow.orders.save(order)
-        return res.Outcome(200, order_result(order))
-    order.fail_payment(attempt.decline_reason or "declined", ctx.now)
-    await _move_stock(uow, order, "release")
+    if order.status != "pending_payment" and order.payment_reference == cmd.reference:
+        # The provider's confirmation overtook this request: the payment already settled.
+        return res.Outcome(
+            200, res.PaymentResult(order_result(order), cmd.reference, cmd.client_secret, "succeeded")
+        )
+    order.start_payment(cmd.reference, ctx.now)
     uow.orders.save(order)
     return res.Outcome(
-        402,
-        res.DeclinedPayment(
-            detail=f"the payment was declined ({attempt.decline_reason}); the order is cancelled "
-            "and its stock released",
-            order=order_result(order),
-        ),
+        202, res.PaymentResult(order_result(order), cmd.reference, cmd.client_secret, cmd.status)
     )
+
+
+async def settle_payment(cmd: cmds.SettlePayment, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    order = await uow.orders.get(cmd.order_id)
+    if order.status != "pending_payment" and order.payment_reference == cmd.reference:
+        return res.Outcome(200, order_result(order))  # told twice: nothing more to do
+    order.pay(cmd.reference, ctx.now)
+    uow.orders.save(order)
+    return res.Outcome(200, order_result(order))
+
+
+async def fail_payment(cmd: cmds.FailPayment, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    order = await uow.orders.get(cmd.order_id)
+    if order.status != "pending_payment":
+        # A failed attempt reported after the order was paid or cancelled changes nothing.
+        return res.Outcome(200, order_result(order))
+    order.fail_payment(cmd.reason, ctx.now)
+    await _move_stock(uow, order, "release")
+    uow.orders.save(order)
+    return res.Outcome(200, order_result(order))
 
 
 async def cancel_order(cmd: cmds.CancelOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
@@ -336,7 +349,9 @@ HANDLERS: dict[type, Handler] = {
     cmds.SignUp: sign_up,
     cmds.EraseCustomer: erase_customer,
     cmds.PlaceOrder: place_order,
-    cmds.PayOrder: pay_order,
+    cmds.StartPayment: start_payment,
+    cmds.SettlePayment: settle_payment,
+    cmds.FailPayment: fail_payment,
     cmds.CancelOrder: cancel_order,
     cmds.ShipOrder: ship_order,
     cmds.DeliverOrder: deliver_order,

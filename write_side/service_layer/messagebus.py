@@ -20,7 +20,6 @@ from write_side.contracts.events import EventMetadata, LogCursor
 from write_side.domain.errors import InvalidInputError
 from write_side.domain.ids import new_id
 from write_side.service_layer.handlers import HANDLERS, READ_AHEAD, Context, Handler
-from write_side.service_layer.payments import AbstractPaymentProvider, SimulatedPaymentProvider
 from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
 log = structlog.get_logger("ecolaura.commands")
@@ -55,14 +54,12 @@ class MessageBus:
     def __init__(
         self,
         engine: AsyncEngine,
-        payments: AbstractPaymentProvider | None = None,
         clock: Callable[[], str] = utc_now,
         handlers: dict[type, Handler] | None = None,
     ) -> None:
         self.engine = engine
         # The command path drives BEGIN/COMMIT itself (see write_side.adapters.pg).
         self._command_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self.payments = payments or SimulatedPaymentProvider()
         self.clock = clock
         self.handlers = handlers or HANDLERS
 
@@ -107,7 +104,7 @@ class MessageBus:
                 stored = await idempotency.claim(uow.session, claim)
                 if stored is not None:
                     return self._replay(stored, claim)
-            outcome = await handler(command, uow, Context(actor, self.clock(), self.payments))
+            outcome = await handler(command, uow, Context(actor, self.clock()))
             body = _encoder.encode(outcome.body)
             if claim is not None:
                 idempotency.complete(uow.session, claim, outcome.status, body)

@@ -1,10 +1,8 @@
-"""The payment-provider port. Stripe arrives behind it in a later issue.
+"""The payment port: open a payment with the provider, and refund one.
 
-Until then ``SimulatedPaymentProvider`` settles payments at once, the way
-Stripe's test mode answers its test payment methods: ``pm_card_visa`` and any
-other method succeed, ``pm_card_chargeDeclined`` and
-``pm_card_insufficientFunds`` are declined. It moves no money and says so in
-its references (``sim_…``).
+The provider, not our API, decides when an order is paid: ``create_payment``
+opens a payment (a Stripe PaymentIntent) and the order becomes paid only when
+the provider's verified webhook says so (``write_side/service_layer/stripe_events.py``).
 """
 
 from __future__ import annotations
@@ -12,40 +10,45 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from write_side.domain.ids import new_id
 
-DECLINING_METHODS = {
-    "pm_card_chargeDeclined": "card_declined",
-    "pm_card_insufficientFunds": "insufficient_funds",
-}
+@dataclass(frozen=True, slots=True)
+class OpenedPayment:
+    reference: str  # the PaymentIntent id
+    client_secret: str | None  # for Stripe.js in the shopper's browser
+    status: str  # the provider's status, e.g. requires_payment_method, processing, succeeded
 
 
 @dataclass(frozen=True, slots=True)
-class PaymentAttempt:
-    succeeded: bool
+class StartedRefund:
     reference: str
-    decline_reason: str | None = None
+    status: str
 
 
-class AbstractPaymentProvider(Protocol):
-    async def charge(
-        self, order_id: str, amount_minor: int, currency: str, payment_method: str
-    ) -> PaymentAttempt:
-        """Charge the amount and say whether it succeeded."""
-        ...
+class PaymentDeclinedError(Exception):
+    """The provider refused the payment method at once (a card error)."""
+
+    def __init__(self, reason: str, reference: str | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reference = reference
 
 
-class SimulatedPaymentProvider:
-    async def charge(
+class PaymentProviderError(Exception):
+    """The provider could not be reached or refused the request: try again later."""
+
+
+class PaymentGateway(Protocol):
+    async def create_payment(
         self,
         order_id: str,
-        amount_minor: int,  # noqa: ARG002 - part of the port; a simulation ignores it
-        currency: str,  # noqa: ARG002
-        payment_method: str,
-    ) -> PaymentAttempt:
-        reason = DECLINING_METHODS.get(payment_method)
-        if reason is not None:
-            return PaymentAttempt(
-                succeeded=False, reference=f"sim_declined_{new_id()}", decline_reason=reason
-            )
-        return PaymentAttempt(succeeded=True, reference=f"sim_{order_id}")
+        amount_minor: int,
+        currency: str,
+        payment_method: str | None,
+        idempotency_key: str,
+    ) -> OpenedPayment:
+        """Open a payment; with ``payment_method`` it is confirmed at once (server-side confirmation)."""
+        ...
+
+    async def refund(
+        self, order_id: str, payment_reference: str, amount_minor: int, idempotency_key: str
+    ) -> StartedRefund: ...

@@ -94,11 +94,10 @@ class Outcome(msgspec.Struct, frozen=True):
     body: msgspec.Struct
 
 
-class DeclinedPayment(msgspec.Struct, frozen=True):
-    """An RFC 9457 problem for a declined payment, with the order as it now stands."""
+class PaymentResult(msgspec.Struct, frozen=True):
+    """The order and the payment opened for it; the browser confirms with ``client_secret`` (Stripe.js)."""
 
-    detail: str
     order: OrderResult
-    type: str = "https://ecolaura.dev/problems/payment-declined"
-    title: str = "Payment declined"
-    status: int = 402
+    payment_reference: str
+    client_secret: str | None
+    payment_status: str

@@ -1,0 +1,78 @@
+"""``POST /api/v1/webhooks/stripe``: verify, store, queue, answer 200.
+
+Processing happens in a background job (``write_side.service_layer.stripe_events``), so a slow
+or failing handler never makes Stripe retry for days; the stored event makes a redelivery a no-op.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import stripe
+import structlog
+from arq.connections import ArqRedis
+from litestar import Controller, Request, post
+from litestar.exceptions import ClientException, ServiceUnavailableException
+
+from write_side.adapters.stripe_inbox import StripeInbox
+from write_side.service_layer.stripe_events import job_id
+
+log = structlog.get_logger("ecolaura.payments")
+
+WEBHOOKS_STATE_KEY = "stripe_webhooks"
+
+
+class WebhookReceipt(msgspec.Struct):
+    received: bool
+    duplicate: bool
+    event_id: str
+
+
+class StripeWebhooks:
+    """What the endpoint needs: the signing secret, the inbox and the job queue."""
+
+    def __init__(
+        self, secret: str | None, tolerance: int, inbox: StripeInbox, queue: ArqRedis | None
+    ) -> None:
+        self.secret = secret
+        self.tolerance = tolerance
+        self.inbox = inbox
+        self.queue = queue
+
+
+class StripeWebhookController(Controller):
+    path = "/api/v1/webhooks/stripe"
+    tags = ["payments"]  # noqa: RUF012
+
+    @post(operation_id="StripeWebhook", status_code=200, summary="Events from Stripe (signed)")
+    async def receive(self, request: Request[Any, Any, Any]) -> WebhookReceipt:
+        hooks: StripeWebhooks = request.app.state[WEBHOOKS_STATE_KEY]
+        if not hooks.secret:
+            raise ServiceUnavailableException("STRIPE_WEBHOOK_SECRET is not configured")
+        signature = request.headers.get("stripe-signature")
+        if not signature:
+            raise ClientException("the Stripe-Signature header is missing")
+        payload = await request.body()
+        try:
+            event = stripe.Webhook.construct_event(
+                payload, signature, hooks.secret, tolerance=hooks.tolerance
+            )
+        except stripe.SignatureVerificationError as exc:
+            raise ClientException(f"the signature does not verify: {exc.user_message or exc}") from None
+        except ValueError:
+            raise ClientException("the body is not a Stripe event") from None
+        fresh = await hooks.inbox.store(event.id, event.type, msgspec.json.decode(payload))
+        if fresh:
+            await _queue(hooks.queue, event.id)
+        log.info("stripe.event.received", event_id=event.id, type=event.type, duplicate=not fresh)
+        return WebhookReceipt(received=True, duplicate=not fresh, event_id=event.id)
+
+
+async def _queue(queue: ArqRedis | None, event_id: str) -> None:
+    if queue is None:
+        return  # the sweeper job queues stored events later
+    try:
+        await queue.enqueue_job("process_stripe_event", event_id, _job_id=job_id(event_id))
+    except Exception:
+        log.warning("stripe.event.not_queued", event_id=event_id, exc_info=True)

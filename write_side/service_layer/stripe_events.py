@@ -1,0 +1,96 @@
+"""Processing Stripe's webhook events: the provider's verdicts become commands.
+
+The webhook endpoint only verifies, stores and queues an event (Stripe gets its
+200 at once); an arq job runs it here, with retries and a backoff, and records
+the outcome on the stored event. Commands are idempotent against the order's
+state, so a redelivered or late event changes nothing:
+
+* ``payment_intent.succeeded`` settles the order (unless it is settled already);
+* ``payment_intent.payment_failed`` cancels a still-unpaid order and releases its stock;
+  a failure reported after a success is ignored;
+* refund events are acknowledged: the ledger recorded the refund when it was asked for;
+* any other type is acknowledged and logged.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from arq import Retry
+
+from write_side.adapters.stripe_inbox import StripeInbox
+from write_side.contracts import commands as c
+from write_side.domain.errors import DomainError
+from write_side.service_layer.messagebus import MessageBus
+
+log = structlog.get_logger("ecolaura.payments")
+
+STRIPE = c.Actor("system:stripe", "admin")  # who settles payments: the provider's verified word
+MAX_TRIES = 8
+STALE_AFTER = timedelta(seconds=30)
+REFUND_EVENTS = frozenset({"charge.refunded", "refund.created", "refund.updated", "charge.refund.updated"})
+
+
+async def process(bus: MessageBus, inbox: StripeInbox, event_id: str) -> str:
+    """Apply one stored event; what happened, as recorded on the event."""
+    event = await inbox.get(event_id)
+    if event is None or event.processed:
+        return "skipped: unknown or already processed"
+    obj: dict[str, Any] = event.payload.get("data", {}).get("object", {})
+    try:
+        outcome = await _apply(bus, event.type, obj, event_id)
+    except DomainError as exc:
+        # The order's state forbids it (e.g. paid after it was cancelled): retrying cannot help.
+        outcome = f"conflict: {exc.detail}"
+        log.error("stripe.event.conflict", event_id=event_id, type=event.type, detail=exc.detail)  # noqa: TRY400 - a broken rule, not a crash
+    await inbox.done(event_id, outcome)
+    log.info("stripe.event.processed", event_id=event_id, type=event.type, outcome=outcome)
+    return outcome
+
+
+async def _apply(bus: MessageBus, event_type: str, obj: dict[str, Any], event_id: str) -> str:
+    order_id = (obj.get("metadata") or {}).get("order_id")
+    if event_type == "payment_intent.succeeded":
+        if not order_id:
+            return "ignored: no order_id in the payment's metadata"
+        await bus.handle(c.SettlePayment(order_id, obj["id"]), STRIPE, correlation_id=event_id)
+        return f"order {order_id} paid"
+    if event_type == "payment_intent.payment_failed":
+        if not order_id:
+            return "ignored: no order_id in the payment's metadata"
+        error = obj.get("last_payment_error") or {}
+        reason = error.get("message") or error.get("code") or "the payment failed"
+        await bus.handle(c.FailPayment(order_id, obj["id"], reason), STRIPE, correlation_id=event_id)
+        return f"order {order_id} payment failed: {reason}"
+    if event_type in REFUND_EVENTS:
+        return f"acknowledged: {obj.get('object', 'refund')} {obj.get('id')} is {obj.get('status')}"
+    return f"ignored: {event_type} is not handled"
+
+
+async def process_stripe_event(ctx: dict[str, Any], event_id: str) -> str:
+    """The arq job: process one event, retrying with a growing delay when something breaks."""
+    inbox: StripeInbox = ctx["stripe_inbox"]
+    try:
+        return await process(ctx["bus"], inbox, event_id)
+    except Exception as exc:
+        attempts = await inbox.failed(event_id, f"{type(exc).__name__}: {exc}")
+        log.warning("stripe.event.failed", event_id=event_id, attempts=attempts, error=str(exc))
+        if ctx.get("job_try", 1) < MAX_TRIES:
+            raise Retry(defer=min(2 ** ctx.get("job_try", 1), 300)) from exc
+        raise
+
+
+async def sweep_stripe_events(ctx: dict[str, Any]) -> int:
+    """Queue events that were stored but never queued (Redis was down when they came)."""
+    inbox: StripeInbox = ctx["stripe_inbox"]
+    stale = await inbox.stale(STALE_AFTER)
+    for event_id in stale:
+        await ctx["redis"].enqueue_job("process_stripe_event", event_id, _job_id=job_id(event_id))
+    return len(stale)
+
+
+def job_id(event_id: str) -> str:
+    """One job per event: arq will not queue a second while the first is known."""
+    return f"stripe:{event_id}"
