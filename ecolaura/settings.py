@@ -45,8 +45,8 @@ class Settings:
     )
     """Elasticsearch alias readers search; generation ``n`` is the index ``{alias}-g{n}``."""
 
-    search_cache_size: int = field(default_factory=lambda: int(_env("SEARCH_CACHE_SIZE", "4096") or 0))
-    """Answers to recent searches each API process keeps (0 turns the cache off)."""
+    search_cache_mb: int = field(default_factory=lambda: int(_env("SEARCH_CACHE_MB", "64") or 0))
+    """Megabytes of answers to recent searches each API process keeps (0 turns the cache off)."""
 
     @property
     def search(self) -> SearchConfig:

@@ -50,7 +50,7 @@ class ReadSide:
         self.models = ReadModels(self.redis)
         self.jobs = await arq_pool(self.settings.redis_url)
         self.search_engine = self.search_engine or self.settings.search.engine()
-        self.searcher = SearchAnswers(self.search_engine, self.settings.search_cache_size)
+        self.searcher = SearchAnswers(self.search_engine, self.settings.search_cache_mb * 1024 * 1024)
         try:
             yield
         finally:

@@ -30,10 +30,13 @@ class Answer(msgspec.Struct, frozen=True):
 
 
 class SearchAnswers:
-    def __init__(self, engine: SearchEngine, size: int = 4096) -> None:
+    """At most ``budget_bytes`` of answers (their JSON), least recently used first out."""
+
+    def __init__(self, engine: SearchEngine, budget_bytes: int = 64 * 1024 * 1024) -> None:
         self.engine = engine
-        self.size = size
+        self.budget_bytes = budget_bytes
         self._answers: OrderedDict[SearchRequest, Answer] = OrderedDict()
+        self._bytes = 0
         self._position = ""
 
     def __len__(self) -> int:
@@ -43,6 +46,7 @@ class SearchAnswers:
         position = await self.engine.live_position()
         if position != self._position:
             self._answers.clear()
+            self._bytes = 0
             self._position = position
         cached = self._answers.get(request)
         if cached is not None:
@@ -52,8 +56,10 @@ class SearchAnswers:
         _MISS.inc()
         result = await self.engine.search(request)
         answer = Answer(_encode(result), result.position)
-        if self.size > 0 and result.position == position:  # not if the index moved meanwhile
+        if len(answer.body) <= self.budget_bytes and result.position == position:  # not if the index moved
             self._answers[request] = answer
-            if len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+            self._bytes += len(answer.body)
+            while self._bytes > self.budget_bytes:
+                _, evicted = self._answers.popitem(last=False)
+                self._bytes -= len(evicted.body)
         return answer
