@@ -17,6 +17,7 @@ import psycopg
 import pytest
 import redis
 import redis.asyncio as aioredis
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,6 +26,7 @@ from ecolaura.embedded import embedded_postgres, local_redis, local_stripe
 from ecolaura.identity.setup import make_verifier
 from ecolaura.settings import Settings, libpq_url
 from tests import factories
+from write_side.service_layer.payments import PaymentGateway
 
 
 def _with_database(url: str, name: str) -> str:
@@ -117,14 +119,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+def make_test_app(settings: Settings, payments: PaymentGateway | None = None) -> Litestar:
+    """Both APIs in one app, as ``ecolaura up`` serves them (optionally with another payment gateway)."""
     from ecolaura.http.appkit import make_litestar
     from read_side.api.app import ReadSide
     from write_side.api.app import WriteSide
 
-    write, read = WriteSide(settings), ReadSide(settings)
-    app = make_litestar(
+    write, read = WriteSide(settings, payments), ReadSide(settings)
+    return make_litestar(
         title="test",
         route_handlers=[*write.route_handlers(), *read.route_handlers()],
         dependencies={**write.dependencies(), **read.dependencies()},
@@ -134,7 +136,11 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type:
         identity=make_verifier(settings),
         metrics=[read.refresh_metrics],
     )
-    async with AsyncTestClient(app=app, timeout=30) as test_client:
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    async with AsyncTestClient(app=make_test_app(settings), timeout=30) as test_client:
         yield test_client
 
 

@@ -11,6 +11,7 @@ import stripe
 
 from write_side.service_layer.payments import (
     OpenedPayment,
+    OpenedSubscription,
     PaymentDeclinedError,
     PaymentProviderError,
     StartedRefund,
@@ -75,3 +76,67 @@ class StripeGateway:
                 f"the payment provider refused the refund: {exc.user_message or exc}"
             ) from None
         return StartedRefund(refund.id, refund.status or "pending")
+
+    async def subscribe(  # noqa: PLR0913 - the port's parameters
+        self,
+        subscription_id: str,
+        customer_id: str,
+        stripe_customer: str | None,
+        amount_minor: int,
+        currency: str,
+        payment_method: str | None,
+    ) -> OpenedSubscription:
+        v1 = self.client.v1
+        try:
+            if stripe_customer is None:
+                # No email or name: Stripe needs neither to bill, and erasure then has less to chase.
+                customer = await v1.customers.create_async(
+                    {"metadata": {"customer_id": customer_id}},
+                    {"idempotency_key": f"ecolaura-customer-{customer_id}"},
+                )
+                stripe_customer = customer.id
+            price = await v1.prices.create_async(
+                {
+                    "currency": currency.lower(),
+                    "unit_amount": amount_minor,
+                    "recurring": {"interval": "month"},
+                    "product_data": {"name": f"Ecolaura eco-box {subscription_id[:8]}"},
+                    "metadata": {"subscription_id": subscription_id},
+                },
+                {"idempotency_key": f"ecolaura-price-{subscription_id}"},
+            )
+            params: dict[str, object] = {
+                "customer": stripe_customer,
+                "items": [{"price": price.id}],
+                "metadata": {"subscription_id": subscription_id, "customer_id": customer_id},
+                "payment_behavior": "default_incomplete",
+                "expand": ["latest_invoice.payment_intent"],
+            }
+            if payment_method:
+                params["default_payment_method"] = payment_method
+            subscription = await v1.subscriptions.create_async(
+                params,  # type: ignore[arg-type]
+                {"idempotency_key": f"ecolaura-subscription-{subscription_id}"},
+            )
+        except stripe.CardError as exc:
+            raise PaymentDeclinedError(exc.user_message or str(exc), None) from None
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(f"the payment provider failed: {exc.user_message or exc}") from None
+        return OpenedSubscription(
+            stripe_customer, price.id, subscription.id, subscription.status, _client_secret(subscription)
+        )
+
+    async def cancel_at_period_end(self, stripe_subscription: str) -> None:
+        try:
+            await self.client.v1.subscriptions.update_async(
+                stripe_subscription, {"cancel_at_period_end": True}
+            )
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(f"the payment provider failed: {exc.user_message or exc}") from None
+
+
+def _client_secret(subscription: stripe.Subscription) -> str | None:
+    """The first invoice's PaymentIntent secret, when Stripe expanded it."""
+    invoice = subscription.latest_invoice
+    intent = getattr(invoice, "payment_intent", None) if invoice and not isinstance(invoice, str) else None
+    return getattr(intent, "client_secret", None) if intent and not isinstance(intent, str) else None

@@ -291,3 +291,57 @@ stripe_events = Table(
     Column("last_error", Text),
     Index("ix_stripe_events_unprocessed", "received_at", postgresql_where=text("processed_at IS NULL")),
 )
+
+# Eco-box subscriptions: a set of products delivered monthly, billed by Stripe.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("subscription_id", UUID(as_uuid=False), primary_key=True),
+    Column(
+        "customer_id", UUID(as_uuid=False), ForeignKey("customers.customer_id"), nullable=False, index=True
+    ),
+    Column("status", Text, nullable=False),
+    Column("items", JSONB, nullable=False),  # [{"product_id": ..., "quantity": ...}]
+    Column("shipping_country", String(2), nullable=False),
+    Column("shipping_method", Text, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),  # per month, shipping included
+    Column("stripe_customer", Text, nullable=False),
+    Column("stripe_subscription", Text, nullable=False, unique=True),
+    Column("stripe_price", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("cancel_requested_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
+    CheckConstraint(
+        "status IN ('incomplete', 'active', 'cancel_at_period_end', 'ended')", name="status_known"
+    ),
+)
+
+# Which Stripe Customer stands for which of our customers (made once, on the first subscription).
+stripe_customers = Table(
+    "stripe_customers",
+    metadata,
+    Column("customer_id", UUID(as_uuid=False), ForeignKey("customers.customer_id"), primary_key=True),
+    Column("stripe_customer", Text, nullable=False, unique=True),
+)
+
+# Which invoice produced which order: a redelivered invoice.paid creates no second order.
+subscription_orders = Table(
+    "subscription_orders",
+    metadata,
+    Column("invoice_id", Text, primary_key=True),
+    Column(
+        "subscription_id",
+        UUID(as_uuid=False),
+        ForeignKey("subscriptions.subscription_id"),
+        nullable=False,
+        index=True,
+    ),
+    # Deferred: the order row is written with the rest of the command, after this claim.
+    Column(
+        "order_id",
+        UUID(as_uuid=False),
+        ForeignKey("orders.order_id", deferrable=True, initially="DEFERRED"),
+        nullable=False,
+    ),
+)

@@ -26,6 +26,7 @@ from write_side.api.controllers import CustomerController, OrderController, Prod
 from write_side.api.dispatch import BUS_STATE_KEY
 from write_side.api.payments import GATEWAY_STATE_KEY
 from write_side.api.privacy import PrivacyController
+from write_side.api.subscriptions import SubscriptionController
 from write_side.api.webhooks import WEBHOOKS_STATE_KEY, StripeWebhookController, StripeWebhooks
 from write_side.service_layer.local_sessions import LocalSessions
 from write_side.service_layer.messagebus import MessageBus
@@ -90,6 +91,7 @@ class WriteSide:
             OrderController,
             PrivacyController,
             StripeWebhookController,
+            SubscriptionController,
             *auth,
         ]
 

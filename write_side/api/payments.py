@@ -59,7 +59,7 @@ async def _summary(request: Request[Any, Any, Any], order_id: str) -> OrderSumma
     return OrderSummary(*row)
 
 
-def _gateway(request: Request[Any, Any, Any]) -> PaymentGateway:
+def gateway_of(request: Request[Any, Any, Any]) -> PaymentGateway:
     gateway: PaymentGateway | None = request.app.state.get(GATEWAY_STATE_KEY)
     if gateway is None:
         raise ServiceUnavailableException("payments are not configured (set STRIPE_API_KEY)")
@@ -80,7 +80,7 @@ async def pay(request: Request[Any, Any, Any], order_id: str, body: s.PaymentIn)
         )
     method = body.payment_method
     try:
-        opened = await _gateway(request).create_payment(
+        opened = await gateway_of(request).create_payment(
             order_id,
             order.total_minor,
             order.currency,
@@ -117,7 +117,7 @@ async def refund(request: Request[Any, Any, Any], order_id: str, body: s.RefundI
                 field="amount_minor",
             )
         try:
-            await _gateway(request).refund(
+            await gateway_of(request).refund(
                 order_id,
                 order.payment_reference,
                 amount,

@@ -82,6 +82,45 @@ class EraseCustomer:
 
 
 @dataclass(frozen=True, slots=True)
+class StartSubscription:
+    """Record an eco-box subscription Stripe has opened (its first invoice may still await payment)."""
+
+    subscription_id: str
+    customer_id: str
+    items: tuple[tuple[str, int], ...]  # (product_id, quantity)
+    shipping_country: str
+    shipping_method: str
+    currency: str
+    amount_minor: int
+    stripe_customer: str
+    stripe_subscription: str
+    stripe_price: str
+    status: str
+    client_secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelSubscription:
+    """Stop at the end of the paid period (Stripe was told already)."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilSubscriptionInvoice:
+    """Stripe was paid for a month: create that month's order, already paid."""
+
+    stripe_subscription: str
+    invoice_id: str
+    payment_reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class EndSubscription:
+    stripe_subscription: str
+
+
+@dataclass(frozen=True, slots=True)
 class OrderLineInput:
     product_id: str
     quantity: int
@@ -161,6 +200,10 @@ Command = (
     | RegisterCustomer
     | SignUp
     | EraseCustomer
+    | StartSubscription
+    | CancelSubscription
+    | FulfilSubscriptionInvoice
+    | EndSubscription
     | PlaceOrder
     | StartPayment
     | SettlePayment
@@ -176,11 +219,14 @@ __all__ = [
     "AddressInput",
     "AdjustStock",
     "CancelOrder",
+    "CancelSubscription",
     "Command",
     "CreateProduct",
     "DeliverOrder",
+    "EndSubscription",
     "EraseCustomer",
     "FailPayment",
+    "FulfilSubscriptionInvoice",
     "MaterialInput",
     "OrderLineInput",
     "PlaceOrder",
@@ -190,5 +236,6 @@ __all__ = [
     "ShipOrder",
     "SignUp",
     "StartPayment",
+    "StartSubscription",
     "UpdateProduct",
 ]

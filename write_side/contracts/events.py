@@ -98,6 +98,38 @@ class CustomerErased(Event, frozen=True, tag="CustomerErased"):
     version: int = 1
 
 
+class SubscriptionItem(msgspec.Struct, frozen=True):
+    product_id: str
+    quantity: int
+
+
+class SubscriptionStarted(Event, frozen=True, tag="SubscriptionStarted"):
+    subscription_id: str
+    customer_id: str
+    items: list[SubscriptionItem]
+    currency: str
+    amount_minor: int
+    stripe_subscription: str
+    started_at: str
+    version: int = 1
+
+
+class SubscriptionCancelRequested(Event, frozen=True, tag="SubscriptionCancelRequested"):
+    """The customer stops the subscription; it runs to the end of the paid period."""
+
+    subscription_id: str
+    customer_id: str
+    requested_at: str
+    version: int = 1
+
+
+class SubscriptionEnded(Event, frozen=True, tag="SubscriptionEnded"):
+    subscription_id: str
+    customer_id: str
+    ended_at: str
+    version: int = 1
+
+
 class OrderLine(msgspec.Struct, frozen=True):
     product_id: str
     sku: str
@@ -202,6 +234,9 @@ AnyEvent = (
     | StockLevelChanged
     | CustomerRegistered
     | CustomerErased
+    | SubscriptionStarted
+    | SubscriptionCancelRequested
+    | SubscriptionEnded
     | OrderPlaced
     | PaymentStarted
     | OrderPaid
@@ -220,6 +255,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         StockLevelChanged,
         CustomerRegistered,
         CustomerErased,
+        SubscriptionStarted,
+        SubscriptionCancelRequested,
+        SubscriptionEnded,
         OrderPlaced,
         PaymentStarted,
         OrderPaid,

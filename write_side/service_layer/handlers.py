@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from write_side.adapters import event_log, privacy, vault
+from write_side.adapters import event_log, privacy, subscriptions, vault
 from write_side.adapters.pg import Statement
 from write_side.adapters.repositories import StockRepository
 from write_side.contracts import commands as cmds
@@ -20,6 +20,7 @@ from write_side.domain.errors import (
     CustomerNotFoundError,
     ForbiddenError,
     InvalidInputError,
+    NotFoundError,
     OrderNotFoundError,
 )
 from write_side.domain.ids import new_id
@@ -217,20 +218,42 @@ async def place_order(cmd: cmds.PlaceOrder, uow: SqlAlchemyUnitOfWork, ctx: Cont
                 for f in ("name", "line1", "city", "postal_code")
             }
         )
+    placement = Placement(order_id, customer_id, cmd.shipping_country, cmd.shipping_method, address)
+    order = _place(uow, locked, [(li.product_id, li.quantity) for li in cmd.lines], placement, ctx.now)
+    return res.Outcome(201, order_result(order))
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    order_id: str
+    customer_id: str
+    shipping_country: str
+    shipping_method: str
+    address: ev.ShippingAddress | None = None
+
+
+def _place(
+    uow: SqlAlchemyUnitOfWork,
+    locked: dict[str, tuple[Product, StockItem]],
+    lines: list[tuple[str, int]],
+    placement: Placement,
+    now: str,
+) -> Order:
+    """Price the lines, reserve their stock (already locked) and queue the new order."""
     order = Order.place(
-        order_id,
-        customer_id,
-        [(locked[li.product_id][0], li.quantity) for li in cmd.lines],
-        cmd.shipping_country,
-        cmd.shipping_method,
-        ctx.now,
-        address,
+        placement.order_id,
+        placement.customer_id,
+        [(locked[product_id][0], quantity) for product_id, quantity in lines],
+        placement.shipping_country,
+        placement.shipping_method,
+        now,
+        placement.address,
     )
     for line in order.lines:
-        locked[line.product_id][1].reserve(line.quantity, order_id)
+        locked[line.product_id][1].reserve(line.quantity, placement.order_id)
     uow.stock.save(item for _, item in locked.values())
     uow.orders.add(order)
-    return res.Outcome(201, order_result(order))
+    return order
 
 
 def _ordering_customer(cmd: cmds.PlaceOrder, ctx: Context) -> str:
@@ -295,6 +318,126 @@ async def fail_payment(cmd: cmds.FailPayment, uow: SqlAlchemyUnitOfWork, ctx: Co
     return res.Outcome(200, order_result(order))
 
 
+async def start_subscription(
+    cmd: cmds.StartSubscription, uow: SqlAlchemyUnitOfWork, ctx: Context
+) -> res.Outcome:
+    if ctx.actor.actor_id != cmd.customer_id:
+        _require_role(ctx, "admin")
+    conn = await uow.session.begin()
+    await subscriptions.add(
+        conn,
+        {
+            "subscription_id": cmd.subscription_id,
+            "customer_id": cmd.customer_id,
+            "status": "active" if cmd.status in ("active", "trialing") else "incomplete",
+            "items": [{"product_id": p, "quantity": q} for p, q in cmd.items],
+            "shipping_country": cmd.shipping_country,
+            "shipping_method": cmd.shipping_method,
+            "currency": cmd.currency,
+            "amount_minor": cmd.amount_minor,
+            "stripe_customer": cmd.stripe_customer,
+            "stripe_subscription": cmd.stripe_subscription,
+            "stripe_price": cmd.stripe_price,
+        },
+    )
+    await subscriptions.remember_stripe_customer(conn, cmd.customer_id, cmd.stripe_customer)
+    uow.extra_events.append(
+        event_log.PendingEvent(
+            f"subscription-{cmd.subscription_id}",
+            1,
+            ev.SubscriptionStarted(
+                subscription_id=cmd.subscription_id,
+                customer_id=cmd.customer_id,
+                items=[ev.SubscriptionItem(p, q) for p, q in cmd.items],
+                currency=cmd.currency,
+                amount_minor=cmd.amount_minor,
+                stripe_subscription=cmd.stripe_subscription,
+                started_at=ctx.now,
+            ),
+        )
+    )
+    return res.Outcome(
+        201,
+        res.SubscriptionResult(
+            cmd.subscription_id,
+            cmd.customer_id,
+            "active" if cmd.status in ("active", "trialing") else "incomplete",
+            [res.SubscriptionItemView(p, q) for p, q in cmd.items],
+            cmd.currency,
+            cmd.amount_minor,
+            cmd.client_secret,
+        ),
+    )
+
+
+async def cancel_subscription(
+    cmd: cmds.CancelSubscription, uow: SqlAlchemyUnitOfWork, ctx: Context
+) -> res.Outcome:
+    conn = await uow.session.begin()
+    found = await subscriptions.lock(conn, subscription_id=cmd.subscription_id)
+    if found is None or (found.customer_id != ctx.actor.actor_id and not ctx.actor.is_admin):
+        raise NotFoundError(
+            f"subscription {cmd.subscription_id} does not exist", subscription_id=cmd.subscription_id
+        )
+    if found.status in ("active", "incomplete"):
+        await subscriptions.set_status(conn, found.subscription_id, "cancel_at_period_end")
+        uow.extra_events.append(
+            event_log.PendingEvent(
+                f"subscription-{found.subscription_id}",
+                await event_log.next_stream_version(conn, f"subscription-{found.subscription_id}"),
+                ev.SubscriptionCancelRequested(
+                    subscription_id=found.subscription_id, customer_id=found.customer_id, requested_at=ctx.now
+                ),
+            )
+        )
+    status = found.status if found.status == "ended" else "cancel_at_period_end"
+    return res.Outcome(200, res.SubscriptionStatus(found.subscription_id, status))
+
+
+async def fulfil_subscription_invoice(
+    cmd: cmds.FulfilSubscriptionInvoice, uow: SqlAlchemyUnitOfWork, ctx: Context
+) -> res.Outcome:
+    """One paid invoice, one paid order: placed with the box's products, settled by the invoice's payment."""
+    _require_role(ctx, "admin")
+    conn = await uow.session.begin()
+    found = await subscriptions.lock(conn, stripe_id=cmd.stripe_subscription)
+    if found is None:
+        raise NotFoundError(f"no subscription is billed as {cmd.stripe_subscription}")
+    order_id = new_id()
+    if not await subscriptions.claim_invoice(conn, cmd.invoice_id, found.subscription_id, order_id):
+        # Delivered before: that invoice has its order already.
+        return res.Outcome(200, res.SubscriptionStatus(found.subscription_id, found.status))
+    if found.status == "incomplete":
+        await subscriptions.set_status(conn, found.subscription_id, "active")
+    lines = [(str(i["product_id"]), int(str(i["quantity"]))) for i in found.items]
+    locked = await uow.stock.lock(product_id for product_id, _ in lines)
+    placement = Placement(order_id, found.customer_id, found.shipping_country, found.shipping_method)
+    order = _place(uow, locked, lines, placement, ctx.now)
+    order.pay(cmd.payment_reference, ctx.now)
+    uow.orders.save(order)  # the insert above is queued as placed; this queues it as paid
+    return res.Outcome(201, order_result(order))
+
+
+async def end_subscription(cmd: cmds.EndSubscription, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    conn = await uow.session.begin()
+    found = await subscriptions.lock(conn, stripe_id=cmd.stripe_subscription)
+    if found is None:
+        raise NotFoundError(f"no subscription is billed as {cmd.stripe_subscription}")
+    if found.status != "ended":
+        await subscriptions.set_status(conn, found.subscription_id, "ended")
+        uow.extra_events.append(
+            event_log.PendingEvent(
+                f"subscription-{found.subscription_id}",
+                await event_log.next_stream_version(conn, f"subscription-{found.subscription_id}"),
+                ev.SubscriptionEnded(
+                    subscription_id=found.subscription_id, customer_id=found.customer_id, ended_at=ctx.now
+                ),
+            )
+        )
+    return res.Outcome(200, res.SubscriptionStatus(found.subscription_id, "ended"))
+
+
 async def cancel_order(cmd: cmds.CancelOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
     order = await _owned_order(uow, cmd.order_id, ctx)
     order.cancel(cmd.reason, ctx.now)
@@ -348,6 +491,10 @@ HANDLERS: dict[type, Handler] = {
     cmds.RegisterCustomer: register_customer,
     cmds.SignUp: sign_up,
     cmds.EraseCustomer: erase_customer,
+    cmds.StartSubscription: start_subscription,
+    cmds.CancelSubscription: cancel_subscription,
+    cmds.FulfilSubscriptionInvoice: fulfil_subscription_invoice,
+    cmds.EndSubscription: end_subscription,
     cmds.PlaceOrder: place_order,
     cmds.StartPayment: start_payment,
     cmds.SettlePayment: settle_payment,

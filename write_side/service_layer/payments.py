@@ -24,6 +24,15 @@ class StartedRefund:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class OpenedSubscription:
+    stripe_customer: str
+    stripe_price: str
+    stripe_subscription: str
+    status: str  # incomplete until the first invoice is paid
+    client_secret: str | None  # the first invoice's payment, for Stripe.js
+
+
 class PaymentDeclinedError(Exception):
     """The provider refused the payment method at once (a card error)."""
 
@@ -52,3 +61,17 @@ class PaymentGateway(Protocol):
     async def refund(
         self, order_id: str, payment_reference: str, amount_minor: int, idempotency_key: str
     ) -> StartedRefund: ...
+
+    async def subscribe(  # noqa: PLR0913 - what a subscription needs
+        self,
+        subscription_id: str,
+        customer_id: str,
+        stripe_customer: str | None,
+        amount_minor: int,
+        currency: str,
+        payment_method: str | None,
+    ) -> OpenedSubscription:
+        """Bill ``amount_minor`` monthly: a Customer (unless known), a Price and a Subscription."""
+        ...
+
+    async def cancel_at_period_end(self, stripe_subscription: str) -> None: ...

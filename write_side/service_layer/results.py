@@ -38,6 +38,26 @@ class StockResult(msgspec.Struct, frozen=True):
     version: int
 
 
+class SubscriptionItemView(msgspec.Struct, frozen=True):
+    product_id: str
+    quantity: int
+
+
+class SubscriptionResult(msgspec.Struct, frozen=True):
+    id: str
+    customer_id: str
+    status: str
+    items: list[SubscriptionItemView]
+    currency: str
+    amount_minor: int  # billed monthly, shipping included
+    client_secret: str | None  # confirms the first invoice's payment with Stripe.js
+
+
+class SubscriptionStatus(msgspec.Struct, frozen=True):
+    id: str
+    status: str
+
+
 class ErasureResult(msgspec.Struct, frozen=True):
     customer_id: str
     pseudonym: str

@@ -8,6 +8,8 @@ state, so a redelivered or late event changes nothing:
 * ``payment_intent.succeeded`` settles the order (unless it is settled already);
 * ``payment_intent.payment_failed`` cancels a still-unpaid order and releases its stock;
   a failure reported after a success is ignored;
+* ``invoice.paid`` of an eco-box creates that month's order, already paid (once per invoice);
+* ``customer.subscription.deleted`` ends the subscription;
 * refund events are acknowledged: the ledger recorded the refund when it was asked for;
 * any other type is acknowledged and logged.
 """
@@ -64,9 +66,33 @@ async def _apply(bus: MessageBus, event_type: str, obj: dict[str, Any], event_id
         reason = error.get("message") or error.get("code") or "the payment failed"
         await bus.handle(c.FailPayment(order_id, obj["id"], reason), STRIPE, correlation_id=event_id)
         return f"order {order_id} payment failed: {reason}"
+    if event_type == "invoice.paid":
+        return await _invoice_paid(bus, obj, event_id)
+    if event_type == "customer.subscription.deleted":
+        await bus.handle(c.EndSubscription(obj["id"]), STRIPE, correlation_id=event_id)
+        return f"subscription {obj['id']} ended"
     if event_type in REFUND_EVENTS:
         return f"acknowledged: {obj.get('object', 'refund')} {obj.get('id')} is {obj.get('status')}"
     return f"ignored: {event_type} is not handled"
+
+
+async def _invoice_paid(bus: MessageBus, invoice: dict[str, Any], event_id: str) -> str:
+    # API versions before 2025 name the subscription on the invoice; later ones under parent.
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    stripe_subscription = invoice.get("subscription") or details.get("subscription")
+    if not stripe_subscription:
+        return "ignored: not a subscription's invoice"
+    reference = invoice.get("payment_intent") or invoice["id"]
+    reply = await bus.handle(
+        c.FulfilSubscriptionInvoice(stripe_subscription, invoice["id"], reference),
+        STRIPE,
+        correlation_id=event_id,
+    )
+    return (
+        f"invoice {invoice['id']} fulfilled"
+        if reply.status == 201
+        else f"invoice {invoice['id']} already fulfilled"
+    )
 
 
 async def process_stripe_event(ctx: dict[str, Any], event_id: str) -> str:
