@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, pool
@@ -22,6 +23,8 @@ def make_engine(database_url: str, pool_size: int = 20) -> AsyncEngine:
         max_overflow=0,
         pool_pre_ping=False,
         pool_timeout=10,
+        # jsonb results (stock rows, event payloads) decoded by msgspec: about 2% of an order's CPU.
+        json_deserializer=msgspec.json.decode,
     )
 
 

@@ -23,16 +23,16 @@ def _init_sdk(connection_uri: str, api_domain: str, api_key: str | None) -> None
     if _initialised == connection_uri:
         return
     from supertokens_python import InputAppInfo, SupertokensConfig, init  # noqa: PLC0415
-    from supertokens_python.recipe import session, userroles  # noqa: PLC0415
+    from supertokens_python.recipe import emailpassword, session, userroles  # noqa: PLC0415
 
     init(
         app_info=InputAppInfo(
             app_name="ecolaura", api_domain=api_domain, website_domain=api_domain, api_base_path="/auth"
         ),
         supertokens_config=SupertokensConfig(connection_uri=connection_uri, api_key=api_key),
-        framework="fastapi",  # required by init(); only its request wrappers would use it, and we use none
+        framework="fastapi",  # the SDK's /auth routes run as a FastAPI app mounted in the write API
         mode="asgi",
-        recipe_list=[session.init(), userroles.init()],
+        recipe_list=[emailpassword.init(), session.init(), userroles.init()],
     )
     _initialised = connection_uri
 
@@ -61,3 +61,17 @@ class SuperTokensVerifier:
 
     async def close(self) -> None:
         return None
+
+
+def auth_routes(connection_uri: str, api_domain: str, api_key: str | None = None) -> Any:
+    """The SDK's own ``/auth/*`` routes (sign-up, sign-in, refresh, sign-out) as an ASGI app.
+
+    They talk to the core; the write API mounts them at ``/auth``.
+    """
+    from fastapi import FastAPI  # noqa: PLC0415 - the optional SuperTokens extra
+    from supertokens_python.framework.fastapi import get_middleware  # noqa: PLC0415
+
+    _init_sdk(connection_uri, api_domain, api_key)
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.add_middleware(get_middleware())  # type: ignore[no-untyped-call]
+    return app

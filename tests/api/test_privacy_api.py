@@ -87,6 +87,7 @@ async def test_export_holds_profile_account_orders_and_opened_personal_fields(cl
     opened = [e["personal_data"] for e in data["personal_events"]]
     assert {"email": email, "display_name": name} in opened
     assert any(p.get("address.name") == name for p in opened)
+    assert data["subscriptions"] == []
     assert data["eco_points"] == [] and data["challenges"] == [] and data["provenance_actions"] == []
     assert (await client.get("/api/v1/me/export")).status_code == 401
 

@@ -157,6 +157,8 @@ async def test_subscribing_bills_a_monthly_price_and_each_paid_invoice_makes_a_p
         )
     assert [tuple(o) for o in orders] == [("paid", "pi_3", 3), ("paid", "pi_9", 3)]
     assert status == "active"
+    export = (await box_client.get("/api/v1/me/export", headers=customer_headers(customer))).json()
+    assert [(b["subscription_id"], b["status"]) for b in export["subscriptions"]] == [(box["id"], "active")]
 
     other = await create_customer(box_client)
     assert (

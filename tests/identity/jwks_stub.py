@@ -1,7 +1,10 @@
-"""A JWKS stub: a loopback HTTP server that serves only ``/.well-known/jwks.json`` and records every request.
+"""A SuperTokens core stub: a loopback server that serves ``/.well-known/jwks.json`` and records every request.
 
-It stands in for the SuperTokens core's key endpoint, which is all a verifier
-may ask a core for; the tests assert that nothing else was requested.
+It stands in for the core's key endpoint, which is all a verifier may ask a
+core for: the token tests assert that nothing else was requested. It also
+answers ``/apiversion`` (the SDK asks before anything else it sends a core), so
+a test can see which core calls the SDK's own ``/auth/*`` routes make; every
+other path is a 404, recorded with its body.
 """
 
 from __future__ import annotations
@@ -16,12 +19,22 @@ from typing import Any
 from ecolaura.identity.signing import Signer
 
 JWKS_PATH = "/.well-known/jwks.json"
+CDI_VERSIONS = {"versions": ["5.4"]}
+PUBLIC_TENANT = {
+    "status": "OK",
+    "tenantId": "public",
+    "thirdParty": {"providers": []},
+    "firstFactors": None,
+    "requiredSecondaryFactors": None,
+    "coreConfig": {},
+}
 
 
 class JwksStub:
     def __init__(self, signers: list[Signer]) -> None:
         self.signers = signers
         self.requests: list[str] = []
+        self.bodies: list[bytes] = []
         self.url = ""
 
     def document(self) -> dict[str, Any]:
@@ -35,10 +48,20 @@ def jwks_stub(signers: list[Signer]) -> Iterator[JwksStub]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             stub.requests.append(f"GET {self.path}")
-            if self.path != JWKS_PATH:
+            path = self.path.split("?", 1)[0]
+            if path == "/apiversion":
+                self._json(CDI_VERSIONS)
+            elif path.endswith("/recipe/multitenancy/tenant/v2"):
+                self._json(PUBLIC_TENANT)
+            elif path.endswith("/users/by-accountinfo"):
+                self._json({"status": "OK", "users": []})  # nobody has this email yet
+            elif path == JWKS_PATH:
+                self._json(stub.document())
+            else:
                 self.send_error(404)
-                return
-            body = json.dumps(stub.document()).encode()
+
+        def _json(self, document: dict[str, Any]) -> None:
+            body = json.dumps(document).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -47,6 +70,7 @@ def jwks_stub(signers: list[Signer]) -> Iterator[JwksStub]:
 
         def do_POST(self) -> None:
             stub.requests.append(f"POST {self.path}")
+            stub.bodies.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
             self.send_error(404)
 
         do_PUT = do_DELETE = do_POST  # noqa: N815

@@ -35,6 +35,7 @@ from write_side.adapters.tables import (
     orders,
     sessions,
     signin_failures,
+    subscriptions,
 )
 from write_side.contracts import events as ev
 
@@ -128,6 +129,7 @@ async def export(conn: AsyncConnection, customer_id: str) -> dict[str, Any] | No
             ],
         },
         "orders": await _orders(conn, customer_id),
+        "subscriptions": await _subscriptions(conn, customer_id),
         "personal_events": await _personal_events(conn, customer_id),
         # Filled by the gamification and provenance features when they arrive; nothing is held yet.
         "eco_points": [],
@@ -195,6 +197,31 @@ async def _orders(conn: AsyncConnection, customer_id: str) -> list[dict[str, Any
             "placed_at": r.placed_at.isoformat(),
             "lines": lines.get(r.order_id, []),
             "ledger": payments.get(r.order_id, []),
+        }
+        for r in rows
+    ]
+
+
+async def _subscriptions(conn: AsyncConnection, customer_id: str) -> list[dict[str, Any]]:
+    rows = (
+        await conn.execute(
+            select(subscriptions)
+            .where(subscriptions.c.customer_id == customer_id)
+            .order_by(subscriptions.c.created_at)
+        )
+    ).all()
+    return [
+        {
+            "subscription_id": r.subscription_id,
+            "status": r.status,
+            "items": r.items,
+            "currency": r.currency,
+            "amount_minor": r.amount_minor,
+            "shipping_country": r.shipping_country,
+            "shipping_method": r.shipping_method,
+            "created_at": r.created_at.isoformat(),
+            "cancel_requested_at": r.cancel_requested_at.isoformat() if r.cancel_requested_at else None,
+            "ended_at": r.ended_at.isoformat() if r.ended_at else None,
         }
         for r in rows
     ]

@@ -27,6 +27,7 @@ from write_side.api.dispatch import BUS_STATE_KEY
 from write_side.api.payments import GATEWAY_STATE_KEY
 from write_side.api.privacy import PrivacyController
 from write_side.api.subscriptions import SubscriptionController
+from write_side.api.supertokens_mount import supertokens_mount
 from write_side.api.webhooks import WEBHOOKS_STATE_KEY, StripeWebhookController, StripeWebhooks
 from write_side.service_layer.local_sessions import LocalSessions
 from write_side.service_layer.messagebus import MessageBus
@@ -68,6 +69,18 @@ class WriteSide:
                 await self.queue.aclose()
             await self.engine.dispose()
 
+    def _supertokens_routes(self) -> ControllerRouterHandler:
+        from ecolaura.identity.supertokens import auth_routes  # noqa: PLC0415 - the optional extra
+
+        assert self.settings.supertokens_connection_uri is not None  # noqa: S101 - checked by the caller
+        return supertokens_mount(
+            auth_routes(
+                self.settings.supertokens_connection_uri,
+                self.settings.api_domain,
+                self.settings.supertokens_api_key,
+            )
+        )
+
     def _stripe(self) -> PaymentGateway | None:
         if not self.settings.stripe_api_key:
             return None
@@ -84,7 +97,7 @@ class WriteSide:
         return not self.settings.supertokens_connection_uri
 
     def route_handlers(self) -> Sequence[ControllerRouterHandler]:
-        auth = [AuthController, JwksController] if self.local_identity else []
+        auth = [AuthController, JwksController] if self.local_identity else [self._supertokens_routes()]
         return [
             ProductController,
             CustomerController,
