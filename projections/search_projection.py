@@ -24,6 +24,11 @@ from write_side.adapters.event_log import EventLogReader
 from write_side.contracts import events as ev
 
 NAME = "product_search"
+# A batch with no product in it moves the checkpoint in memory only, committed at most this often:
+# every commit changes the index's position, which empties the API's search answers cache, and a
+# busy shop's orders would otherwise do that twice a second. Re-reading up to this much of the log
+# after a crash is harmless (no product changed in it).
+CHECKPOINT_EVERY = 30.0
 SWAP_GRACE = 1.0  # seconds: searches in flight on a swapped-out generation finish before it goes
 
 
@@ -60,6 +65,8 @@ class SearchProjectionRunner:
         self.fixed_generation = generation
         self._index: SearchIndex | None = None
         self._index_generation = 0
+        self._cursor: ev.LogCursor | None = None  # read position; ahead of the index's while uncommitted
+        self._committed_at = time.monotonic()
         self.applied = 0
 
     async def index(self) -> SearchIndex:
@@ -68,13 +75,15 @@ class SearchProjectionRunner:
             await self.close()  # release the previous writer's lock first
             self._index = await self.engine.open(generation)
             self._index_generation = generation
+            self._cursor = await self._index.checkpoint()
         return self._index
 
     async def step(self) -> int:
         index = await self.index()
-        events = await self.reader.read_from(await index.checkpoint(), self.batch_size)
+        events = await self.reader.read_from(self._cursor or await index.checkpoint(), self.batch_size)
         if not events:
             return 0
+        self._cursor = events[-1].cursor
         changes: dict[str, tuple[ev.ProductSnapshot, int | None]] = {}
         for event in events:
             e = event.event
@@ -96,15 +105,26 @@ class SearchProjectionRunner:
                 index.upsert([_document(product, created or remembered.get(pid, 0))])
             else:
                 index.delete([pid])
-        await index.commit(events[-1].cursor)
+        if changes or time.monotonic() - self._committed_at > CHECKPOINT_EVERY:
+            await self._commit(index)
         self.applied += len(events)
         return len(events)
+
+    def position(self) -> ev.LogCursor | None:
+        """How far the runner has read (the index may be committed a little behind)."""
+        return self._cursor
+
+    async def _commit(self, index: SearchIndex) -> None:
+        assert self._cursor is not None  # noqa: S101 - set by the read that came before
+        await index.commit(self._cursor)
+        self._committed_at = time.monotonic()
 
     async def report(self) -> None:
         """Generation, checkpoint, head and lag, in the same status hash the Redis projections use."""
         if self.redis is None:
             return
-        checkpoint = await (await self.index()).checkpoint()
+        index = await self.index()
+        checkpoint = self._cursor or await index.checkpoint()
         lag_events, lag_seconds = await self.reader.lag(checkpoint)
         await self.redis.hset(
             keys.status(NAME),
@@ -134,8 +154,11 @@ class SearchProjectionRunner:
             await self.close()
 
     async def close(self) -> None:
+        """Commit what was read but not committed, then let the writer go."""
         if self._index is not None:
             index, self._index = self._index, None
+            if self._cursor is not None and self._cursor != await index.checkpoint():
+                await index.commit(self._cursor)
             await index.close()
 
 
@@ -157,7 +180,7 @@ async def rebuild_search(
             if cancel is not None and cancel.is_set():
                 raise asyncio.CancelledError("search rebuild cancelled")
             if on_progress is not None:
-                remaining, _ = await reader.lag(await (await runner.index()).checkpoint())
+                remaining, _ = await reader.lag(runner.position() or await (await runner.index()).checkpoint())
                 rate = runner.applied / max(time.monotonic() - started, 1e-6)
                 on_progress(
                     Progress(

@@ -26,7 +26,7 @@ from read_side.search.port import (
     SearchResult,
 )
 from read_side.search.tantivy_index import TantivyEngine, TantivyIndex
-from tests.factories import admin_headers, create_product
+from tests.factories import admin_headers, create_customer, create_product, place_order
 from tests.search_engines import NO_REAL_CLUSTER, REAL_CLUSTER, osmem_engine, real_cluster_engine
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor
@@ -342,3 +342,27 @@ async def test_bad_searches_are_400(client: AsyncTestClient, params: dict[str, o
     response = await client.get("/api/v1/search", params=params)
     assert response.status_code == 400, response.text
     assert needle in response.json()["detail"]
+
+
+async def test_batches_without_products_leave_the_index_and_its_answers_cache_alone(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    engine = TantivyEngine(tmp_path / "search")
+    product = await create_product(client, name="Seagrass basket", initial_stock=5)
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        runner = SearchProjectionRunner(reader, engine)
+        while await runner.step():
+            pass
+        before = await engine.live_position()
+        customer = await create_customer(client)
+        await place_order(client, customer, (product["id"], 1))  # stock and order events, no product change
+        while await runner.step():
+            pass
+        assert runner.position() != LogCursor() and encode_cursor(runner.position() or LogCursor()) != before
+        await asyncio.sleep(0.6)  # past the readers' reload interval
+        assert await engine.live_position() == before  # nothing a search shows has changed
+        await runner.close()  # what was read is committed when the runner stops
+        await asyncio.sleep(0.6)
+        assert await engine.live_position() == encode_cursor(runner.position() or LogCursor())
