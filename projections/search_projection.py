@@ -180,7 +180,9 @@ async def rebuild_search(
             if cancel is not None and cancel.is_set():
                 raise asyncio.CancelledError("search rebuild cancelled")
             if on_progress is not None:
-                remaining, _ = await reader.lag(runner.position() or await (await runner.index()).checkpoint())
+                remaining, _ = await reader.lag(
+                    runner.position() or await (await runner.index()).checkpoint()
+                )
                 rate = runner.applied / max(time.monotonic() - started, 1e-6)
                 on_progress(
                     Progress(

@@ -345,3 +345,12 @@ subscription_orders = Table(
         nullable=False,
     ),
 )
+
+# Refunds the payment provider has paid out: a redelivered event settles nothing twice.
+refund_settlements = Table(
+    "refund_settlements",
+    metadata,
+    Column("refund_reference", Text, primary_key=True),
+    Column("order_id", UUID(as_uuid=False), ForeignKey("orders.order_id"), nullable=False, index=True),
+    Column("settled_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+)

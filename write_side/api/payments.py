@@ -101,7 +101,8 @@ async def pay(request: Request[Any, Any, Any], order_id: str, body: s.PaymentIn)
 
 async def refund(request: Request[Any, Any, Any], order_id: str, body: s.RefundIn) -> Response[bytes]:
     order = await _summary(request, order_id)
-    if order.payment_reference and order.payment_reference.startswith("pi_"):
+    through_provider = bool(order.payment_reference and order.payment_reference.startswith("pi_"))
+    if through_provider and order.payment_reference:
         # Paid through Stripe: the money goes back the same way before the ledger records it.
         if order.status not in _REFUNDABLE:
             raise IllegalTransitionError(
@@ -125,4 +126,5 @@ async def refund(request: Request[Any, Any, Any], order_id: str, body: s.RefundI
             )
         except PaymentProviderError as exc:
             raise ServiceUnavailableException(str(exc), headers={"Retry-After": "5"}) from None
-    return await dispatch(request, c.RefundOrder(order_id, body.amount_minor, body.reason), body)
+    command = c.RefundOrder(order_id, body.amount_minor, body.reason, through_provider=through_provider)
+    return await dispatch(request, command, body)

@@ -191,6 +191,16 @@ class RefundOrder:
     order_id: str
     amount_minor: int | None = None
     reason: str = "refund"
+    through_provider: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SettleRefund:
+    """The payment provider says it paid a refund out."""
+
+    order_id: str
+    refund_reference: str
+    amount_minor: int
 
 
 Command = (
@@ -212,6 +222,7 @@ Command = (
     | ShipOrder
     | DeliverOrder
     | RefundOrder
+    | SettleRefund
 )
 
 __all__ = [
@@ -233,6 +244,7 @@ __all__ = [
     "RefundOrder",
     "RegisterCustomer",
     "SettlePayment",
+    "SettleRefund",
     "ShipOrder",
     "SignUp",
     "StartPayment",

@@ -225,6 +225,19 @@ class OrderRefunded(Event, frozen=True, tag="OrderRefunded"):
     fully_refunded: bool
     reason: str
     refunded_at: str
+    pending_settlement: bool = False  # through the provider: paid out when it confirms (RefundSettled)
+    version: int = 1
+
+
+class RefundSettled(Event, frozen=True, tag="RefundSettled"):
+    """The payment provider paid a refund out."""
+
+    order_id: str
+    customer_id: str
+    refund_reference: str
+    amount_minor: int
+    currency: str
+    settled_at: str
     version: int = 1
 
 
@@ -245,6 +258,7 @@ AnyEvent = (
     | OrderShipped
     | OrderDelivered
     | OrderRefunded
+    | RefundSettled
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -266,6 +280,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OrderShipped,
         OrderDelivered,
         OrderRefunded,
+        RefundSettled,
     )
 }
 

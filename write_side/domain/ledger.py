@@ -23,6 +23,7 @@ ACCOUNTS: Final[dict[str, tuple[str, str]]] = {
     "revenue": ("income", "money"),
     "tax_payable": ("liability", "money"),
     "refunds": ("contra_income", "money"),
+    "refunds_payable": ("liability", "money"),  # refunds the provider has accepted but not yet paid out
     "eco_points_outstanding": ("liability", "eco_points"),
     "eco_points_reserve": ("asset", "eco_points"),
 }
@@ -93,6 +94,28 @@ def order_cancelled(
         Entry("revenue", currency, total - tax),
         Entry("tax_payable", currency, tax),
         Entry("customer_receivable", currency, -total, customer_id),
+    )
+
+
+def order_refund_requested(order_id: str, currency: str, amount: int, tax_rate_bp: int) -> JournalTransaction:
+    """The provider accepted a refund: revenue and tax shrink, and we owe the customer until it pays out."""
+    tax = included_tax_minor(amount, tax_rate_bp)
+    return _journal(
+        "order_refund_requested",
+        order_id,
+        Entry("refunds", currency, amount - tax),
+        Entry("tax_payable", currency, tax),
+        Entry("refunds_payable", currency, -amount),
+    )
+
+
+def refund_settled(order_id: str, currency: str, amount: int) -> JournalTransaction:
+    """The provider paid the refund out: the debt to the customer leaves through the provider."""
+    return _journal(
+        "refund_settled",
+        order_id,
+        Entry("refunds_payable", currency, amount),
+        Entry("payment_clearing", currency, -amount),
     )
 
 

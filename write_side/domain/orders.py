@@ -194,8 +194,14 @@ class Order:
             )
         )
 
-    def refund(self, amount_minor: int | None, reason: str, now: str) -> int:
-        """Refund ``amount_minor`` (all that remains when None); returns the amount."""
+    def refund(
+        self, amount_minor: int | None, reason: str, now: str, *, through_provider: bool = False
+    ) -> int:
+        """Refund ``amount_minor`` (all that remains when None); returns the amount.
+
+        Through the provider, the ledger owes the customer the money until the provider pays it out
+        (``settle_refund``); otherwise (cash, bank transfer) it leaves at once.
+        """
         self._require("refund", *sorted(REFUNDABLE))
         remaining = self.total_minor - self.refunded_minor
         amount = remaining if amount_minor is None else amount_minor
@@ -219,10 +225,32 @@ class Order:
                 fully_refunded=full,
                 reason=reason,
                 refunded_at=now,
+                pending_settlement=through_provider,
             )
         )
-        self.journal.append(ledger.order_refunded(self.order_id, self.currency, amount, self.tax_rate_bp))
+        journal = ledger.order_refund_requested if through_provider else ledger.order_refunded
+        self.journal.append(journal(self.order_id, self.currency, amount, self.tax_rate_bp))
         return amount
+
+    def settle_refund(self, refund_reference: str, amount_minor: int, now: str) -> None:
+        """The provider paid out a refund this order asked for."""
+        if not 0 < amount_minor <= self.refunded_minor:
+            raise InvalidInputError(
+                f"a settled refund of {amount_minor} exceeds what order {self.order_id} refunded "
+                f"({self.refunded_minor})",
+                field="amount_minor",
+            )
+        self._record(
+            ev.RefundSettled(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                refund_reference=refund_reference,
+                amount_minor=amount_minor,
+                currency=self.currency,
+                settled_at=now,
+            )
+        )
+        self.journal.append(ledger.refund_settled(self.order_id, self.currency, amount_minor))
 
     @property
     def holds_reservation(self) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from write_side.adapters import event_log, privacy, subscriptions, vault
+from write_side.adapters import event_log, privacy, refunds, subscriptions, vault
 from write_side.adapters.pg import Statement
 from write_side.adapters.repositories import StockRepository
 from write_side.contracts import commands as cmds
@@ -418,6 +418,16 @@ async def fulfil_subscription_invoice(
     return res.Outcome(201, order_result(order))
 
 
+async def settle_refund(cmd: cmds.SettleRefund, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
+    _require_role(ctx, "admin")
+    order = await uow.orders.get(cmd.order_id)
+    if not await refunds.claim_settlement(await uow.session.begin(), cmd.refund_reference, cmd.order_id):
+        return res.Outcome(200, order_result(order))  # settled before: a redelivered event
+    order.settle_refund(cmd.refund_reference, cmd.amount_minor, ctx.now)
+    uow.orders.save(order)
+    return res.Outcome(201, order_result(order))
+
+
 async def end_subscription(cmd: cmds.EndSubscription, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
     _require_role(ctx, "admin")
     conn = await uow.session.begin()
@@ -467,7 +477,7 @@ async def refund_order(cmd: cmds.RefundOrder, uow: SqlAlchemyUnitOfWork, ctx: Co
     _require_role(ctx, "admin")
     order = await uow.orders.get(cmd.order_id)
     held = order.holds_reservation
-    order.refund(cmd.amount_minor, cmd.reason, ctx.now)
+    order.refund(cmd.amount_minor, cmd.reason, ctx.now, through_provider=cmd.through_provider)
     if held and order.status == "refunded":
         # Fully refunded before shipping: the goods stay on the shelf.
         await _move_stock(uow, order, "release")
@@ -495,6 +505,7 @@ HANDLERS: dict[type, Handler] = {
     cmds.CancelSubscription: cancel_subscription,
     cmds.FulfilSubscriptionInvoice: fulfil_subscription_invoice,
     cmds.EndSubscription: end_subscription,
+    cmds.SettleRefund: settle_refund,
     cmds.PlaceOrder: place_order,
     cmds.StartPayment: start_payment,
     cmds.SettlePayment: settle_payment,

@@ -10,7 +10,8 @@ state, so a redelivered or late event changes nothing:
   a failure reported after a success is ignored;
 * ``invoice.paid`` of an eco-box creates that month's order, already paid (once per invoice);
 * ``customer.subscription.deleted`` ends the subscription;
-* refund events are acknowledged: the ledger recorded the refund when it was asked for;
+* refund events settle each refund paid out (the ledger's debt to the customer leaves through
+  the provider), once per refund;
 * any other type is acknowledged and logged.
 """
 
@@ -72,8 +73,24 @@ async def _apply(bus: MessageBus, event_type: str, obj: dict[str, Any], event_id
         await bus.handle(c.EndSubscription(obj["id"]), STRIPE, correlation_id=event_id)
         return f"subscription {obj['id']} ended"
     if event_type in REFUND_EVENTS:
-        return f"acknowledged: {obj.get('object', 'refund')} {obj.get('id')} is {obj.get('status')}"
+        return await _refunds_paid_out(bus, event_type, obj, event_id)
     return f"ignored: {event_type} is not handled"
+
+
+async def _refunds_paid_out(bus: MessageBus, event_type: str, obj: dict[str, Any], event_id: str) -> str:
+    """Settle each refund the provider paid out (a charge event lists them; a refund event is one)."""
+    listed = (obj.get("refunds") or {}).get("data") or [] if event_type.startswith("charge.") else [obj]
+    outcomes = []
+    for refund in listed:
+        order_id = (refund.get("metadata") or {}).get("order_id")
+        if refund.get("status") != "succeeded" or not order_id:
+            outcomes.append(f"refund {refund.get('id')} is {refund.get('status')}: nothing to settle")
+            continue
+        reply = await bus.handle(
+            c.SettleRefund(order_id, refund["id"], int(refund["amount"])), STRIPE, correlation_id=event_id
+        )
+        outcomes.append(f"refund {refund['id']} {'settled' if reply.status == 201 else 'already settled'}")
+    return "; ".join(outcomes) or "acknowledged: no refunds listed"
 
 
 async def _invoice_paid(bus: MessageBus, invoice: dict[str, Any], event_id: str) -> str:
