@@ -13,7 +13,7 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ecolaura.database import make_engine
+from ecolaura.database import make_command_engine, make_engine
 from ecolaura.http.appkit import ReadinessCheck, make_litestar
 from ecolaura.identity.setup import local_signer, make_verifier
 from ecolaura.settings import Settings, get_settings
@@ -42,6 +42,7 @@ class WriteSide:
     payments: PaymentGateway | None = None
     queue: ArqRedis | None = None
     engine: AsyncEngine | None = None
+    command_engine: AsyncEngine | None = None
     bus: MessageBus | None = field(default=None)
 
     @asynccontextmanager
@@ -49,7 +50,8 @@ class WriteSide:
         if not self.settings.database_url:
             raise RuntimeError("DATABASE_URL is not set; `ecolaura up` starts an embedded PostgreSQL")
         self.engine = make_engine(self.settings.database_url, self.settings.db_pool_size)
-        self.bus = app.state[BUS_STATE_KEY] = MessageBus(self.engine)
+        self.command_engine = make_command_engine(self.settings.database_url, self.settings.db_pool_size)
+        self.bus = app.state[BUS_STATE_KEY] = MessageBus(self.engine, command_engine=self.command_engine)
         app.state[GATEWAY_STATE_KEY] = self.payments or self._stripe()
         if self.settings.redis_url:
             self.queue = await arq_pool(self.settings.redis_url)
@@ -67,6 +69,7 @@ class WriteSide:
         finally:
             if self.queue is not None:
                 await self.queue.aclose()
+            await self.command_engine.dispose()
             await self.engine.dispose()
 
     def _supertokens_routes(self) -> ControllerRouterHandler:

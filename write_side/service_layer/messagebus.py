@@ -56,10 +56,13 @@ class MessageBus:
         engine: AsyncEngine,
         clock: Callable[[], str] = utc_now,
         handlers: dict[type, Handler] | None = None,
+        command_engine: AsyncEngine | None = None,
     ) -> None:
         self.engine = engine
-        # The command path drives BEGIN/COMMIT itself (see write_side.adapters.pg).
-        self._command_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # The command path drives BEGIN/COMMIT itself (see write_side.adapters.pg), so its
+        # connections are in autocommit mode: an engine of its own keeps them so (no switching on
+        # each checkout), or else this engine's connections are switched while the bus holds them.
+        self._command_engine = command_engine or engine.execution_options(isolation_level="AUTOCOMMIT")
         self.clock = clock
         self.handlers = handlers or HANDLERS
 
