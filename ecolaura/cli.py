@@ -64,8 +64,11 @@ def services(need_redis: bool = True, need_stripe: bool = False) -> Iterator[Set
             console.print(f"[dim]No REDIS_URL: starting a local Redis in {settings.var_dir}/redis[/]")
             os.environ["REDIS_URL"] = stack.enter_context(local_redis(settings.var_dir))
         if need_stripe and not settings.stripe_api_key:
-            console.print("[dim]No STRIPE_API_KEY: starting localstripe (a local fake of Stripe's API)[/]")
             os.environ["STRIPE_API_BASE"] = stack.enter_context(local_stripe())
+            console.print(
+                "[dim]No STRIPE_API_KEY: localstripe (a local fake of Stripe's API) "
+                f"is at {os.environ['STRIPE_API_BASE']}[/]"
+            )
             os.environ["STRIPE_API_KEY"] = "sk_test_localstripe"
             os.environ.setdefault("STRIPE_WEBHOOK_SECRET", f"whsec_{secrets.token_hex(16)}")
             os.environ["ECOLAURA_LOCALSTRIPE"] = "1"
