@@ -22,6 +22,7 @@ from ecolaura.settings import Settings, get_settings
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
 from read_side.api.controllers import (
+    MODELS_STATE_KEY,
     AdminOperationsController,
     AdminProjectionController,
     CatalogController,
@@ -43,11 +44,11 @@ class ReadSide:
     searcher: SearchAnswers | None = None
 
     @asynccontextmanager
-    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
+    async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
         if not self.settings.redis_url:
             raise RuntimeError("REDIS_URL is not set; `ecolaura up` starts a local Redis")
         self.redis = aioredis.Redis.from_url(self.settings.redis_url)
-        self.models = ReadModels(self.redis)
+        self.models = app.state[MODELS_STATE_KEY] = ReadModels(self.redis)
         self.jobs = await arq_pool(self.settings.redis_url)
         self.search_engine = self.search_engine or self.settings.search.engine()
         self.searcher = SearchAnswers(self.search_engine, self.settings.search_cache_mb * 1024 * 1024)
