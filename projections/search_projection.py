@@ -65,7 +65,10 @@ class SearchProjectionRunner:
         self.fixed_generation = generation
         self._index: SearchIndex | None = None
         self._index_generation = 0
-        self._cursor: ev.LogCursor | None = None  # read position; ahead of the index's while uncommitted
+        # Both set from the index when it opens: how far the runner has read, and how far the index
+        # holds. The first runs ahead of the second between commits.
+        self._cursor = ev.LogCursor()
+        self._committed = ev.LogCursor()
         self._committed_at = time.monotonic()
         self.applied = 0
 
@@ -75,12 +78,12 @@ class SearchProjectionRunner:
             await self.close()  # release the previous writer's lock first
             self._index = await self.engine.open(generation)
             self._index_generation = generation
-            self._cursor = await self._index.checkpoint()
+            self._cursor = self._committed = await self._index.checkpoint()
         return self._index
 
     async def step(self) -> int:
         index = await self.index()
-        events = await self.reader.read_from(self._cursor or await index.checkpoint(), self.batch_size)
+        events = await self.reader.read_from(self._cursor, self.batch_size)
         if not events:
             return 0
         self._cursor = events[-1].cursor
@@ -110,21 +113,20 @@ class SearchProjectionRunner:
         self.applied += len(events)
         return len(events)
 
-    def position(self) -> ev.LogCursor | None:
+    def position(self) -> ev.LogCursor:
         """How far the runner has read (the index may be committed a little behind)."""
         return self._cursor
 
     async def _commit(self, index: SearchIndex) -> None:
-        assert self._cursor is not None  # noqa: S101 - set by the read that came before
         await index.commit(self._cursor)
-        self._committed_at = time.monotonic()
+        self._committed, self._committed_at = self._cursor, time.monotonic()
 
     async def report(self) -> None:
         """Generation, checkpoint, head and lag, in the same status hash the Redis projections use."""
         if self.redis is None:
             return
-        index = await self.index()
-        checkpoint = self._cursor or await index.checkpoint()
+        await self.index()
+        checkpoint = self._cursor
         lag_events, lag_seconds = await self.reader.lag(checkpoint)
         await self.redis.hset(
             keys.status(NAME),
@@ -157,8 +159,8 @@ class SearchProjectionRunner:
         """Commit what was read but not committed, then let the writer go."""
         if self._index is not None:
             index, self._index = self._index, None
-            if self._cursor is not None and self._cursor != await index.checkpoint():
-                await index.commit(self._cursor)
+            if self._cursor != self._committed:
+                await self._commit(index)
             await index.close()
 
 
@@ -180,9 +182,7 @@ async def rebuild_search(
             if cancel is not None and cancel.is_set():
                 raise asyncio.CancelledError("search rebuild cancelled")
             if on_progress is not None:
-                remaining, _ = await reader.lag(
-                    runner.position() or await (await runner.index()).checkpoint()
-                )
+                remaining, _ = await reader.lag(runner.position())
                 rate = runner.applied / max(time.monotonic() - started, 1e-6)
                 on_progress(
                     Progress(
