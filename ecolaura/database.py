@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from alembic import command
@@ -15,8 +16,8 @@ from ecolaura.settings import sqlalchemy_url
 MIGRATIONS = Path(__file__).resolve().parent.parent / "write_side" / "migrations"
 
 
-def make_engine(database_url: str, pool_size: int = 20) -> AsyncEngine:
-    """An asyncio engine on psycopg 3 with a bounded pool."""
+def make_engine(database_url: str, pool_size: int = 20, **options: Any) -> AsyncEngine:
+    """An asyncio engine on psycopg 3 with a bounded pool (``options`` go to SQLAlchemy)."""
     return create_async_engine(
         sqlalchemy_url(database_url),
         pool_size=pool_size,
@@ -25,6 +26,7 @@ def make_engine(database_url: str, pool_size: int = 20) -> AsyncEngine:
         pool_timeout=10,
         # jsonb results (stock rows, event payloads) decoded by msgspec: about 2% of an order's CPU.
         json_deserializer=msgspec.json.decode,
+        **options,
     )
 
 
@@ -36,17 +38,7 @@ def make_command_engine(database_url: str, pool_size: int = 20) -> AsyncEngine:
     connections to autocommit and back on every checkout cost about 8% of the order throughput
     (552-623 against 649-675 orders/s, ``benchmarks/commands.py``).
     """
-    return create_async_engine(
-        sqlalchemy_url(database_url),
-        pool_size=pool_size,
-        max_overflow=0,
-        pool_pre_ping=False,
-        pool_timeout=10,
-        isolation_level="AUTOCOMMIT",
-        pool_reset_on_return=None,
-        # jsonb results (stock rows, event payloads) decoded by msgspec: about 2% of an order's CPU.
-        json_deserializer=msgspec.json.decode,
-    )
+    return make_engine(database_url, pool_size, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
 
 
 def migrate(database_url: str, revision: str = "head") -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from write_side.adapters.pg import PgSession
 from write_side.adapters.tables import credentials, refresh_tokens, sessions, signin_failures
+from write_side.adapters.unique import insert_once
 from write_side.domain.errors import DuplicateEmailError
 
 
@@ -51,13 +52,8 @@ class AccountRepository:
         self._session = session
 
     async def add(self, user_id: str, email: str, password_hash: str, roles: list[str]) -> None:
-        result = await (await self._session.begin()).execute(
-            pg_insert(credentials)
-            .values(user_id=user_id, email=email.lower(), password_hash=password_hash, roles=roles)
-            .on_conflict_do_nothing(index_elements=["email"])
-            .returning(credentials.c.user_id)
-        )
-        if result.first() is None:
+        values = {"user_id": user_id, "email": email.lower(), "password_hash": password_hash, "roles": roles}
+        if not await insert_once(await self._session.begin(), credentials, values, "email"):
             raise DuplicateEmailError("an account with this email exists already", field="email")
 
 

@@ -199,11 +199,11 @@ class EventLogReader:
         await self.close()
 
 
-async def next_stream_version(conn: AsyncConnection, stream_id: str) -> int:
-    """The version the next event of ``stream_id`` takes (the unique key catches a concurrent writer)."""
+async def next_in_stream(conn: AsyncConnection, stream_id: str, event: Event) -> PendingEvent:
+    """``event`` as the next of ``stream_id`` (the unique key catches a concurrent writer)."""
     current = await conn.scalar(
         select(func.coalesce(func.max(event_log.c.stream_version), 0)).where(
             event_log.c.stream_id == stream_id
         )
     )
-    return int(current or 0) + 1
+    return PendingEvent(stream_id, int(current or 0) + 1, event)

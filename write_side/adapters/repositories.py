@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 import msgspec
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from write_side.adapters.pg import PgSession
 from write_side.adapters.tables import customers, products, stock_items
+from write_side.adapters.unique import insert_once
 from write_side.domain.catalog import Material, Product
 from write_side.domain.customers import Customer
 from write_side.domain.errors import (
@@ -81,13 +82,7 @@ class ProductRepository:
 
     async def add(self, product: Product) -> None:
         """Insert a new product with an empty stock item."""
-        result = await (await self._session.begin()).execute(
-            pg_insert(products)
-            .values(_product_values(product))
-            .on_conflict_do_nothing(index_elements=["sku"])
-            .returning(products.c.product_id)
-        )
-        if result.first() is None:
+        if not await insert_once(await self._session.begin(), products, _product_values(product), "sku"):
             raise DuplicateSkuError(f"a product with SKU {product.sku} exists already", field="sku")
         await (await self._session.begin()).execute(
             insert(stock_items).values(product_id=product.product_id, on_hand=0, reserved=0, version=0)
@@ -115,6 +110,16 @@ class ProductRepository:
             .where(products.c.product_id == product.product_id)
             .values(**values, updated_at=text("now()"))
         )
+
+
+async def load_products(conn: AsyncConnection, product_ids: list[str]) -> dict[str, Product]:
+    """Products by id, without locking them; ``ProductNotFoundError`` names the first one missing."""
+    rows = await conn.execute(select(*_PRODUCT_COLUMNS).where(products.c.product_id.in_(product_ids)))
+    found = {str(p.product_id): p for p in (_product_from_row(dict(row)) for row in rows.mappings())}
+    for product_id in product_ids:
+        if product_id not in found:
+            raise ProductNotFoundError(f"product {product_id} does not exist", product_id=product_id)
+    return found
 
 
 _PRODUCT_FIELDS = ", ".join(f"p.{c.name}" for c in _PRODUCT_COLUMNS)
@@ -321,16 +326,11 @@ class CustomerRepository:
         self.seen: list[Customer] = []
 
     async def add(self, customer: Customer) -> None:
-        result = await (await self._session.begin()).execute(
-            pg_insert(customers)
-            .values(
-                customer_id=customer.customer_id,
-                email=customer.email,
-                display_name=customer.display_name,
-                country=customer.country,
-            )
-            .on_conflict_do_nothing(index_elements=["email"])
-            .returning(customers.c.customer_id)
-        )
-        if result.first() is None:
+        values = {
+            "customer_id": customer.customer_id,
+            "email": customer.email,
+            "display_name": customer.display_name,
+            "country": customer.country,
+        }
+        if not await insert_once(await self._session.begin(), customers, values, "email"):
             raise DuplicateEmailError("a customer with this email exists already", field="email")

@@ -7,10 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from write_side.adapters.tables import stripe_events
+from write_side.adapters.unique import insert_once
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +29,8 @@ class StripeInbox:
     async def store(self, event_id: str, event_type: str, payload: dict[str, Any]) -> bool:
         """Keep the event; False when it was delivered before."""
         async with self.engine.begin() as conn:
-            inserted = await conn.scalar(
-                pg_insert(stripe_events)
-                .values(event_id=event_id, type=event_type, payload=payload)
-                .on_conflict_do_nothing(index_elements=["event_id"])
-                .returning(stripe_events.c.event_id)
-            )
-        return inserted is not None
+            values = {"event_id": event_id, "type": event_type, "payload": payload}
+            return await insert_once(conn, stripe_events, values, "event_id")
 
     async def get(self, event_id: str) -> InboxEvent | None:
         async with self.engine.connect() as conn:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from write_side.adapters.tables import stripe_customers, subscription_orders, subscriptions
+from write_side.adapters.unique import insert_once
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +62,8 @@ async def set_status(conn: AsyncConnection, subscription_id: str, status: str) -
 
 async def claim_invoice(conn: AsyncConnection, invoice_id: str, subscription_id: str, order_id: str) -> bool:
     """Tie the invoice to the order it makes; False when an earlier delivery did so already."""
-    claimed = await conn.scalar(
-        pg_insert(subscription_orders)
-        .values(invoice_id=invoice_id, subscription_id=subscription_id, order_id=order_id)
-        .on_conflict_do_nothing(index_elements=["invoice_id"])
-        .returning(subscription_orders.c.invoice_id)
-    )
-    return claimed is not None
+    values = {"invoice_id": invoice_id, "subscription_id": subscription_id, "order_id": order_id}
+    return await insert_once(conn, subscription_orders, values, "invoice_id")
 
 
 async def stripe_customer_of(conn: AsyncConnection, customer_id: str) -> str | None:
@@ -78,8 +73,9 @@ async def stripe_customer_of(conn: AsyncConnection, customer_id: str) -> str | N
 
 
 async def remember_stripe_customer(conn: AsyncConnection, customer_id: str, stripe_customer: str) -> None:
-    await conn.execute(
-        pg_insert(stripe_customers)
-        .values(customer_id=customer_id, stripe_customer=stripe_customer)
-        .on_conflict_do_nothing(index_elements=["customer_id"])
+    await insert_once(
+        conn,
+        stripe_customers,
+        {"customer_id": customer_id, "stripe_customer": stripe_customer},
+        "customer_id",
     )

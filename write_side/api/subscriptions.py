@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from ecolaura.http.identity import actor_of, requires_role
 from write_side.adapters import subscriptions as rows
-from write_side.adapters.tables import products
+from write_side.adapters.repositories import load_products
 from write_side.adapters.tables import subscriptions as table
 from write_side.api.dispatch import IDEMPOTENCY_HEADER, bus_of, dispatch
 from write_side.api.payments import gateway_of
@@ -27,14 +27,12 @@ from write_side.api.schemas import Base, Country, Uuid
 from write_side.contracts import commands as c
 from write_side.domain.errors import (
     InvalidInputError,
-    MixedCurrencyError,
     NotFoundError,
     PaymentDeclinedError,
-    ProductNotAvailableError,
-    ProductNotFoundError,
 )
 from write_side.domain.ids import new_id
-from write_side.domain.reference import check_country, shipping_fee_minor
+from write_side.domain.orders import quote
+from write_side.domain.reference import check_country
 from write_side.service_layer import results as r
 from write_side.service_layer.payments import PaymentDeclinedError as Declined
 from write_side.service_layer.payments import PaymentProviderError
@@ -61,33 +59,16 @@ class SubscriptionIn(Base):
 
 
 async def _price_box(request: Request[Any, Any, Any], body: SubscriptionIn) -> tuple[int, str]:
-    """The monthly amount (products at today's prices, plus shipping) and its currency."""
+    """The monthly amount (the box priced as an order of it would be today) and its currency."""
     wanted = {item.product_id.lower(): item.quantity for item in body.items}
     if len(wanted) != len(body.items):
         raise InvalidInputError(
             "each product may appear once in a box; raise its quantity instead", field="items"
         )
-    async with bus_of(request).engine.connect() as conn:
-        found = {
-            str(row.product_id): row
-            for row in await conn.execute(
-                select(
-                    products.c.product_id, products.c.price_minor, products.c.currency, products.c.status
-                ).where(products.c.product_id.in_(list(wanted)))
-            )
-        }
-    for product_id in wanted:
-        if product_id not in found:
-            raise ProductNotFoundError(f"product {product_id} does not exist", product_id=product_id)
-        if found[product_id].status != "active":
-            raise ProductNotAvailableError(f"product {product_id} is not on sale", product_id=product_id)
-    currencies = {row.currency for row in found.values()}
-    if len(currencies) > 1:
-        raise MixedCurrencyError(f"a box is billed in one currency; these products use {sorted(currencies)}")
     check_country(body.shipping.country, "shipping.country")
-    currency = currencies.pop()
-    subtotal = sum(found[p].price_minor * q for p, q in wanted.items())
-    return subtotal + shipping_fee_minor(currency, body.shipping.method, subtotal), currency
+    async with bus_of(request).engine.connect() as conn:
+        found = await load_products(conn, list(wanted))
+    return quote([(found[p], q) for p, q in wanted.items()], body.shipping.method)
 
 
 class SubscriptionController(Controller):

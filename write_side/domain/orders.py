@@ -80,8 +80,7 @@ class Order:
         lines = _price_lines(items)
         currency = items[0][0].currency
         rate = tax_rate_bp(shipping_country)
-        subtotal = sum(line.total_minor for line in lines)
-        shipping = shipping_fee_minor(currency, shipping_method, subtotal)
+        subtotal, shipping = _totals(lines, currency, shipping_method)
         total = subtotal + shipping
         order = cls(
             order_id=order_id,
@@ -299,6 +298,23 @@ class Order:
             placed_at=self.placed_at,
             address=address,
         )
+
+
+def quote(items: list[tuple[Product, int]], shipping_method: str) -> tuple[int, str]:
+    """What an order of ``items`` would cost today, shipping included, and in which currency.
+
+    The same rules as placing one: products on sale, one currency, each product once.
+    """
+    lines = _price_lines(items)
+    currency = items[0][0].currency
+    subtotal, shipping = _totals(lines, currency, shipping_method)
+    return subtotal + shipping, currency
+
+
+def _totals(lines: tuple[OrderLine, ...], currency: str, shipping_method: str) -> tuple[int, int]:
+    """The subtotal of the lines and the shipping fee it earns."""
+    subtotal = sum(line.total_minor for line in lines)
+    return subtotal, shipping_fee_minor(currency, shipping_method, subtotal)
 
 
 def _price_lines(items: list[tuple[Product, int]]) -> tuple[OrderLine, ...]:

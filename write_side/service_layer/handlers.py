@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from write_side.adapters import event_log, privacy, refunds, subscriptions, vault
 from write_side.adapters.pg import Statement
 from write_side.adapters.repositories import StockRepository
@@ -173,13 +175,8 @@ async def erase_customer(cmd: cmds.EraseCustomer, uow: SqlAlchemyUnitOfWork, ctx
         return res.Outcome(
             200, res.ErasureResult(cid, privacy.pseudonym(cid))
         )  # erased before: nothing to do
-    uow.extra_events.append(
-        event_log.PendingEvent(
-            f"customer-{cid}",
-            await event_log.next_stream_version(conn, f"customer-{cid}"),
-            ev.CustomerErased(customer_id=cid, pseudonym=privacy.pseudonym(cid), erased_at=ctx.now),
-        )
-    )
+    erased = ev.CustomerErased(customer_id=cid, pseudonym=privacy.pseudonym(cid), erased_at=ctx.now)
+    uow.extra_events.append(await event_log.next_in_stream(conn, f"customer-{cid}", erased))
     return res.Outcome(200, res.ErasureResult(cid, privacy.pseudonym(cid)))
 
 
@@ -380,16 +377,10 @@ async def cancel_subscription(
             f"subscription {cmd.subscription_id} does not exist", subscription_id=cmd.subscription_id
         )
     if found.status in ("active", "incomplete"):
-        await subscriptions.set_status(conn, found.subscription_id, "cancel_at_period_end")
-        uow.extra_events.append(
-            event_log.PendingEvent(
-                f"subscription-{found.subscription_id}",
-                await event_log.next_stream_version(conn, f"subscription-{found.subscription_id}"),
-                ev.SubscriptionCancelRequested(
-                    subscription_id=found.subscription_id, customer_id=found.customer_id, requested_at=ctx.now
-                ),
-            )
+        requested = ev.SubscriptionCancelRequested(
+            subscription_id=found.subscription_id, customer_id=found.customer_id, requested_at=ctx.now
         )
+        await _move_subscription(uow, conn, found, "cancel_at_period_end", requested)
     status = found.status if found.status == "ended" else "cancel_at_period_end"
     return res.Outcome(200, res.SubscriptionStatus(found.subscription_id, status))
 
@@ -435,17 +426,24 @@ async def end_subscription(cmd: cmds.EndSubscription, uow: SqlAlchemyUnitOfWork,
     if found is None:
         raise NotFoundError(f"no subscription is billed as {cmd.stripe_subscription}")
     if found.status != "ended":
-        await subscriptions.set_status(conn, found.subscription_id, "ended")
-        uow.extra_events.append(
-            event_log.PendingEvent(
-                f"subscription-{found.subscription_id}",
-                await event_log.next_stream_version(conn, f"subscription-{found.subscription_id}"),
-                ev.SubscriptionEnded(
-                    subscription_id=found.subscription_id, customer_id=found.customer_id, ended_at=ctx.now
-                ),
-            )
+        ended = ev.SubscriptionEnded(
+            subscription_id=found.subscription_id, customer_id=found.customer_id, ended_at=ctx.now
         )
+        await _move_subscription(uow, conn, found, "ended", ended)
     return res.Outcome(200, res.SubscriptionStatus(found.subscription_id, "ended"))
+
+
+async def _move_subscription(
+    uow: SqlAlchemyUnitOfWork,
+    conn: AsyncConnection,
+    found: subscriptions.SubscriptionRow,
+    status: str,
+    event: ev.Event,
+) -> None:
+    """A new status for the subscription, and the event that says so, in its stream."""
+    await subscriptions.set_status(conn, found.subscription_id, status)
+    stream = f"subscription-{found.subscription_id}"
+    uow.extra_events.append(await event_log.next_in_stream(conn, stream, event))
 
 
 async def cancel_order(cmd: cmds.CancelOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
