@@ -290,6 +290,7 @@ class TantivyEngine:
         tmp = self.root / "live.tmp"
         tmp.write_text(str(generation))
         tmp.replace(self.root / "live")
+        self._reloaded = float("-inf")  # this process sees its own swap at once
 
     async def drop(self, generation: int) -> None:
         if generation == self.live_generation_now():
@@ -303,14 +304,18 @@ class TantivyEngine:
         return encode_cursor(self._live_reader().current_checkpoint())
 
     def _live_reader(self) -> TantivyIndex:
-        generation = self.live_generation_now()
+        # The pointer file is read with each reload, not with each search: a swapped-out
+        # generation stays on disk for the rebuild's grace period, longer than _RELOAD_EVERY.
         now = time.monotonic()
+        if self._reader is not None and now - self._reloaded <= _RELOAD_EVERY:
+            return self._reader
+        generation = self.live_generation_now()
         if self._reader is None or generation != self._reader_generation:
             self._reader = TantivyIndex(self.generation_dir(generation))
-            self._reader_generation, self._reloaded = generation, now
-        elif now - self._reloaded > _RELOAD_EVERY:
+            self._reader_generation = generation
+        else:
             self._reader.reload()
-            self._reloaded = now
+        self._reloaded = now
         return self._reader
 
     async def close(self) -> None:
