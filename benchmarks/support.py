@@ -14,6 +14,8 @@ from pathlib import Path
 
 import redis
 
+from ecolaura.embedded import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,13 +36,6 @@ def bench_redis() -> Iterator[str]:
             yield embedded
         return
     yield url
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wrk_ms(text: str) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,10 @@ import httpx
 import psutil
 import pytest
 
+from ecolaura.embedded import free_port
 from tests.factories import admin_headers, customer_headers
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -75,7 +69,7 @@ def test_seed_then_up_serves_and_stops_cleanly_on_sigterm(bare_env: dict[str, st
     assert seeded.returncode == 0, seeded.stderr[-3000:]
     assert "Seeded 8 customers, 40 products, 25 orders" in seeded.stderr
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603
         _ecolaura("up", "--port", str(port)),
         env=bare_env,
