@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import msgspec
 
+from analytics.footprint import ProductFootprint
+from analytics.order_footprint import OrderFootprint
+
 
 class SealedText(msgspec.Struct, frozen=True):
     """A personal-data field encrypted with the key of ``key_id`` (a customer id)."""
@@ -48,6 +51,9 @@ class ProductSnapshot(msgspec.Struct, frozen=True):
     certifications: list[str]
     status: str
     version: int
+    # Cradle to warehouse with its method, at the factor version it names; None on events
+    # written before footprints existed.
+    footprint: ProductFootprint | None = None
 
 
 class Event(msgspec.Struct, frozen=True, tag_field="type"):
@@ -162,6 +168,7 @@ class OrderPlaced(Event, frozen=True, tag="OrderPlaced"):
     shipping_method: str
     placed_at: str
     address: ShippingAddress | None = None
+    footprint: OrderFootprint | None = None  # products and last mile; None before footprints existed
     version: int = 1
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from write_side.contracts import events as ev
+from write_side.domain import footprints
 from write_side.domain.errors import InvalidInputError, VersionMismatchError
 from write_side.domain.reference import check_country, check_currency
 
@@ -57,6 +58,7 @@ class Product:
     certifications: tuple[str, ...]
     status: str = "draft"
     version: int = 1  # counts the events of the product's stream
+    footprint: footprints.ProductFootprint | None = field(default=None, repr=False, compare=False)
     events: list[ev.Event] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -64,6 +66,7 @@ class Product:
         """Validate and create a product, recording ``ProductCreated``."""
         product = cls(product_id=product_id, **values)  # type: ignore[arg-type]
         product.validate()
+        product.footprint = footprints.rate_product(product)
         product.events.append(ev.ProductCreated(product=product.snapshot()))
         return product
 
@@ -81,11 +84,13 @@ class Product:
         changed = sorted(k for k, v in changes.items() if getattr(self, k) != v)
         if not changed:
             return
-        candidate = replace(self, **changes, events=[])  # type: ignore[arg-type]
+        candidate = replace(self, **changes, version=self.version + 1, events=[])  # type: ignore[arg-type]
         candidate.validate()
+        rated = footprints.rate_product(candidate)
         for name in changed:
             setattr(self, name, getattr(candidate, name))
         self.version += 1
+        self.footprint = rated
         self.events.append(ev.ProductUpdated(product=self.snapshot(), changed_fields=changed))
 
     def validate(self) -> None:
@@ -138,6 +143,7 @@ class Product:
             certifications=list(self.certifications),
             status=self.status,
             version=self.version,
+            footprint=self.footprint,
         )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from write_side.contracts import events as ev
-from write_side.domain import ledger
+from write_side.domain import footprints, ledger
 from write_side.domain.catalog import Product
 from write_side.domain.errors import (
     IllegalTransitionError,
@@ -62,6 +62,7 @@ class Order:
     refunded_minor: int = 0
     payment_reference: str | None = None
     version: int = 1
+    footprint: footprints.OrderFootprint | None = field(default=None, repr=False, compare=False)
     events: list[ev.Event] = field(default_factory=list, repr=False, compare=False)
     journal: list[ledger.JournalTransaction] = field(default_factory=list, repr=False, compare=False)
 
@@ -96,6 +97,7 @@ class Order:
             total_minor=total,
             placed_at=now,
             version=0,
+            footprint=footprints.rate_order(items, shipping_country, shipping_method),
         )
         order._record(order._placed_event(address))
         order.journal.append(ledger.order_placed(order_id, customer_id, currency, total, order.tax_minor))
@@ -297,6 +299,7 @@ class Order:
             shipping_method=self.shipping_method,
             placed_at=self.placed_at,
             address=address,
+            footprint=self.footprint,
         )
 
 

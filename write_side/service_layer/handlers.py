@@ -62,6 +62,7 @@ def product_result(product: Product, stock: StockItem) -> res.ProductResult:
         version=product.version,
         on_hand=stock.on_hand,
         reserved=stock.reserved,
+        footprint=product.footprint,
     )
 
 
@@ -89,6 +90,7 @@ def order_result(order: Order) -> res.OrderResult:
         placed_at=order.placed_at,
         version=order.version,
         payment_reference=order.payment_reference,
+        footprint=order.footprint,
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
+from analytics.footprint import ProductFootprint
+from analytics.order_footprint import OrderFootprint
+
 
 class MaterialView(msgspec.Struct, frozen=True):
     material: str
@@ -28,6 +31,7 @@ class ProductResult(msgspec.Struct, frozen=True):
     version: int
     on_hand: int
     reserved: int
+    footprint: ProductFootprint | None = None
 
 
 class StockResult(msgspec.Struct, frozen=True):
@@ -105,6 +109,7 @@ class OrderResult(msgspec.Struct, frozen=True):
     placed_at: str
     version: int
     payment_reference: str | None = None
+    footprint: OrderFootprint | None = None  # given when the order is placed
 
 
 class Outcome(msgspec.Struct, frozen=True):
