@@ -181,7 +181,7 @@ def project(
     batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Events per batch.")] = 1000,
 ) -> None:
     """Run the projector: keep every read model up to date with the event log."""
-    from projections.daemon import run_projector  # noqa: PLC0415
+    from projections.daemon import LakeConfig, run_projector  # noqa: PLC0415
 
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
@@ -193,6 +193,7 @@ def project(
                 names,
                 batch_size=batch_size,
                 search=settings.search,
+                lake=LakeConfig(settings.lake_dir, settings.lake_flush_seconds),
             )
         )
 
@@ -207,7 +208,9 @@ def worker() -> None:
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        run_worker(worker_settings(settings.database_url, settings.redis_url, settings.search))  # type: ignore[arg-type]
+        run_worker(
+            worker_settings(settings.database_url, settings.redis_url, settings.search, settings.lake_dir)  # type: ignore[arg-type]
+        )
 
 
 @app.command()

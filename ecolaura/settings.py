@@ -45,6 +45,12 @@ class Settings:
     )
     """Elasticsearch alias readers search; generation ``n`` is the index ``{alias}-g{n}``."""
 
+    lake_dir: Path = field(default_factory=lambda: Path(_env("LAKE_DIR") or _var_dir() / "lake"))
+    """The Parquet lake (generations of the exported event log) and the pipelines' results; default ``var/lake``."""
+
+    lake_flush_seconds: float = field(default_factory=lambda: float(_env("LAKE_FLUSH_SECONDS", "60") or 60))
+    """The lake export writes a part file at most this often while it follows the log (fewer, larger files)."""
+
     search_cache_mb: int = field(default_factory=lambda: int(_env("SEARCH_CACHE_MB", "64") or 0))
     """Megabytes of answers to recent searches each API process keeps (0 turns the cache off)."""
 

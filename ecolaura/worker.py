@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from arq import cron, func
@@ -14,8 +15,10 @@ from write_side.service_layer.messagebus import MessageBus
 from write_side.service_layer.stripe_events import MAX_TRIES, process_stripe_event, sweep_stripe_events
 
 
-def worker_settings(database_url: str, redis_url: str, search: SearchConfig | None = None) -> dict[str, Any]:
-    base = jobs.worker_settings(database_url, redis_url, search)
+def worker_settings(
+    database_url: str, redis_url: str, search: SearchConfig | None = None, lake_dir: Path | None = None
+) -> dict[str, Any]:
+    base = jobs.worker_settings(database_url, redis_url, search, lake_dir)
 
     async def startup(ctx: dict[str, Any]) -> None:
         await base["on_startup"](ctx)

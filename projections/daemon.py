@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -13,7 +15,8 @@ import structlog
 
 from ecolaura.settings import libpq_url
 from projections.base import Projection
-from projections.registry import PROJECTIONS, get_projection
+from projections.lake_projection import LakeProjectionRunner
+from projections.registry import LAKE, PROJECTIONS, get_projection
 from projections.runner import ProjectionRunner
 from projections.search_projection import NAME as SEARCH
 from projections.search_projection import SearchProjectionRunner
@@ -48,6 +51,12 @@ async def _run_search(
         await engine.close()
 
 
+@dataclass(frozen=True, slots=True)
+class LakeConfig:
+    root: Path
+    flush_seconds: float = 60.0
+
+
 async def run_projector(  # noqa: PLR0913 - the daemon's settings
     database_url: str,
     redis_url: str,
@@ -55,6 +64,7 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
     stop: asyncio.Event | None = None,
     batch_size: int = 1000,
     search: SearchConfig | None = None,
+    lake: LakeConfig | None = None,
 ) -> None:
     """Run the named projections (all by default) until ``stop`` is set or a signal arrives."""
     stop = stop or asyncio.Event()
@@ -62,8 +72,8 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     redis = aioredis.Redis.from_url(redis_url)
-    wanted = names or [*PROJECTIONS, SEARCH]
-    projections = [get_projection(n) for n in wanted if n != SEARCH]
+    wanted = names or [*PROJECTIONS, SEARCH, LAKE]
+    projections = [get_projection(n) for n in wanted if n not in (SEARCH, LAKE)]
     readers = [EventLogReader(libpq_url(database_url)) for _ in projections]
 
     def redis_runner(
@@ -85,6 +95,13 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
                 stop,
             )
         )
+    if lake is not None and LAKE in wanted:
+        lake_reader = EventLogReader(libpq_url(database_url))
+        readers.append(lake_reader)
+        lake_runner = LakeProjectionRunner(
+            lake_reader, lake.root, batch_size=20_000, flush_seconds=lake.flush_seconds, redis=redis
+        )
+        runs.append(_supervise(LAKE, lambda: lake_runner.run(stop), stop))
     log.info("projector.started", projections=wanted)
     try:
         await asyncio.gather(*runs)

@@ -23,8 +23,9 @@ from arq.connections import ArqRedis, RedisSettings
 
 from ecolaura.settings import libpq_url
 from projections import keys
+from projections.lake_projection import rebuild_lake
 from projections.rebuild import Progress, rebuild
-from projections.registry import SEARCH, check_known, get_projection
+from projections.registry import LAKE, SEARCH, check_known, get_projection
 from projections.search_projection import rebuild_search
 from projections.store import as_text
 from read_side.search.config import SearchConfig
@@ -91,6 +92,8 @@ async def _rebuild(
     ctx: dict[str, Any], name: str, report: Callable[[Progress], None], cancel: asyncio.Event
 ) -> int:
     async with EventLogReader(libpq_url(ctx["database_url"])) as reader:
+        if name == LAKE:
+            return await rebuild_lake(reader, ctx["lake_dir"], on_progress=report, cancel=cancel)
         if name != SEARCH:
             return await rebuild(
                 get_projection(name), ctx["ecolaura_redis"], reader, on_progress=report, cancel=cancel
@@ -162,13 +165,16 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
     return generation
 
 
-def worker_settings(database_url: str, redis_url: str, search: SearchConfig | None = None) -> dict[str, Any]:
+def worker_settings(
+    database_url: str, redis_url: str, search: SearchConfig | None = None, lake_dir: Path | None = None
+) -> dict[str, Any]:
     """arq worker settings: the rebuild task, with a Redis client and the database URL in its context."""
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["ecolaura_redis"] = aioredis.Redis.from_url(redis_url)
         ctx["database_url"] = database_url
         ctx["search"] = search or SearchConfig(Path("var/search"))
+        ctx["lake_dir"] = lake_dir or Path("var/lake")
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["ecolaura_redis"].aclose()

@@ -6,7 +6,7 @@ import redis.asyncio as aioredis
 from prometheus_client import Gauge
 
 from projections import keys
-from projections.registry import ALL_NAMES, SEARCH
+from projections.registry import ALL_NAMES, OWN_GENERATION
 from projections.runner import dead_letters_key, live_generation
 
 LAG_EVENTS = Gauge("ecolaura_projection_lag_events", "Events in the log not yet applied", ["projection"])
@@ -25,9 +25,10 @@ async def refresh_projection_metrics(redis: aioredis.Redis) -> None:
         status = await redis.hgetall(keys.status(name))
         LAG_EVENTS.labels(name).set(float(status.get(b"lag_events", 0)))
         LAG_SECONDS.labels(name).set(float(status.get(b"lag_seconds", 0)))
-        search = name == SEARCH  # the search index keeps its pointer on disk and reports its generation
         GENERATION.labels(name).set(
-            int(status.get(b"generation", 1)) if search else await live_generation(redis, name)
+            int(status.get(b"generation", 1))
+            if name in OWN_GENERATION
+            else await live_generation(redis, name)
         )
         FAILED.labels(name).set(1.0 if status.get(b"state") == b"failed" else 0.0)
         DEAD_LETTERS.labels(name).set(await redis.scard(dead_letters_key(name)))

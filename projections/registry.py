@@ -12,7 +12,11 @@ PROJECTIONS: dict[str, Projection] = {
 
 
 SEARCH = "product_search"  # the Tantivy index, kept by projections.search_projection
-ALL_NAMES: tuple[str, ...] = (*PROJECTIONS, SEARCH)
+LAKE = "lake"  # the Parquet lake, kept by projections.lake_projection
+# Projections outside Redis keep their generation pointer on disk (or in the search engine) and
+# report their generation in their status hash.
+OWN_GENERATION: tuple[str, ...] = (SEARCH, LAKE)
+ALL_NAMES: tuple[str, ...] = (*PROJECTIONS, *OWN_GENERATION)
 
 
 class UnknownProjectionError(LookupError):

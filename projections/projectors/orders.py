@@ -68,6 +68,7 @@ class OrderViews:
                 "shipping": {"country": e.shipping_country, "method": e.shipping_method},
                 "placed_at": e.placed_at,
                 "history": [{"status": "pending_payment", "at": e.placed_at}],
+                "footprint": _order_footprint(e),
                 "version": event.stream_version,
             }
             batch.put(_order_key(e.customer_id, e.order_id), view)
@@ -110,8 +111,29 @@ def _transition(e: Any, view: dict[str, Any]) -> tuple[str, str]:
     return view["status"], ""
 
 
+def _order_footprint(e: ev.OrderPlaced) -> dict[str, Any] | None:
+    fp = e.footprint
+    if fp is None:
+        return None
+    return {
+        "kg_co2e": fp.kg_co2e.central,
+        "low": fp.kg_co2e.low,
+        "high": fp.kg_co2e.high,
+        "shipping_kg_co2e": fp.shipping.kg_co2e.central,
+        "baseline_kg_co2e": fp.baseline_kg_co2e,
+        "savings_kg_co2e": fp.savings_kg_co2e,
+        "factor_version": fp.factor_version,
+    }
+
+
 class CustomerDashboards:
-    """Per customer: orders, spend and refunds per currency. Footprint fields arrive with analytics."""
+    """Per customer: orders, spend and refunds per currency, and the footprint of paid orders.
+
+    An order's footprint counts once it is paid (a cancelled, never-paid order did not
+    happen); the footprint is kept per order from ``OrderPlaced`` until then, in
+    ``dashboard_order:{order}``. A refund does not take it back: the goods were made
+    and shipped.
+    """
 
     name = "customer_dashboards"
 
@@ -119,6 +141,8 @@ class CustomerDashboards:
         e = event.event
         if isinstance(e, ev.CustomerRegistered | ev.CustomerErased):
             return [f"dashboard:{e.customer_id}"]
+        if isinstance(e, ev.OrderPlaced | ev.OrderPaid):
+            return [f"dashboard:{e.customer_id}", f"dashboard_order:{e.order_id}"]
         if isinstance(e, _ORDER_EVENTS):
             return [f"dashboard:{e.customer_id}"]
         return []
@@ -137,12 +161,24 @@ class CustomerDashboards:
             "refunded_minor": {},
             "last_order_at": None,
         }
+        for name in ("footprint_kg_co2e", "baseline_kg_co2e", "saved_kg_co2e"):
+            board.setdefault(name, 0.0)
         if isinstance(e, ev.OrderPlaced):
             board["orders_placed"] += 1
             board["items_bought"] += sum(li.quantity for li in e.lines)
             board["last_order_at"] = e.placed_at
+            if e.footprint is not None:
+                batch.put(f"dashboard_order:{e.order_id}", _order_footprint(e) or {})
         elif isinstance(e, ev.OrderPaid):
             board["spent_minor"][e.currency] = board["spent_minor"].get(e.currency, 0) + e.amount_minor
+            footprint = batch.doc(f"dashboard_order:{e.order_id}")
+            if footprint:
+                for name, part in (
+                    ("footprint_kg_co2e", "kg_co2e"),
+                    ("baseline_kg_co2e", "baseline_kg_co2e"),
+                    ("saved_kg_co2e", "savings_kg_co2e"),
+                ):
+                    board[name] = round(board[name] + footprint[part], 4)
         elif isinstance(e, ev.OrderRefunded):
             board["refunded_minor"][e.currency] = board["refunded_minor"].get(e.currency, 0) + e.amount_minor
         elif isinstance(e, ev.OrderCancelled):

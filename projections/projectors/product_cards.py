@@ -1,9 +1,11 @@
 """Product cards and category listings.
 
-Documents: ``product:{id}``, the card the storefront shows, with its stock and
-units sold. Indexes, for active products only: ``listing:{category}:{sort}``
-and ``listing:all:{sort}`` sorted sets by price, popularity (units ordered) and
-newest, plus the ``categories`` set.
+Documents: ``product:{id}``, the card the storefront shows, with its stock,
+units sold and footprint summary (kg CO2e, savings, eco score), and
+``footprint:{id}``, the stage-by-stage breakdown that ``impact/products/{id}``
+serves. Indexes, for active products only: ``listing:{category}:{sort}`` and
+``listing:all:{sort}`` sorted sets by price, popularity (units ordered), newest
+and eco score, plus the ``categories`` set.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import msgspec
 from projections.store import Batch
 from write_side.contracts import events as ev
 
-SORTS = ("price", "popularity", "newest")
+SORTS = ("price", "popularity", "newest", "eco")
 
 
 def _listing_keys(category: str) -> list[tuple[str, str]]:
@@ -95,8 +97,20 @@ class ProductCards:
             status=product.status,
             version=product.version,
             updated_at=event.recorded_at,
+            **_footprint_summary(product),
         )
         batch.put(key, card)
+        if product.footprint is not None:
+            batch.put(
+                f"footprint:{product.product_id}",
+                {
+                    "product_id": product.product_id,
+                    "name": product.name,
+                    "category": product.category,
+                    "version": product.version,
+                    **msgspec.to_builtins(product.footprint),
+                },
+            )
         if previous is not None and previous["category"] != product.category:
             for listing, _ in _listing_keys(previous["category"]):
                 batch.op("zrem", listing, product.product_id)
@@ -108,7 +122,22 @@ class ProductCards:
                 "price": product.price.amount_minor,
                 "popularity": card["units_sold"],
                 "newest": datetime.fromisoformat(card["created_at"]).timestamp(),
+                "eco": card["eco_score"] if card["eco_score"] is not None else -1,
             }[sort]
             batch.op("zadd", listing, {product.product_id: score})
         if product.status == "active":
             batch.op("sadd", "categories", product.category)
+
+
+def _footprint_summary(product: ev.ProductSnapshot) -> dict[str, Any]:
+    """The card's footprint fields (None on products recorded before footprints existed)."""
+    fp = product.footprint
+    if fp is None:
+        return {"kg_co2e": None, "baseline_kg_co2e": None, "savings_kg_co2e": None, "eco_score": None}
+    return {
+        "kg_co2e": fp.kg_co2e.central,
+        "baseline_kg_co2e": fp.baseline.kg_co2e.central,
+        "savings_kg_co2e": fp.savings_kg_co2e,
+        "eco_score": fp.eco_score.score,
+        "factor_version": fp.factor_version,
+    }

@@ -62,7 +62,9 @@ async def test_an_order_returns_its_footprint_with_shipping(client: AsyncTestCli
         }
     ]
     assert fp["shipping"]["name"] == "last_mile"
-    assert fp["kg_co2e"]["central"] == pytest.approx(3 * unit + fp["shipping"]["kg_co2e"]["central"], abs=1e-3)
+    assert fp["kg_co2e"]["central"] == pytest.approx(
+        3 * unit + fp["shipping"]["kg_co2e"]["central"], abs=1e-3
+    )
     assert fp["savings_kg_co2e"] == pytest.approx(3 * product["footprint"]["savings_kg_co2e"], abs=1e-3)
 
 

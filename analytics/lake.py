@@ -1,0 +1,306 @@
+"""The lake: the event log as partitioned Parquet, for Polars, DuckDB and analysts.
+
+Layout under the lake root (``var/lake`` by default)::
+
+    live                                  names the live generation ("3")
+    g3/checkpoint.json                    the last exported log cursor and event count
+    g3/events/{table}/date=YYYY-MM-DD/part-{tx}-{position}.parquet
+
+A table per event type (``OrderPlaced``, ``OrderPaid``, ...), plus ``OrderLine``
+(one row per line of ``OrderPlaced``) and ``Product`` (every product snapshot,
+from ``ProductCreated`` and ``ProductUpdated``). ``date`` is the day the event
+was recorded. Columns are the event's flat fields with footprints flattened;
+sealed personal data (emails, names, addresses) never reaches the lake.
+
+Exactly once: a flush writes its part files, each named after the checkpoint
+*before* the flush, then replaces ``checkpoint.json`` atomically. Part files
+named at or after the stored checkpoint can only come from a flush that crashed
+before its checkpoint, so opening a generation deletes them and the events are
+exported again.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import msgspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from write_side.contracts import events as ev
+
+CHECKPOINT: Final = "checkpoint.json"
+_SCALARS: Final = (str, int, float, bool, type(None))
+_TIME: Final = pa.timestamp("us", tz="UTC")
+_HEAD: Final = [("position", pa.int64()), ("tx_id", pa.int64()), ("recorded_at", _TIME)]
+_STR, _INT, _FLOAT = pa.string(), pa.int64(), pa.float64()
+
+# Explicit schemas, so every part file of a table agrees even when a batch has only nulls in a column.
+SCHEMAS: Final[dict[str, pa.Schema]] = {
+    "Product": pa.schema(
+        [
+            *_HEAD,
+            ("event_type", _STR),
+            ("product_id", _STR),
+            ("product_version", _INT),
+            ("sku", _STR),
+            ("name", _STR),
+            ("category", _STR),
+            ("brand", _STR),
+            ("price_minor", _INT),
+            ("currency", _STR),
+            ("weight_kg", _FLOAT),
+            ("materials", pa.list_(pa.struct([("material", _STR), ("kg", _FLOAT)]))),
+            ("origin_country", _STR),
+            ("packaging", _STR),
+            ("certifications", pa.list_(_STR)),
+            ("status", _STR),
+            ("factor_version", _STR),
+            ("kg_co2e", _FLOAT),
+            ("kg_co2e_low", _FLOAT),
+            ("kg_co2e_high", _FLOAT),
+            ("baseline_kg_co2e", _FLOAT),
+            ("savings_kg_co2e", _FLOAT),
+            ("shipped_kg", _FLOAT),
+            ("eco_score", _INT),
+        ]
+    ),
+    "OrderPlaced": pa.schema(
+        [
+            *_HEAD,
+            ("order_id", _STR),
+            ("customer_id", _STR),
+            ("currency", _STR),
+            ("subtotal_minor", _INT),
+            ("shipping_minor", _INT),
+            ("tax_minor", _INT),
+            ("total_minor", _INT),
+            ("shipping_country", _STR),
+            ("shipping_method", _STR),
+            ("placed_at", _TIME),
+            ("items", _INT),
+            ("factor_version", _STR),
+            ("kg_co2e", _FLOAT),
+            ("shipping_kg_co2e", _FLOAT),
+            ("shipped_kg", _FLOAT),
+            ("baseline_kg_co2e", _FLOAT),
+            ("savings_kg_co2e", _FLOAT),
+        ]
+    ),
+    "OrderLine": pa.schema(
+        [
+            *_HEAD,
+            ("order_id", _STR),
+            ("customer_id", _STR),
+            ("placed_at", _TIME),
+            ("product_id", _STR),
+            ("product_version", _INT),
+            ("category", _STR),
+            ("quantity", _INT),
+            ("unit_price_minor", _INT),
+            ("line_total_minor", _INT),
+        ]
+    ),
+}
+_ARROW_OF = {"str": _STR, "int": _INT, "float": _FLOAT, "bool": pa.bool_()}
+
+
+def _schema_of(event_class: type[ev.Event]) -> pa.Schema:
+    """Every other event type: its scalar fields, typed from the event contract."""
+    fields = list(_HEAD)
+    for f in msgspec.structs.fields(event_class):
+        kinds = {t.__name__ for t in getattr(f.type, "__args__", (f.type,)) if t is not type(None)}
+        if len(kinds) == 1 and (kind := kinds.pop()) in _ARROW_OF:
+            fields.append((f.name, _TIME if f.name.endswith("_at") else _ARROW_OF[kind]))
+    return pa.schema(fields)
+
+
+for _name, _cls in ev.EVENT_TYPES.items():
+    if _name not in ("ProductCreated", "ProductUpdated", "OrderPlaced"):
+        SCHEMAS[_name] = _schema_of(_cls)
+
+
+@dataclass(frozen=True, slots=True)
+class LakeCheckpoint:
+    cursor: ev.LogCursor
+    events: int  # exported so far, for progress and sanity
+
+
+class LakeGenerations:
+    """Generation folders ``g{n}`` under ``root``; the ``live`` file names the one readers use."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, generation: int) -> Path:
+        return self.root / f"g{generation}"
+
+    def live_generation(self) -> int:
+        pointer = self.root / "live"
+        return int(pointer.read_text().strip() or 1) if pointer.exists() else 1
+
+    def live_events(self) -> Path:
+        """Where the live generation's tables are: ``{root}/g{n}/events``."""
+        return self.path(self.live_generation()) / "events"
+
+    def swap(self, generation: int) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / "live.tmp"
+        tmp.write_text(str(generation))
+        tmp.replace(self.root / "live")
+
+    def drop(self, generation: int) -> None:
+        if generation == self.live_generation():
+            raise ValueError(f"lake generation {generation} is live and cannot be dropped")
+        shutil.rmtree(self.path(generation), ignore_errors=True)
+
+
+class LakeWriter:
+    """Appends batches of events to one generation, with its checkpoint."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.checkpoint = self.peek(folder)
+        self._forget_unfinished_flush()
+
+    @staticmethod
+    def peek(folder: Path) -> LakeCheckpoint:
+        """A generation's checkpoint, read without taking the writer's role."""
+        path = folder / CHECKPOINT
+        if not path.exists():
+            return LakeCheckpoint(ev.LogCursor(), 0)
+        raw = json.loads(path.read_text())
+        return LakeCheckpoint(ev.LogCursor(*raw["cursor"]), int(raw["events"]))
+
+    def _forget_unfinished_flush(self) -> None:
+        done = (self.checkpoint.cursor.tx_id, self.checkpoint.cursor.position)
+        for part in (self.folder / "events").glob("*/*/part-*.parquet"):
+            tx_id, position = (int(n) for n in part.stem.removeprefix("part-").split("-"))
+            if (tx_id, position) >= done:
+                part.unlink()
+
+    def write(self, events: list[ev.RecordedEvent]) -> None:
+        """Export ``events`` (which follow the checkpoint, in log order) and move the checkpoint."""
+        if not events:
+            return
+        before = self.checkpoint.cursor
+        name = f"part-{before.tx_id}-{before.position}.parquet"
+        for (table, day), rows in _partitions(events).items():
+            folder = self.folder / "events" / table / f"date={day}"
+            folder.mkdir(parents=True, exist_ok=True)
+            table_data = pa.Table.from_pylist(rows, schema=SCHEMAS[table])
+            pq.write_table(table_data, folder / name, compression="zstd")
+        self.checkpoint = LakeCheckpoint(events[-1].cursor, self.checkpoint.events + len(events))
+        tmp = self.folder / f"{CHECKPOINT}.tmp"
+        cursor = self.checkpoint.cursor
+        tmp.write_text(
+            json.dumps({"cursor": [cursor.tx_id, cursor.position], "events": self.checkpoint.events})
+        )
+        tmp.replace(self.folder / CHECKPOINT)
+
+
+def _partitions(events: Iterable[ev.RecordedEvent]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    parts: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        day = event.recorded_at[:10]
+        for table, row in rows_of(event):
+            parts[(table, day)].append(row)
+    return parts
+
+
+def rows_of(event: ev.RecordedEvent) -> list[tuple[str, dict[str, Any]]]:
+    """The lake rows one event becomes, with the table each goes to."""
+    head = {"position": event.position, "tx_id": event.tx_id, "recorded_at": _time(event.recorded_at)}
+    e = event.event
+    if isinstance(e, ev.ProductCreated | ev.ProductUpdated):
+        return [("Product", {**head, "event_type": event.event_type, **_product(e.product)})]
+    if isinstance(e, ev.OrderPlaced):
+        return [("OrderPlaced", {**head, **_order(e)}), *(("OrderLine", {**head, **r}) for r in _lines(e))]
+    flat = {
+        k: _time(v) if k.endswith("_at") and isinstance(v, str) else v
+        for k, v in msgspec.structs.asdict(e).items()
+        if isinstance(v, _SCALARS)
+    }
+    return [(event.event_type, {**head, **flat})]
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _product(p: ev.ProductSnapshot) -> dict[str, Any]:
+    fp = p.footprint
+    return {
+        "product_id": p.product_id,
+        "product_version": p.version,
+        "sku": p.sku,
+        "name": p.name,
+        "category": p.category,
+        "brand": p.brand,
+        "price_minor": p.price.amount_minor,
+        "currency": p.price.currency,
+        "weight_kg": p.weight_kg,
+        "materials": [{"material": m.material, "kg": m.kg} for m in p.materials],
+        "origin_country": p.origin_country,
+        "packaging": p.packaging,
+        "certifications": list(p.certifications),
+        "status": p.status,
+        "factor_version": fp.factor_version if fp else None,
+        "kg_co2e": fp.kg_co2e.central if fp else None,
+        "kg_co2e_low": fp.kg_co2e.low if fp else None,
+        "kg_co2e_high": fp.kg_co2e.high if fp else None,
+        "baseline_kg_co2e": fp.baseline.kg_co2e.central if fp else None,
+        "savings_kg_co2e": fp.savings_kg_co2e if fp else None,
+        "shipped_kg": fp.shipped_kg if fp else None,
+        "eco_score": fp.eco_score.score if fp else None,
+    }
+
+
+def _order(e: ev.OrderPlaced) -> dict[str, Any]:
+    fp = e.footprint
+    return {
+        "order_id": e.order_id,
+        "customer_id": e.customer_id,
+        "currency": e.currency,
+        "subtotal_minor": e.subtotal_minor,
+        "shipping_minor": e.shipping_minor,
+        "tax_minor": e.tax_minor,
+        "total_minor": e.total_minor,
+        "shipping_country": e.shipping_country,
+        "shipping_method": e.shipping_method,
+        "placed_at": _time(e.placed_at),
+        "items": sum(li.quantity for li in e.lines),
+        "factor_version": fp.factor_version if fp else None,
+        "kg_co2e": fp.kg_co2e.central if fp else None,
+        "shipping_kg_co2e": fp.shipping.kg_co2e.central if fp else None,
+        "shipped_kg": fp.shipped_kg if fp else None,
+        "baseline_kg_co2e": fp.baseline_kg_co2e if fp else None,
+        "savings_kg_co2e": fp.savings_kg_co2e if fp else None,
+    }
+
+
+def _lines(e: ev.OrderPlaced) -> list[dict[str, Any]]:
+    versions = {li.product_id: li.product_version for li in e.footprint.lines} if e.footprint else {}
+    placed_at = _time(e.placed_at)
+    return [
+        {
+            "order_id": e.order_id,
+            "customer_id": e.customer_id,
+            "placed_at": placed_at,
+            "product_id": li.product_id,
+            # 0: recorded before footprints existed; the pipelines then use the product's latest version
+            "product_version": versions.get(li.product_id, 0),
+            "category": li.category,
+            "quantity": li.quantity,
+            "unit_price_minor": li.unit_price_minor,
+            "line_total_minor": li.line_total_minor,
+        }
+        for li in e.lines
+    ]

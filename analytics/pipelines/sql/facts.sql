@@ -1,0 +1,24 @@
+-- One row per paid order: footprint, baseline, savings, eco points, month and ISO week.
+CREATE OR REPLACE TEMP VIEW facts AS
+WITH per_order AS (
+    SELECT order_id, sum(quantity) AS units, sum(kg_co2e) AS products_kg_co2e,
+           sum(baseline_kg_co2e) AS products_baseline_kg_co2e, sum(shipped_kg) AS shipped_kg
+    FROM lines GROUP BY order_id
+),
+shipped AS (
+    SELECT o.order_id, o.customer_id, o.placed_at, o.shipping_country, o.shipping_method,
+           p.units, p.products_kg_co2e, p.products_baseline_kg_co2e, p.shipped_kg,
+           r.parcel_kg_co2e + p.shipped_kg * r.per_kg_co2e AS shipping_kg_co2e
+    FROM order_placed o
+    JOIN per_order p USING (order_id)
+    JOIN rates r USING (shipping_country, shipping_method)
+)
+SELECT *,
+       products_kg_co2e + shipping_kg_co2e AS kg_co2e,
+       products_baseline_kg_co2e + shipping_kg_co2e AS baseline_kg_co2e,
+       products_baseline_kg_co2e - products_kg_co2e AS saved_kg_co2e,
+       CAST(floor(greatest(products_baseline_kg_co2e - products_kg_co2e, 0) * 10) AS BIGINT)
+           + CASE WHEN shipping_method = 'slow-green' THEN 25 ELSE 0 END AS points,
+       CAST(date_trunc('month', placed_at) AS DATE) AS month,
+       CAST(date_trunc('week', placed_at) AS DATE) AS week
+FROM shipped;

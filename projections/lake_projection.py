@@ -1,0 +1,151 @@
+"""The lake projection: the event log exported to Parquet (``analytics.lake``), with generations.
+
+Following the log, events are buffered and flushed as one part file per table
+and day when the buffer is full or ``flush_seconds`` have passed, so a quiet
+shop does not grow thousands of tiny files. The checkpoint lives with the files
+(see ``analytics.lake``): a crash loses only the unflushed buffer, which is read
+again. A rebuild fills generation n+1 from position zero (resuming its own
+checkpoint after a crash), swaps the ``live`` pointer and drops generation n.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import redis.asyncio as aioredis
+
+from analytics.lake import LakeGenerations, LakeWriter
+from projections import keys
+from projections.rebuild import Progress
+from projections.store import encode_cursor
+from write_side.adapters.event_log import EventLogReader
+from write_side.contracts import events as ev
+
+NAME = "lake"
+SWAP_GRACE = 1.0  # seconds for a follower on the old generation to notice the swap
+
+
+class LakeProjectionRunner:
+    name = NAME
+
+    def __init__(  # noqa: PLR0913 - the runner's settings
+        self,
+        reader: EventLogReader,
+        root: Path,
+        batch_size: int = 20_000,
+        flush_seconds: float = 60.0,
+        generation: int | None = None,
+        redis: aioredis.Redis | None = None,
+    ) -> None:
+        self.reader = reader
+        self.generations = LakeGenerations(root)
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.fixed_generation = generation
+        self.redis = redis
+        self._writer: LakeWriter | None = None
+        self._generation = 0
+        self._buffer: list[ev.RecordedEvent] = []
+        self._cursor = ev.LogCursor()  # read so far (ahead of the writer's checkpoint by the buffer)
+        self._flushed_at = time.monotonic()
+        self.applied = 0
+
+    def writer(self) -> LakeWriter:
+        generation = self.fixed_generation or self.generations.live_generation()
+        if self._writer is None or generation != self._generation:
+            self._buffer.clear()  # unflushed events are read again from the new writer's checkpoint
+            self._writer = LakeWriter(self.generations.path(generation))
+            self._generation = generation
+            self._cursor = self._writer.checkpoint.cursor
+        return self._writer
+
+    async def step(self) -> int:
+        writer = self.writer()
+        events = await self.reader.read_from(self._cursor, self.batch_size)
+        if events:
+            self._cursor = events[-1].cursor
+            self._buffer.extend(events)
+            self.applied += len(events)
+        full = len(self._buffer) >= self.batch_size
+        if self._buffer and (full or time.monotonic() - self._flushed_at >= self.flush_seconds):
+            self.flush(writer)
+        return len(events)
+
+    def flush(self, writer: LakeWriter | None = None) -> None:
+        """Write the buffered events and move the checkpoint."""
+        writer = writer or self._writer
+        if writer is not None and self._buffer:
+            writer.write(self._buffer)
+            self._buffer = []
+        self._flushed_at = time.monotonic()
+
+    def position(self) -> ev.LogCursor:
+        return self._cursor
+
+    async def report(self) -> None:
+        """Generation, checkpoint, head and lag, in the status hash the other projections use."""
+        if self.redis is None:
+            return
+        checkpoint = self.writer().checkpoint.cursor
+        lag_events, lag_seconds = await self.reader.lag(checkpoint)
+        await self.redis.hset(
+            keys.status(NAME),
+            mapping={
+                "state": "live",
+                "generation": self._generation,
+                "checkpoint": encode_cursor(checkpoint),
+                "head": encode_cursor(await self.reader.head()),
+                "lag_events": lag_events,
+                "lag_seconds": round(lag_seconds, 3),
+                "updated_at": time.time(),
+            },
+        )
+
+    async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
+        await self.reader.listen()
+        last_report = 0.0
+        try:
+            while not stop.is_set():
+                read = await self.step()
+                if time.monotonic() - last_report > 1.0:
+                    await self.report()
+                    last_report = time.monotonic()
+                if read < self.batch_size:
+                    await self.reader.wait_for_events(timeout=idle_wait)
+        finally:
+            self.flush()
+
+
+async def rebuild_lake(
+    reader: EventLogReader,
+    root: Path,
+    batch_size: int = 50_000,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: asyncio.Event | None = None,
+) -> int:
+    """Export the whole log into the next generation (resuming a crashed rebuild), swap, drop the old."""
+    generations = LakeGenerations(root)
+    live = generations.live_generation()
+    target = live + 1
+    runner = LakeProjectionRunner(reader, root, batch_size=batch_size, generation=target)
+    started = time.monotonic()
+    done_before = runner.writer().checkpoint.events
+    while await runner.step():
+        runner.flush()
+        if cancel is not None and cancel.is_set():
+            raise asyncio.CancelledError("lake rebuild cancelled")
+        if on_progress is not None:
+            remaining, _ = await reader.lag(runner.position())
+            done = done_before + runner.applied
+            rate = runner.applied / max(time.monotonic() - started, 1e-6)
+            on_progress(Progress(done, done + remaining, rate, remaining / rate if rate else None))
+    runner.flush()
+    generations.path(target).mkdir(parents=True, exist_ok=True)  # an empty log still gets a generation
+    generations.swap(target)
+    await asyncio.sleep(SWAP_GRACE)
+    if generations.path(live).exists():
+        generations.drop(live)
+    return target

@@ -1,0 +1,226 @@
+"""The pipelines on a tiny hand-made lake: Polars and DuckDB agree with each other and with the calculator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from analytics.factor_tables import load_factors
+from analytics.footprint import ProductSpec, product_footprint
+from analytics.lake import LakeGenerations, LakeWriter
+from analytics.order_footprint import OrderItem, order_footprint
+from analytics.pipelines.run import compute, live_lake, write_results
+from write_side.contracts import events as ev
+
+FACTORS = load_factors("2025.1")
+AS_OF = datetime(2026, 3, 18, 12, tzinfo=UTC)  # a Wednesday: the week began on Monday 16 March
+
+
+def _snapshot(pid: str, version: int, spec: ProductSpec) -> ev.ProductSnapshot:
+    return ev.ProductSnapshot(
+        product_id=pid,
+        sku=f"SKU-{pid}",
+        name=pid,
+        description="",
+        category=spec.category,
+        brand="B",
+        price=ev.Money(1000, "EUR"),
+        weight_kg=spec.weight_kg,
+        materials=[ev.MaterialShare(m, kg) for m, kg in spec.materials],
+        origin_country=spec.origin_country,
+        packaging=spec.packaging,
+        certifications=list(spec.certifications),
+        status="active",
+        version=version,
+        footprint=product_footprint(spec, FACTORS),
+    )
+
+
+BOARD = ProductSpec("kitchen", 1.0, [("fsc wood", 0.9)], "DE", "paper", ["FSC"])
+BOARD_V2 = ProductSpec("kitchen", 1.0, [("bamboo", 0.9)], "CN", "none", ["FSC"])
+TOTE = ProductSpec("bags-accessories", 0.2, [("organic cotton", 0.18)], "IN", "paper", ["GOTS"])
+
+
+class _Log:
+    def __init__(self) -> None:
+        self.events: list[ev.RecordedEvent] = []
+
+    def add(self, event: ev.Event, at: str) -> None:
+        n = len(self.events) + 1
+        self.events.append(
+            ev.RecordedEvent(
+                position=n,
+                tx_id=1000 + n,
+                stream_id="s",
+                stream_version=1,
+                event_type=ev.event_type(event),
+                schema_version=1,
+                event=event,  # type: ignore[arg-type]
+                metadata=ev.EventMetadata("c", "c"),
+                recorded_at=at,
+            )
+        )
+
+    def order(
+        self, oid: str, cid: str, items: list[tuple[str, int, ProductSpec, int]], at: str, method: str
+    ) -> None:
+        fp = order_footprint(
+            [OrderItem(pid, v, q, product_footprint(spec, FACTORS)) for pid, v, spec, q in items],
+            "DE",
+            method,
+            FACTORS,
+        )
+        lines = [ev.OrderLine(pid, "S", pid, spec.category, q, 1000, 1000 * q) for pid, _, spec, q in items]
+        self.add(
+            ev.OrderPlaced(oid, cid, "EUR", lines, 1, 0, 0, 1, "DE", method, at, footprint=fp),
+            at,
+        )
+
+
+def _lake(tmp_path, *, paid: tuple[str, ...] = ("o1", "o2", "o4")):
+    log = _Log()
+    log.add(ev.ProductCreated(product=_snapshot("board", 1, BOARD)), "2026-01-01T00:00:00+00:00")
+    log.add(ev.ProductCreated(product=_snapshot("tote", 1, TOTE)), "2026-01-01T00:00:00+00:00")
+    log.order("o1", "alice", [("board", 1, BOARD, 2)], "2026-02-10T10:00:00+00:00", "standard")
+    log.add(
+        ev.ProductUpdated(product=_snapshot("board", 2, BOARD_V2), changed_fields=["materials"]),
+        "2026-03-01T00:00:00+00:00",
+    )
+    log.order(
+        "o2",
+        "bob",
+        [("board", 2, BOARD_V2, 1), ("tote", 1, TOTE, 3)],
+        "2026-03-17T09:00:00+00:00",
+        "slow-green",
+    )
+    log.order("o3", "carol", [("tote", 1, TOTE, 5)], "2026-03-17T11:00:00+00:00", "express")  # never paid
+    log.order("o4", "alice", [("tote", 1, TOTE, 1)], "2026-03-02T08:00:00+00:00", "standard")
+    for oid in paid:
+        log.add(
+            ev.OrderPaid(oid, "x", 1, "EUR", "ref", "2026-03-17T12:00:00+00:00"), "2026-03-17T12:00:00+00:00"
+        )
+    root = tmp_path / "lake"
+    writer = LakeWriter(LakeGenerations(root).path(1))
+    writer.write(log.events[:4])  # two flushes, as a following projector would
+    writer.write(log.events[4:])
+    return root, log
+
+
+def _recorded(log: _Log) -> dict[str, ev.OrderPlaced]:
+    return {e.event.order_id: e.event for e in log.events if isinstance(e.event, ev.OrderPlaced)}
+
+
+@pytest.fixture
+def lake(tmp_path):
+    return _lake(tmp_path)
+
+
+def test_polars_and_duckdb_agree_on_every_report(lake) -> None:
+    root, _ = lake
+    source, position, count = live_lake(root)
+    polars_run = compute(source, FACTORS, "polars", AS_OF, position=(position, count))
+    duckdb_run = compute(source, FACTORS, "duckdb", AS_OF, position=(position, count))
+    assert set(polars_run.tables) == set(duckdb_run.tables)
+    for name, expected in polars_run.tables.items():
+        got = duckdb_run.tables[name]
+        assert_frame_equal(got, expected, check_dtypes=False, abs_tol=1e-9, check_column_order=False)
+
+
+def test_totals_equal_what_the_command_side_recorded_for_paid_orders(lake) -> None:
+    root, log = lake
+    source, *_ = live_lake(root)
+    run = compute(source, FACTORS, "polars", AS_OF)
+    recorded = _recorded(log)
+    paid = [recorded[o].footprint for o in ("o1", "o2", "o4")]
+    platform = run.tables["platform"].row(0, named=True)
+    assert platform["orders"] == 3 and platform["customers"] == 2  # carol never paid
+    assert platform["units"] == 2 + 4 + 1
+    assert platform["kg_co2e"] == pytest.approx(sum(f.kg_co2e.central for f in paid), abs=1e-3)
+    assert platform["saved_kg_co2e"] == pytest.approx(sum(f.savings_kg_co2e for f in paid), abs=1e-3)
+    # o1 used the board's first version (German wood), o2 its second (Chinese bamboo)
+    by_product = {r["product_id"]: r for r in run.tables["by_product"].iter_rows(named=True)}
+    board_v1 = product_footprint(BOARD, FACTORS).kg_co2e.central
+    board_v2 = product_footprint(BOARD_V2, FACTORS).kg_co2e.central
+    assert by_product["board"]["kg_co2e"] == pytest.approx(2 * board_v1 + board_v2)
+    assert by_product["tote"]["units"] == 4
+
+
+def test_leaderboards_rank_by_period_with_deterministic_ties(lake) -> None:
+    root, log = lake
+    source, *_ = live_lake(root)
+    boards = compute(source, FACTORS, "polars", AS_OF).tables["leaderboards"]
+    recorded = _recorded(log)
+    saved = {o: recorded[o].footprint.savings_kg_co2e for o in ("o1", "o2", "o4")}
+
+    def board(name: str, period: str) -> list[tuple[int, str, float]]:
+        rows = boards.filter((pl.col("board") == name) & (pl.col("period") == period))
+        return [(r["rank"], r["customer_id"], r["value"]) for r in rows.iter_rows(named=True)]
+
+    # this week (from Monday 16 March): only bob's order of the 17th
+    assert [(r, c) for r, c, _ in board("co2e-saved", "week")] == [(1, "bob")]
+    # this month: bob (o2) and alice (o4 on 2 March); all time adds alice's February order
+    month = board("co2e-saved", "month")
+    assert {c: v for _, c, v in month} == pytest.approx({"bob": saved["o2"], "alice": saved["o4"]}, abs=1e-3)
+    all_time = {c: v for _, c, v in board("co2e-saved", "all")}
+    assert all_time["alice"] == pytest.approx(saved["o1"] + saved["o4"], abs=1e-3)
+    # eco points: 10 per kg saved (rounded down) + 25 for slow-green
+    points = {c: v for _, c, v in board("eco-points", "all")}
+    assert points["bob"] == int(saved["o2"] * 10) + 25
+    assert points["alice"] == int(saved["o1"] * 10) + int(saved["o4"] * 10)
+
+
+def test_equal_values_rank_by_customer_id(tmp_path) -> None:
+    root, _ = _lake(tmp_path, paid=("o1",))
+    log = _Log()
+    log.order("o9", "aaron", [("board", 1, BOARD, 2)], "2026-02-10T10:00:00+00:00", "standard")
+    log.add(
+        ev.OrderPaid("o9", "x", 1, "EUR", "ref", "2026-03-17T12:00:00+00:00"), "2026-03-17T12:00:00+00:00"
+    )
+    for i, e in enumerate(log.events):
+        log.events[i] = ev.RecordedEvent(
+            **{**{f: getattr(e, f) for f in e.__struct_fields__}, "tx_id": 5000 + i}
+        )
+    LakeWriter(LakeGenerations(root).path(1)).write(log.events)
+    source, *_ = live_lake(root)
+    for engine in ("polars", "duckdb"):
+        boards = compute(source, FACTORS, engine, AS_OF).tables["leaderboards"]  # type: ignore[arg-type]
+        top = boards.filter((pl.col("board") == "co2e-saved") & (pl.col("period") == "all"))
+        assert top["customer_id"].to_list() == ["aaron", "alice"], engine
+
+
+def test_another_factor_version_recomputes_and_unratable_products_are_listed(lake, monkeypatch) -> None:
+    root, _ = lake
+    source, *_ = live_lake(root)
+    # A factor version without bamboo: the board's second version cannot be rated, and says why.
+    reduced = load_factors("2025.1")
+    materials = {k: v for k, v in reduced.materials.items() if k != "bamboo"}
+    other = type(reduced)(
+        **{
+            **{f: getattr(reduced, f) for f in reduced.__dataclass_fields__},
+            "version": "test.1",
+            "materials": materials,
+        }
+    )
+    run = compute(source, other, "polars", AS_OF)
+    assert run.unrated.to_dicts() == [
+        {"product_id": "board", "product_version": 2, "field": "materials", "error": run.unrated["error"][0]}
+    ]
+    assert "bamboo" in run.unrated["error"][0]
+    assert (
+        run.tables["platform"]["orders"][0] == 2
+    )  # o2 has a bamboo line: left out whole, never counted as zero
+
+
+def test_results_are_written_per_factor_version(lake, tmp_path) -> None:
+    root, _ = lake
+    source, position, count = live_lake(root)
+    run = compute(source, FACTORS, "polars", AS_OF, position=(position, count))
+    folder = write_results(run, root)
+    assert folder == root / "results" / "2025.1"
+    assert pl.read_parquet(folder / "platform.parquet")["orders"][0] == 3
+    assert (folder / "run.json").exists()
+    write_results(run, root)  # a second run replaces the first in one rename
+    assert sorted(p.name for p in (root / "results").iterdir()) == ["2025.1"]
