@@ -44,6 +44,8 @@ def _document(product: ev.ProductSnapshot, created: int) -> SearchDocument:
         price_minor=product.price.amount_minor,
         currency=product.price.currency,
         created=created,
+        # Products recorded before footprints existed have none, hence no eco score.
+        eco_score=product.footprint.eco_score.score if product.footprint is not None else None,
     )
 
 

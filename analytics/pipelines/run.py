@@ -80,8 +80,8 @@ def compute(  # noqa: PLR0913 - a run's knobs
         tables = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
     else:
         db = duckdb_reports.connect(lake, products, rates)
-        newest = db.execute("SELECT max(placed_at) FROM facts").fetchone()
-        as_of = as_of or _newest(newest[0] if newest else None)
+        (newest,) = db.execute("SELECT max(placed_at) FROM facts").fetchall()[0]
+        as_of = as_of or _newest(newest)
         tables = duckdb_reports.reports(db, as_of)
         db.close()
     seconds["reports"] = time.perf_counter() - started

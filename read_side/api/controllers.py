@@ -19,7 +19,7 @@ from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateErr
 from projections.dead_letters import retry as retry_letter
 from projections.dead_letters import skip as skip_letter
 from projections.jobs import FINISHED, JobConflictError, enqueue_rebuild, job_key, request_cancel
-from projections.registry import ALL_NAMES, SEARCH, UnknownProjectionError, check_known
+from projections.registry import ALL_NAMES, OWN_GENERATION, UnknownProjectionError, check_known
 from projections.runner import dead_letters_key, live_generation
 from projections.store import as_text, encode_cursor
 from read_side.queries import (
@@ -50,6 +50,7 @@ _SORTS = {
     "-price": ("price", True),
     "popularity": ("popularity", True),
     "newest": ("newest", True),
+    "eco": ("eco", True),  # best eco score first
 }
 
 
@@ -136,7 +137,9 @@ class CatalogController(Controller):
         self,
         request: Request[Any, Any, Any],
         category: Annotated[str | None, QueryParameter(max_length=80)] = None,
-        sort: Annotated[Literal["price", "-price", "popularity", "newest"], QueryParameter()] = "popularity",
+        sort: Annotated[
+            Literal["price", "-price", "popularity", "newest", "eco"], QueryParameter()
+        ] = "popularity",
         cursor: Cursor = None,
         limit: Limit = 24,
         min_position: MinPosition = None,
@@ -240,7 +243,9 @@ class AdminProjectionController(Controller):
         for name in sorted(ALL_NAMES):
             raw = {as_text(k): as_text(v) for k, v in (await redis.hgetall(keys.status(name))).items()}
             generation = (
-                int(raw.get("generation", 1)) if name == SEARCH else await live_generation(redis, name)
+                int(raw.get("generation", 1))
+                if name in OWN_GENERATION
+                else await live_generation(redis, name)
             )
             out.append(
                 {
@@ -392,7 +397,10 @@ class SearchController(Controller):
         certification: Annotated[str | None, QueryParameter(max_length=60)] = None,
         price_min: Annotated[int | None, QueryParameter(ge=0, le=100_000_000)] = None,
         price_max: Annotated[int | None, QueryParameter(ge=0, le=100_000_000)] = None,
-        sort: Annotated[Literal["relevance", "price", "-price", "newest"], QueryParameter()] = "relevance",
+        eco_min: Annotated[int | None, QueryParameter(ge=0, le=100)] = None,
+        sort: Annotated[
+            Literal["relevance", "price", "-price", "newest", "eco"], QueryParameter()
+        ] = "relevance",
         page: Annotated[int, QueryParameter(ge=1, le=500)] = 1,
         size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> Response[bytes]:
@@ -405,6 +413,7 @@ class SearchController(Controller):
             certification=certification,
             price_min=price_min,
             price_max=price_max,
+            eco_min=eco_min,
             sort=sort,
             page=page,
             size=size,

@@ -24,6 +24,7 @@ from elasticsearch.helpers import async_bulk
 
 from projections.store import decode_cursor, encode_cursor
 from read_side.search.port import (
+    ECO_BANDS,
     PRICE_BANDS,
     FacetCount,
     SearchDocument,
@@ -31,6 +32,8 @@ from read_side.search.port import (
     SearchHit,
     SearchRequest,
     SearchResult,
+    band_label,
+    band_ranges,
 )
 from write_side.contracts.events import LogCursor
 
@@ -53,6 +56,7 @@ _MAPPINGS: dict[str, Any] = {
         "currency": {"type": "keyword", "index": False},
         "price_minor": {"type": "long"},
         "created": {"type": "long"},
+        "eco_score": {"type": "integer"},  # null (no footprint): matches no eco filter, sorts last
         "checkpoint": {"type": "keyword", "index": False},
     },
 }
@@ -71,6 +75,7 @@ def _source(doc: SearchDocument) -> dict[str, Any]:
         "currency": doc.currency,
         "price_minor": doc.price_minor,
         "created": doc.created,
+        "eco_score": doc.eco_score,
     }
 
 
@@ -89,27 +94,32 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
     if request.price_min is not None or request.price_max is not None:
         bounds = {"gte": request.price_min, "lte": request.price_max}
         filters.append({"range": {"price_minor": {k: v for k, v in bounds.items() if v is not None}}})
+    if request.eco_min is not None:  # a document without a score has no value in the range
+        filters.append({"range": {"eco_score": {"gte": request.eco_min}}})
     return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
 
 
 def build_sort(request: SearchRequest) -> list[Any]:
     """The id breaks ties, so pages never overlap or skip."""
-    primary: dict[str, str] = {
+    sorts: dict[str, dict[str, Any]] = {
         "relevance": {"_score": "desc"},
         "price": {"price_minor": "asc"},
         "-price": {"price_minor": "desc"},
         "newest": {"created": "desc"},
-    }[request.sort]
-    return [primary, {"_id": "asc"}]
+        # No score sorts last, as in Tantivy; an index the projector has not yet given the field
+        # (made from an older template) sorts as if no product had a score, instead of failing.
+        "eco": {"eco_score": {"order": "desc", "missing": "_last", "unmapped_type": "integer"}},
+    }
+    return [sorts[request.sort], {"_id": "asc"}]
 
 
 def build_aggregations() -> dict[str, Any]:
-    ranges = [{k: v for k, v in (("from", lo), ("to", hi)) if v is not None} for lo, hi in PRICE_BANDS]
     return {
         "category": {"terms": {"field": "category", "size": 50}},
         "brand": {"terms": {"field": "brand", "size": 20}},
         "certification": {"terms": {"field": "certifications", "size": 20}},
-        "price": {"range": {"field": "price_minor", "ranges": ranges}},
+        "price": {"range": {"field": "price_minor", "ranges": band_ranges(PRICE_BANDS)}},
+        "eco": {"range": {"field": "eco_score", "ranges": band_ranges(ECO_BANDS)}},
     }
 
 
@@ -118,6 +128,7 @@ _NO_AGGREGATIONS: dict[str, Any] = {
     "brand": {"buckets": []},
     "certification": {"buckets": []},
     "price": {"buckets": [{"doc_count": 0}] * len(PRICE_BANDS)},
+    "eco": {"buckets": [{"doc_count": 0}] * len(ECO_BANDS)},
 }
 
 
@@ -127,10 +138,11 @@ def _facets(aggregations: dict[str, Any]) -> dict[str, list[FacetCount]]:
         for name in ("category", "brand", "certification")
     }
     # Range buckets come back in the order asked; the labels are ours, not the engine's.
-    out["price"] = [
-        FacetCount(f"{'' if lo is None else lo}-{'' if hi is None else hi}", int(b["doc_count"]))
-        for (lo, hi), b in zip(PRICE_BANDS, aggregations["price"]["buckets"], strict=True)
-    ]
+    for name, bands in (("price", PRICE_BANDS), ("eco", ECO_BANDS)):
+        out[name] = [
+            FacetCount(band_label(lo, hi), int(b["doc_count"]))
+            for (lo, hi), b in zip(bands, aggregations[name]["buckets"], strict=True)
+        ]
     return out
 
 
@@ -145,6 +157,7 @@ def _hit(raw: dict[str, Any], scored: bool) -> SearchHit:
         currency=source["currency"],
         certifications=list(source.get("certifications") or []),
         score=float(raw["_score"]) if scored and raw.get("_score") is not None else None,
+        eco_score=source.get("eco_score"),
     )
 
 
@@ -265,6 +278,10 @@ class ElasticsearchEngine:
         await self._ensure_template()
         if not await self.client.indices.exists(index=name):
             await self.client.indices.create(index=name)
+        else:
+            # An index made from an older template: fields added since are added to it (mappings
+            # may grow, never change), so the strict mapping does not refuse today's documents.
+            await self.client.indices.put_mapping(index=name, properties=_MAPPINGS["properties"])
         if not await self.client.indices.exists_alias(name=self.alias):
             # The very first generation becomes live at once: there is nothing to rebuild beside.
             await self.client.indices.put_alias(index=name, name=self.alias)

@@ -16,16 +16,37 @@ import msgspec
 
 from write_side.contracts.events import LogCursor
 
-Sort = Literal["relevance", "price", "-price", "newest"]
+Sort = Literal["relevance", "price", "-price", "newest", "eco"]  # eco: best eco score first
+
+Bands = tuple[tuple[int | None, int | None], ...]  # a range facet's bands: [from, to), None for open
 
 # Price bands for the price facet, in minor units: [from, to).
-PRICE_BANDS: tuple[tuple[int | None, int | None], ...] = (
+PRICE_BANDS: Bands = (
     (None, 1000),
     (1000, 2500),
     (2500, 5000),
     (5000, 10000),
     (10000, None),
 )
+
+# Eco score bands for the eco facet (the score is 0-100): [from, to), labelled as the price bands are.
+# Products without a footprint have no score and are in no band.
+ECO_BANDS: Bands = (
+    (None, 40),
+    (40, 60),
+    (60, 80),
+    (80, None),
+)
+
+
+def band_label(lo: int | None, hi: int | None) -> str:
+    """A facet band's value: ``"1000-2500"``, open ends left empty (``"-1000"``, ``"10000-"``)."""
+    return f"{'' if lo is None else lo}-{'' if hi is None else hi}"
+
+
+def band_ranges(bands: Bands) -> list[dict[str, int]]:
+    """The bands as a ``range`` aggregation's ``ranges``, which both engines take."""
+    return [{k: v for k, v in (("from", lo), ("to", hi)) if v is not None} for lo, hi in bands]
 
 
 class SearchDocument(msgspec.Struct, frozen=True):
@@ -41,6 +62,9 @@ class SearchDocument(msgspec.Struct, frozen=True):
     price_minor: int
     currency: str
     created: int  # epoch seconds, for "newest"
+    # 0-100 (analytics/eco_score.py); None for a product without a footprint: an eco filter leaves
+    # it out, the eco sort puts it last and it is in no eco band.
+    eco_score: int | None = None
 
 
 class SearchRequest(msgspec.Struct, frozen=True):
@@ -50,6 +74,7 @@ class SearchRequest(msgspec.Struct, frozen=True):
     certification: str | None = None
     price_min: int | None = None
     price_max: int | None = None
+    eco_min: int | None = None  # eco_score >= eco_min; products without a score never match
     sort: Sort = "relevance"
     page: int = 1
     size: int = 20
@@ -64,6 +89,7 @@ class SearchHit(msgspec.Struct, frozen=True):
     currency: str
     certifications: list[str]
     score: float | None = None
+    eco_score: int | None = None
 
 
 class FacetCount(msgspec.Struct, frozen=True):

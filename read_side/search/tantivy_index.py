@@ -11,6 +11,10 @@ tolerance works as in Algolia: a word the index has never seen is matched
 fuzzily (edit distance by Elasticsearch's AUTO rule, on one combined text
 field, at a lower weight); a word it knows is matched exactly, which keeps
 common queries fast and their ranking pure BM25.
+
+A generation written with another schema (an older version of this module)
+cannot be opened: its writer starts it again empty, so the projector refills it
+from the start of the log, and readers answer with a ``SearchError`` until it has.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import tantivy
 
 from projections.store import decode_cursor, encode_cursor
 from read_side.search.port import (
+    ECO_BANDS,
     PRICE_BANDS,
     FacetCount,
     SearchDocument,
@@ -34,6 +39,8 @@ from read_side.search.port import (
     SearchRequest,
     SearchResult,
     auto_fuzziness,
+    band_label,
+    band_ranges,
 )
 from write_side.contracts.events import LogCursor
 
@@ -60,6 +67,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("checkpoint", stored=True, tokenizer_name="raw")
     builder.add_integer_field("price_minor", stored=True, indexed=True, fast=True)
     builder.add_integer_field("created", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("eco_score", stored=True, indexed=True, fast=True)  # absent: no footprint
     return builder.build()
 
 
@@ -67,7 +75,7 @@ class TantivyIndex:
     def __init__(self, path: Path, *, writer: bool = False) -> None:
         path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        self.index = _open_index(self.schema, path, writer=writer)
         self._writer = self.index.writer(_WRITER_HEAP, 1) if writer else None
         self._checkpoint: LogCursor | None = None
         self._pending: dict[str, SearchDocument | None] = {}  # the last change per id wins
@@ -153,6 +161,8 @@ class TantivyIndex:
             )
         elif request.sort == "newest":
             kwargs.update(order_by_field="created", order=tantivy.Order.Desc)
+        elif request.sort == "eco":  # documents without a score come last
+            kwargs.update(order_by_field="eco_score", order=tantivy.Order.Desc)
         try:
             result = searcher.search(query, **kwargs)
             facets = self._facets(searcher, query)
@@ -173,6 +183,7 @@ class TantivyIndex:
                     currency=stored["currency"][0],
                     certifications=list(stored.get_all("certifications")),
                     score=float(key) if request.sort == "relevance" else None,
+                    eco_score=stored.get_first("eco_score"),
                 )
             )
         return SearchResult(
@@ -209,38 +220,58 @@ class TantivyIndex:
             if value:
                 clauses.append((occur.Must, tantivy.Query.term_query(self.schema, field, value)))
         if request.price_min is not None or request.price_max is not None:
-            clauses.append(
-                (
-                    occur.Must,
-                    tantivy.Query.range_query(
-                        self.schema,
-                        "price_minor",
-                        tantivy.FieldType.Integer,
-                        request.price_min if request.price_min is not None else -(2**62),
-                        request.price_max if request.price_max is not None else 2**62,
-                    ),
-                )
-            )
+            clauses.append((occur.Must, self._between("price_minor", request.price_min, request.price_max)))
+        if request.eco_min is not None:  # a document without a score has no value in the range
+            clauses.append((occur.Must, self._between("eco_score", request.eco_min)))
         return tantivy.Query.boolean_query(clauses)
 
+    def _between(self, field: str, lo: int | None, hi: int | None = None) -> tantivy.Query:
+        """``lo <= field <= hi``, either bound optional."""
+        return tantivy.Query.range_query(
+            self.schema,
+            field,
+            tantivy.FieldType.Integer,
+            lo if lo is not None else -(2**62),
+            hi if hi is not None else 2**62,
+        )
+
     def _facets(self, searcher: Any, query: tantivy.Query) -> dict[str, list[FacetCount]]:
-        ranges = [{k: v for k, v in (("from", lo), ("to", hi)) if v is not None} for lo, hi in PRICE_BANDS]
         spec = {
             "category": {"terms": {"field": "category", "size": 50}},
             "brand": {"terms": {"field": "brand", "size": 20}},
             "certification": {"terms": {"field": "certifications", "size": 20}},
-            "price": {"range": {"field": "price_minor", "ranges": ranges}},
+            "price": {"range": {"field": "price_minor", "ranges": band_ranges(PRICE_BANDS)}},
+            "eco": {"range": {"field": "eco_score", "ranges": band_ranges(ECO_BANDS)}},
         }
         raw = searcher.aggregate(query, spec)
         out = {
             name: [FacetCount(str(b["key"]), int(b["doc_count"])) for b in raw[name]["buckets"]]
             for name in ("category", "brand", "certification")
         }
-        out["price"] = [
-            FacetCount(_band_label(lo, hi), int(b["doc_count"]))
-            for (lo, hi), b in zip(PRICE_BANDS, raw["price"]["buckets"], strict=True)
-        ]
+        # The bands cover every value, so the engine adds no bucket of its own: one bucket per band.
+        for name, bands in (("price", PRICE_BANDS), ("eco", ECO_BANDS)):
+            out[name] = [
+                FacetCount(band_label(lo, hi), int(b["doc_count"]))
+                for (lo, hi), b in zip(bands, raw[name]["buckets"], strict=True)
+            ]
         return out
+
+
+def _open_index(schema: tantivy.Schema, path: Path, *, writer: bool) -> tantivy.Index:
+    try:
+        return tantivy.Index(schema, path=str(path), reuse=True)
+    except ValueError as exc:
+        if "schema does not match" not in str(exc):
+            raise
+        if not writer:
+            raise SearchError(
+                f"the search index in {path} was written with another schema; the projector rebuilds it"
+            ) from None
+    # Derived data: start this generation again, empty. Its checkpoint goes with it, so the
+    # projector refills it from the start of the log.
+    shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return tantivy.Index(schema, path=str(path), reuse=True)
 
 
 def _tantivy_document(doc: SearchDocument) -> tantivy.Document:
@@ -258,6 +289,7 @@ def _tantivy_document(doc: SearchDocument) -> tantivy.Document:
         currency=doc.currency,
         price_minor=doc.price_minor,
         created=doc.created,
+        **({} if doc.eco_score is None else {"eco_score": doc.eco_score}),  # no value: no score
     )
 
 
@@ -320,7 +352,3 @@ class TantivyEngine:
 
     async def close(self) -> None:
         self._reader = None
-
-
-def _band_label(lo: int | None, hi: int | None) -> str:
-    return f"{'' if lo is None else lo}-{'' if hi is None else hi}"

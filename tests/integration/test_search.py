@@ -8,6 +8,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+import tantivy
 from litestar.testing import AsyncTestClient
 from prometheus_client import REGISTRY
 
@@ -15,7 +16,7 @@ from ecolaura.settings import libpq_url
 from projections.search_projection import SearchProjectionRunner, rebuild_search
 from projections.store import encode_cursor
 from read_side.search.cache import SearchAnswers
-from read_side.search.elasticsearch_index import ElasticsearchEngine
+from read_side.search.elasticsearch_index import _MAPPINGS, ElasticsearchEngine
 from read_side.search.port import (
     FacetCount,
     SearchDocument,
@@ -49,8 +50,13 @@ def _doc(i: int, name: str, **kw: object) -> SearchDocument:
     return SearchDocument(**values)  # type: ignore[arg-type]
 
 
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path
+
+
 CATALOG = [
-    _doc(1, "Bamboo toothbrush", category="bathroom", price_minor=499, certifications=["FSC"]),
+    _doc(1, "Bamboo toothbrush", category="bathroom", price_minor=499, certifications=["FSC"], eco_score=92),
     _doc(
         2,
         "Cork yoga mat",
@@ -58,8 +64,17 @@ CATALOG = [
         category="sport",
         brand="Terra",
         price_minor=4500,
+        eco_score=40,
     ),
-    _doc(3, "Bamboo cutting board", category="kitchen", price_minor=2500, certifications=["FSC", "B Corp"]),
+    _doc(
+        3,
+        "Bamboo cutting board",
+        category="kitchen",
+        price_minor=2500,
+        certifications=["FSC", "B Corp"],
+        eco_score=72,
+    ),
+    # Recorded before footprints existed: no eco score.
     _doc(4, "Linen tea towel", category="kitchen", brand="Terra", price_minor=1200, materials=["linen"]),
     _doc(
         5,
@@ -68,6 +83,7 @@ CATALOG = [
         price_minor=1500,
         certifications=["GOTS"],
         materials=["organic cotton"],
+        eco_score=72,
     ),
 ]
 
@@ -134,6 +150,57 @@ class SearchContract:
             "10000-": 0,
         }
 
+    async def test_the_eco_filter_keeps_scores_at_or_above_it_and_never_products_without_one(
+        self, index: SearchIndex
+    ) -> None:
+        assert set(await self.ids(index, eco_min=60)) == {"p1", "p3", "p5"}
+        assert set(await self.ids(index, eco_min=40)) == {"p1", "p2", "p3", "p5"}  # the bound is kept
+        assert set(await self.ids(index, eco_min=0)) == {"p1", "p2", "p3", "p5"}  # p4 has no score
+        assert await self.ids(index, eco_min=93) == []
+        assert set(await self.ids(index, q="bamboo", eco_min=60)) == {"p1", "p3"}
+        assert await self.ids(index, category="kitchen", eco_min=60, sort="price") == ["p3"]
+        assert (await index.search(SearchRequest(eco_min=60))).total == 3
+
+    async def test_the_eco_sort_puts_the_best_first_and_products_without_a_score_last(
+        self, index: SearchIndex
+    ) -> None:
+        hits = (await index.search(SearchRequest(sort="eco"))).hits
+        assert [h.eco_score for h in hits] == [92, 72, 72, 40, None]
+        assert (hits[0].id, {hits[1].id, hits[2].id}, hits[3].id, hits[4].id) == (
+            "p1",
+            {"p3", "p5"},
+            "p2",
+            "p4",
+        )
+        assert all(h.score is None for h in hits)
+        # Ties are broken the same way on every page: pages neither overlap nor skip.
+        pages = [await self.ids(index, sort="eco", page=page, size=2) for page in (1, 2, 3)]
+        assert [i for page in pages for i in page] == [h.id for h in hits]
+        assert await self.ids(index, q="bamboo", sort="eco") == ["p1", "p3", "p2"]
+        assert await self.ids(index, sort="eco", eco_min=50) == [h.id for h in hits[:3]]
+
+    async def test_the_eco_facet_counts_scores_in_bands(self, index: SearchIndex) -> None:
+        everything = (await index.search(SearchRequest())).facets["eco"]
+        # In the bands' order, labelled as the price bands are; p4 (no score) is in none.
+        assert everything == [
+            FacetCount("-40", 0),
+            FacetCount("40-60", 1),
+            FacetCount("60-80", 2),
+            FacetCount("80-", 1),
+        ]
+        bamboo = (await index.search(SearchRequest(q="bamboo"))).facets["eco"]
+        assert {f.value: f.count for f in bamboo} == {"-40": 0, "40-60": 1, "60-80": 1, "80-": 1}
+        filtered = (await index.search(SearchRequest(eco_min=60, category="kitchen"))).facets["eco"]
+        assert {f.value: f.count for f in filtered} == {"-40": 0, "40-60": 0, "60-80": 1, "80-": 0}
+
+    async def test_an_update_can_give_or_take_away_an_eco_score(self, index: SearchIndex) -> None:
+        index.upsert(
+            [_doc(4, "Linen tea towel", category="kitchen", eco_score=81), _doc(1, "Bamboo toothbrush")]
+        )
+        await index.commit(LogCursor(11, 1))
+        assert await self.ids(index, eco_min=80) == ["p4"]
+        assert (await self.ids(index, sort="eco"))[-1] == "p1"
+
     async def test_hits_carry_what_a_result_list_shows(self, index: SearchIndex) -> None:
         (hit,) = (await index.search(SearchRequest(q="cutting board"))).hits
         assert (hit.id, hit.name, hit.brand, hit.category) == (
@@ -143,6 +210,8 @@ class SearchContract:
             "kitchen",
         )
         assert (hit.price_minor, hit.currency, sorted(hit.certifications)) == (2500, "EUR", ["B Corp", "FSC"])
+        assert hit.eco_score == 72
+        assert (await index.search(SearchRequest(q="linen"))).hits[0].eco_score is None
         assert hit.score is not None and hit.score > 0
         assert (await index.search(SearchRequest(q="cutting board", sort="price"))).hits[0].score is None
 
@@ -204,6 +273,25 @@ class TestTantivyContract(SearchContract):
         with pytest.raises(SearchError, match="read-only"):
             TantivyIndex(tmp_path / "other").upsert(CATALOG)
 
+    async def test_a_generation_written_with_an_older_schema_is_refilled_by_its_writer(
+        self, engine: TantivyEngine
+    ) -> None:
+        builder = tantivy.SchemaBuilder()  # what an older version wrote: no eco_score
+        builder.add_text_field("id", stored=True, tokenizer_name="raw")
+        old = tantivy.Index(builder.build(), path=str(_mkdir(engine.generation_dir(1))))
+        writer = old.writer(15_000_000, 1)
+        writer.add_document(tantivy.Document(id="p1"))
+        writer.commit()
+        del writer, old
+        with pytest.raises(SearchError, match="another schema"):
+            await engine.search(SearchRequest(q="bamboo"))
+        index = await engine.open(1)
+        assert await index.checkpoint() == LogCursor()  # empty: the projector starts from the log's start
+        index.upsert(CATALOG)
+        await index.commit(LogCursor(3, 1))
+        await index.close()
+        assert await self.ids(engine, eco_min=60, sort="eco") == ["p1", "p3", "p5"]  # type: ignore[arg-type]
+
 
 class TestElasticsearchContractOnOsmem(SearchContract):
     ranks_like_lucene = False
@@ -218,12 +306,31 @@ class TestElasticsearchContractOnOsmem(SearchContract):
         mapping = await engine.client.indices.get_mapping(index=engine.index_name(1))
         properties = mapping[engine.index_name(1)]["mappings"]["properties"]
         assert properties["category"]["type"] == "keyword" and properties["name"]["type"] == "text"
+        assert properties["eco_score"]["type"] == "integer"
         assert mapping[engine.index_name(1)]["mappings"]["dynamic"] == "strict"
+
+    async def test_an_index_from_an_older_template_gains_the_new_fields(
+        self, engine: ElasticsearchEngine
+    ) -> None:
+        older = {k: v for k, v in _MAPPINGS["properties"].items() if k != "eco_score"}
+        await engine.client.indices.create(
+            index=engine.index_name(1), mappings={"dynamic": "strict", "properties": older}
+        )
+        index = await engine.open(1)
+        index.upsert(CATALOG)  # refused by the older strict mapping if eco_score were not added
+        await index.commit(LogCursor(10, 20))
+        assert set(await self.ids(index, eco_min=60)) == {"p1", "p3", "p5"}
 
     async def test_an_empty_cluster_answers_an_empty_search(self, engine: SearchEngine) -> None:
         result = await engine.search(SearchRequest(q="bamboo"))
         assert (result.hits, result.total) == ([], 0)
         assert [f.count for f in result.facets["price"]] == [0] * 5
+        assert [(f.value, f.count) for f in result.facets["eco"]] == [
+            ("-40", 0),
+            ("40-60", 0),
+            ("60-80", 0),
+            ("80-", 0),
+        ]
 
 
 @pytest.mark.skipif(REAL_CLUSTER is None, reason=NO_REAL_CLUSTER)
@@ -336,6 +443,11 @@ async def test_the_search_projection_feeds_elasticsearch_and_rebuilds_behind_the
         ({"sort": "cheapest"}, "sort"),
         ({"price_min": 500, "price_max": 100}, "price_min"),
         ({"price_min": -1}, "price_min"),
+        ({"eco_min": -1}, "eco_min"),
+        ({"eco_min": 101}, "eco_min"),
+        ({"eco_min": "high"}, "eco_min"),
+        ({"eco_min": 50.5}, "eco_min"),
+        ({"sort": "-eco"}, "sort"),
     ],
 )
 async def test_bad_searches_are_400(client: AsyncTestClient, params: dict[str, object], needle: str) -> None:  # type: ignore[type-arg]
