@@ -21,6 +21,7 @@ exported again.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 from collections import defaultdict
@@ -162,13 +163,32 @@ class LakeGenerations:
         shutil.rmtree(self.path(generation), ignore_errors=True)
 
 
+class LakeBusyError(RuntimeError):
+    """Another process is exporting into this lake generation."""
+
+
 class LakeWriter:
-    """Appends batches of events to one generation, with its checkpoint."""
+    """Appends batches of events to one generation, with its checkpoint; one writer per generation."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        # An advisory lock, released by the OS if the process dies: two exporters would both delete
+        # what they take for each other's unfinished flushes.
+        self._lock = (folder / "writer.lock").open("w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            raise LakeBusyError(f"another process (the projector?) is exporting into {folder}") from None
         self.checkpoint = self.peek(folder)
         self._forget_unfinished_flush()
+
+    def close(self) -> None:
+        """Let another writer take the generation."""
+        if not self._lock.closed:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
 
     @staticmethod
     def peek(folder: Path) -> LakeCheckpoint:

@@ -17,6 +17,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from ecolaura.cli_analytics import analytics_app, lake_app
 from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
 from ecolaura.logs import configure_logging
@@ -34,6 +35,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 console = Console(stderr=True)
+app.add_typer(analytics_app, name="analytics")
+app.add_typer(lake_app, name="lake")
 
 
 class Side(StrEnum):
@@ -216,14 +219,17 @@ def worker() -> None:
 @app.command()
 def rebuild(name: Annotated[str, typer.Argument(help="The projection to rebuild, or 'all'.")]) -> None:
     """Rebuild a projection from the whole log beside the live one, then swap it in."""
-    from projections.registry import PROJECTIONS, SEARCH, get_projection  # noqa: PLC0415
+    from ecolaura.cli_analytics import lake_rebuild  # noqa: PLC0415
+    from projections.registry import LAKE, PROJECTIONS, SEARCH, get_projection  # noqa: PLC0415
 
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
         if name in ("all", SEARCH):
             asyncio.run(_rebuild_search_index(settings.database_url, settings.search))
-        if name != SEARCH:
+        if name in ("all", LAKE):
+            lake_rebuild()
+        if name not in (SEARCH, LAKE):
             targets = list(PROJECTIONS.values()) if name == "all" else [get_projection(name)]
             for projection in targets:
                 asyncio.run(_rebuild_with_progress(projection, settings.database_url, settings.redis_url))

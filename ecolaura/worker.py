@@ -34,7 +34,7 @@ def worker_settings(
         **base,
         "functions": [*base["functions"], func(process_stripe_event, max_tries=MAX_TRIES)],  # type: ignore[arg-type]
         # Every minute: queue stored events whose job was never queued (Redis was down).
-        "cron_jobs": [cron(sweep_stripe_events, second=0)],  # type: ignore[arg-type]
+        "cron_jobs": [*base["cron_jobs"], cron(sweep_stripe_events, second=0)],  # type: ignore[arg-type]
         "on_startup": startup,
         "on_shutdown": shutdown,
     }

@@ -11,16 +11,18 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import redis.asyncio as aioredis
 import structlog
-from arq import create_pool
+from arq import create_pool, cron
 from arq.connections import ArqRedis, RedisSettings
 
+from analytics.pipelines.run import Engine
+from analytics.service import STEPS, run_analytics
 from ecolaura.settings import libpq_url
 from projections import keys
 from projections.lake_projection import rebuild_lake
@@ -43,6 +45,9 @@ def job_key(job_id: str) -> str:
     return f"{keys.PREFIX}:job:{job_id}"
 
 
+ANALYTICS_LOCK = f"{keys.PREFIX}:analytics:run_job"
+
+
 def _rebuild_lock(name: str) -> str:
     return f"{keys.PREFIX}:{name}:rebuild_job"
 
@@ -59,22 +64,51 @@ def arq_settings(redis_url: str) -> RedisSettings:
 async def enqueue_rebuild(redis: aioredis.Redis, pool: ArqRedis, name: str, requested_by: str) -> str:
     """Queue a rebuild of ``name``; raises ``JobConflictError`` if one is pending."""
     check_known(name)  # unknown names fail before anything is queued
+    return await _enqueue(
+        redis,
+        pool,
+        _rebuild_lock(name),
+        {"kind": "rebuild", "projection": name, "requested_by": requested_by},
+        "rebuild_projection",
+        name,
+        what=f"a rebuild of {name}",
+    )
+
+
+async def enqueue_analytics(
+    redis: aioredis.Redis, pool: ArqRedis, requested_by: str, engine: str = "polars"
+) -> str:
+    """Queue an analytics run (lake -> reports -> read models); ``JobConflictError`` if one is pending."""
+    return await _enqueue(
+        redis,
+        pool,
+        ANALYTICS_LOCK,
+        {"kind": "analytics", "engine": engine, "requested_by": requested_by},
+        "run_analytics_job",
+        engine,
+        what="an analytics run",
+    )
+
+
+async def _enqueue(  # noqa: PLR0913 - a job's parts
+    redis: aioredis.Redis,
+    pool: ArqRedis,
+    lock: str,
+    fields: dict[str, str],
+    function: str,
+    argument: str,
+    *,
+    what: str,
+) -> str:
     job_id = uuid.uuid4().hex
-    if not await redis.set(_rebuild_lock(name), job_id, nx=True, ex=24 * 3600):
-        running = as_text(await redis.get(_rebuild_lock(name)) or b"")
-        raise JobConflictError(f"a rebuild of {name} is already queued or running (job {running})")
+    if not await redis.set(lock, job_id, nx=True, ex=24 * 3600):
+        running = as_text(await redis.get(lock) or b"")
+        raise JobConflictError(f"{what} is already queued or running (job {running})")
     await redis.hset(
         job_key(job_id),
-        mapping={
-            "id": job_id,
-            "kind": "rebuild",
-            "projection": name,
-            "state": "queued",
-            "requested_by": requested_by,
-            "created_at": time.time(),
-        },
+        mapping={"id": job_id, **fields, "state": "queued", "created_at": time.time()},  # type: ignore[dict-item]
     )
-    await pool.enqueue_job("rebuild_projection", job_id, name, _job_id=job_id)
+    await pool.enqueue_job(function, job_id, argument, _job_id=job_id)
     return job_id
 
 
@@ -107,6 +141,46 @@ async def _rebuild(
 
 async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int | None:
     """The arq task: rebuild ``name`` and report progress into the job hash."""
+    return await _run_job(
+        ctx, job_id, _rebuild_lock(name), lambda report, cancel: _rebuild(ctx, name, report, cancel)
+    )
+
+
+async def run_analytics_job(ctx: dict[str, Any], job_id: str, engine: str) -> int | None:
+    """The arq task: one analytics run, its steps reported as progress."""
+
+    async def work(report: Callable[[Progress], None], cancel: asyncio.Event) -> int:
+        started = time.monotonic()
+
+        def on_step(_: str, done: int) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            left = len(STEPS) - done
+            report(Progress(done, len(STEPS), done / elapsed, left * elapsed / done))
+
+        chosen: Engine = "duckdb" if engine == "duckdb" else "polars"
+        run = await run_analytics(
+            ctx["lake_dir"], ctx["ecolaura_redis"], chosen, on_step=on_step, cancel=cancel
+        )
+        return run.generation
+
+    return await _run_job(ctx, job_id, ANALYTICS_LOCK, work)
+
+
+async def nightly_analytics(ctx: dict[str, Any]) -> None:
+    """The arq cron task: queue the nightly analytics run (skipped if one is already pending)."""
+    try:
+        await enqueue_analytics(ctx["ecolaura_redis"], ctx["redis"], "schedule")
+    except JobConflictError:
+        log.info("analytics.nightly_skipped", reason="a run is already queued or running")
+
+
+async def _run_job(
+    ctx: dict[str, Any],
+    job_id: str,
+    lock: str,
+    work: Callable[[Callable[[Progress], None], asyncio.Event], Awaitable[int]],
+) -> int | None:
+    """Run ``work`` with progress reports and cancellation through the job hash; release ``lock``."""
     redis: aioredis.Redis = ctx["ecolaura_redis"]
     key = job_key(job_id)
     cancel = asyncio.Event()
@@ -138,16 +212,16 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
 
     if await redis.hget(key, "cancel_requested"):
         await redis.hset(key, mapping={"state": "cancelled", "finished_at": time.time()})
-        await redis.delete(_rebuild_lock(name))
+        await redis.delete(lock)
         return None
     watcher = asyncio.create_task(watch_cancel())
     reporter = asyncio.create_task(flush_reports())
     await redis.hset(key, mapping={"state": "running", "started_at": time.time()})
     try:
-        generation = await _rebuild(ctx, name, report, cancel)
+        generation = await work(report, cancel)
     except asyncio.CancelledError:
         await redis.hset(key, mapping={"state": "cancelled", "finished_at": time.time()})
-        log.info("job.cancelled", job=job_id, projection=name)
+        log.info("job.cancelled", job=job_id)
         return None
     except Exception as exc:
         await redis.hset(
@@ -160,7 +234,7 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
         reporter.cancel()
         if latest:
             await redis.hset(key, mapping=latest)  # type: ignore[arg-type]
-        await redis.delete(_rebuild_lock(name))
+        await redis.delete(lock)
     await redis.hset(key, mapping={"state": "done", "generation": generation, "finished_at": time.time()})
     return generation
 
@@ -180,7 +254,9 @@ def worker_settings(
         await ctx["ecolaura_redis"].aclose()
 
     return {
-        "functions": [rebuild_projection],
+        "functions": [rebuild_projection, run_analytics_job],
+        # Nightly at 02:30 (the worker's clock): the analytics run over the day's lake.
+        "cron_jobs": [cron(nightly_analytics, hour={2}, minute={30}, second={0})],
         "redis_settings": arq_settings(redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,

@@ -57,6 +57,8 @@ class LakeProjectionRunner:
         generation = self.fixed_generation or self.generations.live_generation()
         if self._writer is None or generation != self._generation:
             self._buffer.clear()  # unflushed events are read again from the new writer's checkpoint
+            if self._writer is not None:
+                self._writer.close()
             self._writer = LakeWriter(self.generations.path(generation))
             self._generation = generation
             self._cursor = self._writer.checkpoint.cursor
@@ -116,7 +118,36 @@ class LakeProjectionRunner:
                 if read < self.batch_size:
                     await self.reader.wait_for_events(timeout=idle_wait)
         finally:
-            self.flush()
+            self.close()
+
+    def close(self) -> None:
+        """Flush what is buffered and release the generation."""
+        self.flush()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+async def export(
+    runner: LakeProjectionRunner,
+    reader: EventLogReader,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: asyncio.Event | None = None,
+) -> int:
+    """Export up to the head of the log, flushing each batch; returns the events exported."""
+    started = time.monotonic()
+    done_before = runner.writer().checkpoint.events
+    while await runner.step():
+        runner.flush()
+        if cancel is not None and cancel.is_set():
+            raise asyncio.CancelledError("lake export cancelled")
+        if on_progress is not None:
+            remaining, _ = await reader.lag(runner.position())
+            done = done_before + runner.applied
+            rate = runner.applied / max(time.monotonic() - started, 1e-6)
+            on_progress(Progress(done, done + remaining, rate, remaining / rate if rate else None))
+    runner.flush()
+    return runner.applied
 
 
 async def rebuild_lake(
@@ -131,19 +162,10 @@ async def rebuild_lake(
     live = generations.live_generation()
     target = live + 1
     runner = LakeProjectionRunner(reader, root, batch_size=batch_size, generation=target)
-    started = time.monotonic()
-    done_before = runner.writer().checkpoint.events
-    while await runner.step():
-        runner.flush()
-        if cancel is not None and cancel.is_set():
-            raise asyncio.CancelledError("lake rebuild cancelled")
-        if on_progress is not None:
-            remaining, _ = await reader.lag(runner.position())
-            done = done_before + runner.applied
-            rate = runner.applied / max(time.monotonic() - started, 1e-6)
-            on_progress(Progress(done, done + remaining, rate, remaining / rate if rate else None))
-    runner.flush()
-    generations.path(target).mkdir(parents=True, exist_ok=True)  # an empty log still gets a generation
+    try:
+        await export(runner, reader, on_progress, cancel)
+    finally:
+        runner.close()
     generations.swap(target)
     await asyncio.sleep(SWAP_GRACE)
     if generations.path(live).exists():

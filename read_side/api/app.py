@@ -29,6 +29,7 @@ from read_side.api.controllers import (
     MeController,
     SearchController,
 )
+from read_side.api.impact import AdminAnalyticsController, ImpactController, LeaderboardController
 from read_side.queries import ReadModels
 from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchEngine
@@ -82,6 +83,9 @@ class ReadSide:
             MeController,
             AdminProjectionController,
             AdminOperationsController,
+            ImpactController,
+            LeaderboardController,
+            AdminAnalyticsController,
         ]
 
     def dependencies(self) -> dict[str, Provide]:

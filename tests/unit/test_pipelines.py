@@ -106,6 +106,7 @@ def _lake(tmp_path, *, paid: tuple[str, ...] = ("o1", "o2", "o4")):
     writer = LakeWriter(LakeGenerations(root).path(1))
     writer.write(log.events[:4])  # two flushes, as a following projector would
     writer.write(log.events[4:])
+    writer.close()
     return root, log
 
 
@@ -183,7 +184,9 @@ def test_equal_values_rank_by_customer_id(tmp_path) -> None:
         log.events[i] = ev.RecordedEvent(
             **{**{f: getattr(e, f) for f in e.__struct_fields__}, "tx_id": 5000 + i}
         )
-    LakeWriter(LakeGenerations(root).path(1)).write(log.events)
+    writer = LakeWriter(LakeGenerations(root).path(1))
+    writer.write(log.events)
+    writer.close()
     source, *_ = live_lake(root)
     for engine in ("polars", "duckdb"):
         boards = compute(source, FACTORS, engine, AS_OF).tables["leaderboards"]  # type: ignore[arg-type]

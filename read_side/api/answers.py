@@ -1,0 +1,28 @@
+"""Answering with stored JSON bytes: ETag, Cache-Control, the read position and 304."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from litestar import Request, Response
+
+from projections.store import encode_cursor
+from write_side.contracts.events import LogCursor
+
+JSON = "application/json"
+
+
+def etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
+
+
+def answer(
+    request: Request[Any, Any, Any], body: bytes, position: LogCursor, *, cache: str
+) -> Response[bytes]:
+    tag = etag(body)
+    headers = {"ETag": tag, "Cache-Control": cache, "X-Read-Position": encode_cursor(position)}
+    matches = request.headers.get("if-none-match", "")
+    if tag in {given.strip().removeprefix("W/") for given in matches.split(",")}:
+        return Response(content=b"", status_code=304, headers=headers)
+    return Response(content=body, media_type=JSON, headers=headers)
