@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import msgspec
 from arq.connections import ArqRedis
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException, NotFoundException, ServiceUnavailableException
 from litestar.params import FromPath, QueryParameter, SkipValidation
 
+from analytics.publish import NAME as ANALYTICS
 from ecolaura.http.identity import provide_actor, requires_role
 from projections import keys
 from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateError, list_dead_letters
@@ -21,7 +22,8 @@ from projections.dead_letters import skip as skip_letter
 from projections.jobs import FINISHED, JobConflictError, enqueue_rebuild, job_key, request_cancel
 from projections.registry import ALL_NAMES, OWN_GENERATION, UnknownProjectionError, check_known
 from projections.runner import dead_letters_key, live_generation
-from projections.store import as_text, encode_cursor
+from projections.store import as_text
+from read_side.api.answers import answer as _answer
 from read_side.queries import (
     InvalidCursorError,
     ReadModels,
@@ -32,7 +34,6 @@ from read_side.queries import (
 from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchError, SearchRequest
 from write_side.contracts.commands import Actor
-from write_side.contracts.events import LogCursor
 
 CATALOG = "product_cards"
 ORDERS = "order_views"
@@ -52,21 +53,6 @@ _SORTS = {
     "newest": ("newest", True),
     "eco": ("eco", True),  # best eco score first
 }
-
-
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
-
-
-def _answer(
-    request: Request[Any, Any, Any], body: bytes, position: LogCursor, *, cache: str
-) -> Response[bytes]:
-    etag = _etag(body)
-    headers = {"ETag": etag, "Cache-Control": cache, "X-Read-Position": encode_cursor(position)}
-    matches = request.headers.get("if-none-match", "")
-    if etag in {tag.strip().removeprefix("W/") for tag in matches.split(",")}:
-        return Response(content=b"", status_code=304, headers=headers)
-    return Response(content=body, media_type=JSON, headers=headers)
 
 
 def _page_body(items: list[bytes], total: int, next_offset: int | None) -> bytes:
@@ -220,11 +206,32 @@ class MeController(Controller):
     ) -> Response[bytes]:
         await _read_your_writes(models, DASHBOARDS, min_position)
         found = await models.documents(DASHBOARDS, f"dashboard:{actor.actor_id}")
-        body = found.documents[0] or (
-            b'{"customer_id":"' + actor.actor_id.encode() + b'","orders_placed":0,"orders_cancelled":0,'
-            b'"items_bought":0,"spent_minor":{},"refunded_minor":{},"last_order_at":null}'
-        )
-        return _answer(request, body, found.position, cache="private, no-cache")
+        board = _json.decode(found.documents[0]) if found.documents[0] else _empty_dashboard(actor.actor_id)
+        # Live totals come from the dashboard projection; eco points and the analytics view of the
+        # customer from the latest analytics run (null before the first run).
+        impact = (await models.documents(ANALYTICS, f"impact:customer:{actor.actor_id}")).documents[0]
+        board["impact"] = _json.decode(impact) if impact else None
+        board["eco_points"] = board["impact"]["points"] if impact else 0
+        return _answer(request, _encoder.encode(board), found.position, cache="private, no-cache")
+
+
+_json = msgspec.json.Decoder()
+_encoder = msgspec.json.Encoder()
+
+
+def _empty_dashboard(customer_id: str) -> dict[str, Any]:
+    return {
+        "customer_id": customer_id,
+        "orders_placed": 0,
+        "orders_cancelled": 0,
+        "items_bought": 0,
+        "spent_minor": {},
+        "refunded_minor": {},
+        "last_order_at": None,
+        "footprint_kg_co2e": 0.0,
+        "baseline_kg_co2e": 0.0,
+        "saved_kg_co2e": 0.0,
+    }
 
 
 class AdminProjectionController(Controller):
