@@ -17,7 +17,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from ecolaura.cli_analytics import analytics_app, lake_app
+from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics
 from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
 from ecolaura.logs import configure_logging
@@ -136,6 +136,9 @@ def up(
             console.print(
                 f"Demo admin: [bold]{email}[/] / [bold]{password}[/] (kept in {settings.var_dir}/demo-admin.txt)"
             )
+        assert settings.redis_url is not None  # noqa: S101
+        # Impact and leaderboards answer from the first request on; the worker reruns them nightly.
+        asyncio.run(refresh_analytics(settings.database_url, settings.redis_url, settings.lake_dir))
         projector = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "project"])
         worker = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "worker"])
         console.print(

@@ -107,10 +107,7 @@ def analytics_run(
     export: Annotated[bool, typer.Option(help="Bring the lake up to the head of the log first.")] = True,
 ) -> None:
     """Compute footprints, impact and leaderboards from the lake; write Parquet results and publish them."""
-    import redis.asyncio as aioredis  # noqa: PLC0415
-
     from analytics.factor_tables import FactorVersionError, load_factors  # noqa: PLC0415
-    from analytics.service import STEPS, run_analytics  # noqa: PLC0415
     from ecolaura.cli import services  # noqa: PLC0415
 
     if engine not in ("polars", "duckdb"):
@@ -121,33 +118,56 @@ def analytics_run(
         raise typer.BadParameter(str(exc), param_hint="--factor-version") from None
     chosen: Literal["polars", "duckdb"] = "duckdb" if engine == "duckdb" else "polars"
 
-    async def run(database_url: str, redis_url: str, lake_dir: Path) -> None:
-        if export and await export_lake(database_url, lake_dir) is None:
-            console.print("[dim]The projector is exporting the lake; using it as it is.[/]")
-        redis = aioredis.Redis.from_url(redis_url)
-        try:
-            with progress_bar("analytics", unit="steps") as show:
-                result = await run_analytics(
-                    lake_dir,
-                    redis,
-                    chosen,
-                    factor_version,
-                    on_step=lambda name, done: show(done, len(STEPS), name),
-                )
-        finally:
-            await redis.aclose()
-        console.print(
-            f"[green]analytics: {result.orders:,} paid orders at factors {result.factor_version} "
-            f"({result.engine}, {result.seconds:.1f} s), lake position {result.lake_position}; "
-            f"results in {result.results}, read models at generation {result.generation}.[/]"
-        )
-        if result.unrated_products:
-            console.print(
-                f"[yellow]{result.unrated_products} product versions could not be rated at these factors: "
-                f"see {result.results / 'unrated_products.parquet'}; their orders are left out.[/]"
-            )
-
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        asyncio.run(run(settings.database_url, settings.redis_url, settings.lake_dir))
+        asyncio.run(
+            refresh_analytics(
+                settings.database_url,
+                settings.redis_url,
+                settings.lake_dir,
+                chosen,
+                factor_version,
+                export=export,
+            )
+        )
+
+
+async def refresh_analytics(  # noqa: PLR0913 - a run's knobs
+    database_url: str,
+    redis_url: str,
+    lake_dir: Path,
+    engine: Literal["polars", "duckdb"] = "polars",
+    factor_version: str | None = None,
+    *,
+    export: bool = True,
+) -> None:
+    """Bring the lake up to date (unless the projector is exporting), then run and publish the analytics."""
+    import redis.asyncio as aioredis  # noqa: PLC0415
+
+    from analytics.service import STEPS, run_analytics  # noqa: PLC0415
+
+    if export and await export_lake(database_url, lake_dir) is None:
+        console.print("[dim]The projector is exporting the lake; using it as it is.[/]")
+    redis = aioredis.Redis.from_url(redis_url)
+    try:
+        with progress_bar("analytics", unit="steps") as show:
+            result = await run_analytics(
+                lake_dir,
+                redis,
+                engine,
+                factor_version,
+                on_step=lambda name, done: show(done, len(STEPS), name),
+            )
+    finally:
+        await redis.aclose()
+    console.print(
+        f"[green]analytics: {result.orders:,} paid orders at factors {result.factor_version} "
+        f"({result.engine}, {result.seconds:.1f} s), lake position {result.lake_position}; "
+        f"results in {result.results}, read models at generation {result.generation}.[/]"
+    )
+    if result.unrated_products:
+        console.print(
+            f"[yellow]{result.unrated_products} product versions could not be rated at these factors: "
+            f"see {result.results / 'unrated_products.parquet'}; their orders are left out.[/]"
+        )
