@@ -17,18 +17,18 @@ which part of the log it reflects (``X-Read-Position``).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any
 
 import msgspec
 import polars as pl
 import redis.asyncio as aioredis
 
 from analytics.pipelines.run import RunResult
+from analytics.read_model import NAME
 from projections import keys
 from projections.store import GenerationStore
 from write_side.adapters.privacy import pseudonym
 
-NAME: Final = "analytics"
 _encoder = msgspec.json.Encoder()
 
 

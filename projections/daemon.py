@@ -15,7 +15,6 @@ import structlog
 
 from ecolaura.settings import libpq_url
 from projections.base import Projection
-from projections.lake_projection import LakeProjectionRunner
 from projections.registry import LAKE, PROJECTIONS, get_projection
 from projections.runner import ProjectionRunner
 from projections.search_projection import NAME as SEARCH
@@ -96,6 +95,8 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
             )
         )
     if lake is not None and LAKE in wanted:
+        from projections.lake_projection import LakeProjectionRunner  # noqa: PLC0415 - pyarrow only if wanted
+
         lake_reader = EventLogReader(libpq_url(database_url))
         readers.append(lake_reader)
         lake_runner = LakeProjectionRunner(

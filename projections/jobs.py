@@ -21,8 +21,6 @@ import structlog
 from arq import create_pool, cron
 from arq.connections import ArqRedis, RedisSettings
 
-from analytics.pipelines.run import Engine
-from analytics.service import STEPS, run_analytics
 from ecolaura.settings import libpq_url
 from projections import keys
 from projections.lake_projection import rebuild_lake
@@ -148,6 +146,10 @@ async def rebuild_projection(ctx: dict[str, Any], job_id: str, name: str) -> int
 
 async def run_analytics_job(ctx: dict[str, Any], job_id: str, engine: str) -> int | None:
     """The arq task: one analytics run, its steps reported as progress."""
+
+    # Polars and DuckDB load only in the worker that runs analytics, not in every API process.
+    from analytics.pipelines.run import Engine  # noqa: PLC0415
+    from analytics.service import STEPS, run_analytics  # noqa: PLC0415
 
     async def work(report: Callable[[Progress], None], cancel: asyncio.Event) -> int:
         started = time.monotonic()

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException, NotFoundException, ServiceUnavailableException
 from litestar.params import FromPath, QueryParameter, SkipValidation
 
-from analytics.publish import NAME as ANALYTICS
+from analytics.read_model import NAME as ANALYTICS
 from ecolaura.http.identity import provide_actor, requires_role
 from projections import keys
 from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateError, list_dead_letters

@@ -18,7 +18,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from analytics.publish import NAME as ANALYTICS
+from analytics.read_model import NAME as ANALYTICS
 from ecolaura.http.identity import provide_actor, requires_role
 from projections.jobs import JobConflictError, enqueue_analytics
 from read_side.api.answers import answer
