@@ -168,6 +168,7 @@ async def rebuild_lake(
         runner.close()
     generations.swap(target)
     await asyncio.sleep(SWAP_GRACE)
-    if generations.path(live).exists():
-        generations.drop(live)
+    for stale in generations.root.glob("g*"):  # the old one, and any a crash left behind after a swap
+        if stale.is_dir() and stale.name != f"g{target}":
+            generations.drop(int(stale.name[1:]))
     return target
