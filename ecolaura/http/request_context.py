@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import uuid
+from typing import Any
 
 import structlog
 from litestar.enums import ScopeType
@@ -32,6 +34,12 @@ def _route_template(scope: Scope) -> str:
     return str(scope.get("path_template") or "unmatched")
 
 
+@functools.cache
+def _children(method: str, route: str, status: int) -> tuple[Any, Any]:
+    """The metric children of one (method, route template, status): labels() takes a lock each call."""
+    return REQUESTS.labels(method, route, status), LATENCY.labels(method, route)
+
+
 class RequestContextMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
@@ -54,8 +62,8 @@ class RequestContextMiddleware(ASGIMiddleware):
             elapsed = time.perf_counter() - started
             method = scope.get("method", "")
             route = _route_template(scope)
-            REQUESTS.labels(method, route, status).inc()
-            LATENCY.labels(method, route).observe(elapsed)
+            _children(method, route, status)[0].inc()
+            _children(method, route, status)[1].observe(elapsed)
             log.info(
                 "request", method=method, path=scope.get("path"), status=status, ms=round(elapsed * 1000, 2)
             )
