@@ -165,7 +165,9 @@ def test_every_demo_product_can_be_rated():
     scores = set()
     for p in generate_products(2000, 42):
         fp = product_footprint(
-            ProductSpec(p.category, p.weight_kg, p.materials, p.origin_country, p.packaging, p.certifications),
+            ProductSpec(
+                p.category, p.weight_kg, p.materials, p.origin_country, p.packaging, p.certifications
+            ),
             FACTORS,
         )
         scores.add(fp.eco_score.score // 10)
