@@ -1,26 +1,29 @@
--- $as_of, $week_start and $month_start are bound by duckdb_reports.py.
-WITH periods(period, period_start) AS (
-    VALUES ('week', CAST($week_start AS TIMESTAMPTZ)), ('month', CAST($month_start AS TIMESTAMPTZ)),
-           ('all', CAST(NULL AS TIMESTAMPTZ))
-),
-totals AS (
-    SELECT p.period, p.period_start, f.customer_id,
-           sum(f.saved_kg_co2e) AS saved, CAST(sum(f.points) AS DOUBLE) AS points
-    FROM periods p JOIN facts f
-      ON f.placed_at <= CAST($as_of AS TIMESTAMPTZ)
-     AND (p.period_start IS NULL OR f.placed_at >= p.period_start)
-    GROUP BY p.period, p.period_start, f.customer_id
-),
-boards AS (
-    SELECT 'co2e-saved' AS board, period, period_start, customer_id, saved AS value FROM totals
+-- The top customers per board and period (customers.sql holds each period's sums);
+-- ties go to the lower customer id. $week_start and $month_start are bound by duckdb_reports.py.
+WITH boards AS (
+    (SELECT 0 AS p, 0 AS b, customer_id, saved_week AS value FROM customers WHERE in_week
+     ORDER BY value DESC, customer_id LIMIT 100)
     UNION ALL
-    SELECT 'eco-points', period, period_start, customer_id, points FROM totals
-),
-ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY board, period ORDER BY value DESC, customer_id) AS rank
-    FROM boards
+    (SELECT 0, 1, customer_id, points_week FROM customers WHERE in_week
+     ORDER BY points_week DESC, customer_id LIMIT 100)
+    UNION ALL
+    (SELECT 1, 0, customer_id, saved_month FROM customers WHERE in_month
+     ORDER BY saved_month DESC, customer_id LIMIT 100)
+    UNION ALL
+    (SELECT 1, 1, customer_id, points_month FROM customers WHERE in_month
+     ORDER BY points_month DESC, customer_id LIMIT 100)
+    UNION ALL
+    (SELECT 2, 0, customer_id, saved_all FROM customers WHERE in_all
+     ORDER BY saved_all DESC, customer_id LIMIT 100)
+    UNION ALL
+    (SELECT 2, 1, customer_id, points_all FROM customers WHERE in_all
+     ORDER BY points_all DESC, customer_id LIMIT 100)
 )
-SELECT board, period, period_start, CAST(rank AS BIGINT) AS rank, customer_id, value
-FROM ranked WHERE rank <= 100
-ORDER BY CASE period WHEN 'week' THEN 0 WHEN 'month' THEN 1 ELSE 2 END,
-         CASE board WHEN 'co2e-saved' THEN 0 ELSE 1 END, rank;
+SELECT CASE b WHEN 0 THEN 'co2e-saved' ELSE 'eco-points' END AS board,
+       CASE p WHEN 0 THEN 'week' WHEN 1 THEN 'month' ELSE 'all' END AS period,
+       CASE p WHEN 0 THEN CAST($week_start AS TIMESTAMPTZ) WHEN 1 THEN CAST($month_start AS TIMESTAMPTZ) END
+           AS period_start,
+       CAST(row_number() OVER (PARTITION BY p, b ORDER BY value DESC, customer_id) AS BIGINT) AS rank,
+       customer_id, value
+FROM boards
+ORDER BY p, b, rank;
