@@ -240,28 +240,38 @@ def _partitions(
 ) -> dict[tuple[str, str], list[dict[str, Any]] | dict[str, list[Any]]]:
     """Each (table, day)'s rows: those of :func:`rows_of`, built faster.
 
-    Products and orders go as a dict per row. Every other event type (most of a
-    shop's log: stock changes, payments) goes column by column, straight from
-    the event's fields, which spares a dict per event and is cheaper for Arrow
-    to take in. Both give the same table.
+    Products go as a dict per row. Orders, their lines and every other event
+    type go column by column, which spares merging a dict per row and is
+    cheaper for Arrow to take in; flat events (most of a shop's log: stock
+    changes, payments) straight from the event's fields. Both give the same table.
     """
     parts: dict[tuple[str, str], list[dict[str, Any]] | dict[str, list[Any]]] = {}
+
+    def columns_of(table: str, day: str) -> dict[str, list[Any]]:
+        columns = parts.get((table, day))
+        if columns is None:
+            columns = parts[(table, day)] = {n: [] for n in SCHEMAS[table].names}
+        assert isinstance(columns, dict)  # noqa: S101 - only Product goes by rows
+        return columns
+
     for event in events:
         day = event.recorded_at[:10]
         e = event.event
-        if isinstance(e, ev.ProductCreated | ev.ProductUpdated | ev.OrderPlaced):
+        if isinstance(e, ev.ProductCreated | ev.ProductUpdated):
             for table, row in rows_of(event):
                 rows = parts.setdefault((table, day), [])
-                assert isinstance(rows, list)  # noqa: S101 - these tables always go by rows
+                assert isinstance(rows, list)  # noqa: S101 - only Product goes by rows
                 rows.append(row)
             continue
-        columns = parts.get((event.event_type, day))
-        if columns is None:
-            columns = parts[(event.event_type, day)] = {n: [] for n in SCHEMAS[event.event_type].names}
-        assert isinstance(columns, dict)  # noqa: S101 - and these by columns
-        columns["position"].append(event.position)
-        columns["tx_id"].append(event.tx_id)
-        columns["recorded_at"].append(_time(event.recorded_at))
+        head = (event.position, event.tx_id, _time(event.recorded_at))
+        if isinstance(e, ev.OrderPlaced):
+            _append(columns_of("OrderPlaced", day), head, _order(e))
+            lines = columns_of("OrderLine", day)
+            for row in _lines(e):
+                _append(lines, head, row)
+            continue
+        columns = columns_of(event.event_type, day)
+        _append(columns, head, {})
         for name in _FLAT_FIELDS[event.event_type]:
             value = getattr(e, name, None)
             if not isinstance(value, _SCALARS):
@@ -270,6 +280,14 @@ def _partitions(
                 value = _time(value)
             columns[name].append(value)
     return parts
+
+
+def _append(columns: dict[str, list[Any]], head: tuple[int, int, datetime], row: dict[str, Any]) -> None:
+    columns["position"].append(head[0])
+    columns["tx_id"].append(head[1])
+    columns["recorded_at"].append(head[2])
+    for name, value in row.items():
+        columns[name].append(value)
 
 
 def rows_of(event: ev.RecordedEvent) -> list[tuple[str, dict[str, Any]]]:
