@@ -17,7 +17,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics
+from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics, wait_for_read_models
 from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
 from ecolaura.logs import configure_logging
@@ -141,6 +141,8 @@ def up(
         asyncio.run(refresh_analytics(settings.database_url, settings.redis_url, settings.lake_dir))
         projector = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "project"])
         worker = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "worker"])
+        if not asyncio.run(wait_for_read_models(settings.redis_url)):
+            console.print("[yellow]The read models are still catching up; queries may lag for a while.[/]")
         console.print(
             f"[bold green]Ecolaura is up at http://{host}:{port}[/]  "
             f"API docs: http://{host}:{port}/schema  (Ctrl-C to stop)"

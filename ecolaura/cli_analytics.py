@@ -171,3 +171,27 @@ async def refresh_analytics(  # noqa: PLR0913 - a run's knobs
             f"[yellow]{result.unrated_products} product versions could not be rated at these factors: "
             f"see {result.results / 'unrated_products.parquet'}; their orders are left out.[/]"
         )
+
+
+async def wait_for_read_models(redis_url: str, timeout: float = 60.0) -> bool:  # noqa: ASYNC109 - a bound, shown to people
+    """Until every Redis projection reports no lag (or ``timeout``), so the storefront opens complete."""
+    import redis.asyncio as aioredis  # noqa: PLC0415
+
+    from projections import keys  # noqa: PLC0415
+    from projections.registry import PROJECTIONS  # noqa: PLC0415
+
+    redis = aioredis.Redis.from_url(redis_url)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        with progress_bar("read models", unit="events behind") as show:
+            while loop.time() < deadline:
+                lags = [await redis.hget(keys.status(name), "lag_events") for name in PROJECTIONS]
+                behind = sum(int(lag) for lag in lags if lag is not None)
+                show(0, None, f"{behind:,} events behind" if None not in lags else "projector starting")
+                if None not in lags and behind == 0:
+                    return True
+                await asyncio.sleep(0.3)
+    finally:
+        await redis.aclose()
+    return False
