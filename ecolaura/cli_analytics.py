@@ -41,10 +41,12 @@ def progress_bar(description: str, unit: str = "events") -> Iterator[Callable[[i
 async def export_lake(database_url: str, lake_dir: Path) -> tuple[int, str] | None:
     """Bring the live lake generation up to the head of the log; None if the projector is doing it."""
     from analytics.lake import LakeBusyError  # noqa: PLC0415
+    from ecolaura.runtime import tune_gc  # noqa: PLC0415
     from ecolaura.settings import libpq_url  # noqa: PLC0415
     from projections.lake_projection import LakeProjectionRunner, export  # noqa: PLC0415
     from write_side.adapters.event_log import EventLogReader  # noqa: PLC0415
 
+    tune_gc()
     async with EventLogReader(libpq_url(database_url)) as reader:
         runner = LakeProjectionRunner(reader, lake_dir, batch_size=50_000)
         try:

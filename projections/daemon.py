@@ -13,6 +13,7 @@ from typing import Any
 import redis.asyncio as aioredis
 import structlog
 
+from ecolaura.runtime import tune_gc
 from ecolaura.settings import libpq_url
 from projections.base import Projection
 from projections.registry import LAKE, PROJECTIONS, get_projection
@@ -67,6 +68,7 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
 ) -> None:
     """Run the named projections (all by default) until ``stop`` is set or a signal arrives."""
     stop = stop or asyncio.Event()
+    tune_gc()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)

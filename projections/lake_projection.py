@@ -25,7 +25,8 @@ from write_side.adapters.event_log import EventLogReader
 from write_side.contracts import events as ev
 
 NAME = "lake"
-SWAP_GRACE = 1.0  # seconds for a follower on the old generation to notice the swap
+SWAP_GRACE = 1.0
+RECOUNT_SECONDS = 5.0  # seconds for a follower on the old generation to notice the swap
 
 
 class LakeProjectionRunner:
@@ -137,15 +138,21 @@ async def export(
     """Export up to the head of the log, flushing each batch; returns the events exported."""
     started = time.monotonic()
     done_before = runner.writer().checkpoint.events
+    # Counting what is left scans the rest of the log: done every few seconds, not per batch,
+    # or a long export spends a quadratic share of its time counting.
+    total, counted_at = done_before, -float("inf")
     while await runner.step():
         runner.flush()
         if cancel is not None and cancel.is_set():
             raise asyncio.CancelledError("lake export cancelled")
         if on_progress is not None:
-            remaining, _ = await reader.lag(runner.position())
             done = done_before + runner.applied
+            if time.monotonic() - counted_at > RECOUNT_SECONDS:
+                remaining, _ = await reader.lag(runner.position())
+                total, counted_at = done + remaining, time.monotonic()
+            total = max(total, done)
             rate = runner.applied / max(time.monotonic() - started, 1e-6)
-            on_progress(Progress(done, done + remaining, rate, remaining / rate if rate else None))
+            on_progress(Progress(done, total, rate, (total - done) / rate if rate else None))
     runner.flush()
     return runner.applied
 

@@ -7,11 +7,12 @@ Rules every report follows (the DuckDB twin in ``duckdb_reports.py`` follows the
 - A line's footprint is quantity x its product version's unit footprint; an
   order adds its last mile, parcel + kg shipped x the destination's rate.
   Savings are baseline minus footprint; the last mile is in both.
-- Eco points per order: 10 per kg CO2e saved (rounded down, never negative)
-  plus 25 for choosing slow-green shipping.
+- Eco points per order: 10 per kg CO2e saved (rounded down after rounding to
+  6 decimals, never negative) plus 25 for choosing slow-green shipping.
 - Leaderboards rank customers by kg CO2e saved and by eco points, for the
-  week (ISO, Monday first) and month of ``as_of`` and for all time; ties go to
-  the lower customer id, so a board is the same on every run.
+  week (ISO, Monday first) and month of ``as_of`` and for all time, on kg
+  rounded to 4 decimals; ties go to the lower customer id, so a board is the
+  same on every run and in both engines.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from analytics.pipelines.sources import Lake
 POINTS_PER_KG = 10
 SLOW_GREEN_POINTS = 25
 BOARD_SIZE = 100
+# Sums of floats differ in their last bits with the order they are added in (Polars and DuckDB add
+# in different orders): points are floored after rounding to 6 decimals, and boards rank on values
+# rounded to 0.1 g, so both engines give the same points and the same ranks.
+POINT_DECIMALS = 6
+BOARD_DECIMALS = 4
 
 
 def product_versions(products: pl.DataFrame) -> pl.DataFrame:
@@ -123,7 +129,10 @@ def order_facts(lake: Lake, lines: pl.LazyFrame, rates: pl.DataFrame) -> pl.Lazy
         .with_columns((pl.col("baseline_kg_co2e") - pl.col("kg_co2e")).alias("saved_kg_co2e"))
         .with_columns(
             (
-                (pl.col("saved_kg_co2e").clip(lower_bound=0) * POINTS_PER_KG).floor().cast(pl.Int64)
+                (pl.col("saved_kg_co2e").clip(lower_bound=0) * POINTS_PER_KG)
+                .round(POINT_DECIMALS)
+                .floor()
+                .cast(pl.Int64)
                 + pl.when(pl.col("shipping_method") == "slow-green").then(SLOW_GREEN_POINTS).otherwise(0)
             ).alias("points"),
             pl.col("placed_at").dt.truncate("1mo").dt.date().alias("month"),
@@ -255,7 +264,7 @@ def leaderboards(customers: pl.LazyFrame, as_of: datetime) -> pl.LazyFrame:
     for period, start in period_starts(as_of).items():
         totals = customers.filter(pl.col(f"in_{period}")).select(
             "customer_id",
-            pl.col(f"saved_{period}").alias("saved"),
+            pl.col(f"saved_{period}").round(BOARD_DECIMALS).alias("saved"),
             pl.col(f"points_{period}").alias("points"),
         )
         for board, column in (("co2e-saved", "saved"), ("eco-points", "points")):

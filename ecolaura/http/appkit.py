@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -20,6 +19,7 @@ from ecolaura.http.metrics import MetricsRefresh, metrics_controller
 from ecolaura.http.problems import EXCEPTION_HANDLERS, Problem, problem_response
 from ecolaura.http.request_context import RequestContextMiddleware
 from ecolaura.identity.tokens import TokenVerifier
+from ecolaura.runtime import tune_gc
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -51,18 +51,6 @@ def health_handlers(checks: dict[str, ReadinessCheck]) -> list[ControllerRouterH
         return Response({"status": "ready", "checks": sorted(checks)})
 
     return [live, ready]
-
-
-def tune_gc() -> None:
-    """Move start-up objects out of the collector's way and collect less often.
-
-    Every request allocates many short-lived objects; with the default
-    thresholds the cyclic collector runs every few requests and shows up as
-    tail latency (measured in ``benchmarks/commands.py``).
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
 
 
 def make_litestar(  # noqa: PLR0913 - an app factory's parts

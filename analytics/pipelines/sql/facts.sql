@@ -20,7 +20,7 @@ SELECT *,
        products_kg_co2e + shipping_kg_co2e AS kg_co2e,
        products_baseline_kg_co2e + shipping_kg_co2e AS baseline_kg_co2e,
        products_baseline_kg_co2e - products_kg_co2e AS saved_kg_co2e,
-       CAST(floor(greatest(products_baseline_kg_co2e - products_kg_co2e, 0) * 10) AS BIGINT)
+       CAST(floor(round(greatest(products_baseline_kg_co2e - products_kg_co2e, 0) * 10, 6)) AS BIGINT)
            + CASE WHEN shipping_method = 'slow-green' THEN 25 ELSE 0 END AS points,
        CAST(date_trunc('month', make_timestamp(epoch_us(placed_at))) AS DATE) AS month,
        CAST(date_trunc('week', make_timestamp(epoch_us(placed_at))) AS DATE) AS week
