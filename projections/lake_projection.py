@@ -65,13 +65,18 @@ class LakeProjectionRunner:
             self._cursor = self._writer.checkpoint.cursor
         return self._writer
 
-    async def step(self) -> int:
-        writer = self.writer()
+    async def read(self) -> list[ev.RecordedEvent]:
+        """The next batch after what was read so far (not yet written)."""
         events = await self.reader.read_from(self._cursor, self.batch_size)
         if events:
             self._cursor = events[-1].cursor
-            self._buffer.extend(events)
             self.applied += len(events)
+        return events
+
+    async def step(self) -> int:
+        writer = self.writer()
+        events = await self.read()
+        self._buffer.extend(events)
         full = len(self._buffer) >= self.batch_size
         if self._buffer and (full or time.monotonic() - self._flushed_at >= self.flush_seconds):
             self.flush(writer)
@@ -135,25 +140,36 @@ async def export(
     on_progress: Callable[[Progress], None] | None = None,
     cancel: asyncio.Event | None = None,
 ) -> int:
-    """Export up to the head of the log, flushing each batch; returns the events exported."""
+    """Export up to the head of the log, a part file set per batch; returns the events exported.
+
+    The next batch is read while the previous one is written in a thread (Parquet encoding and
+    compression release the GIL), which hides most of the writing behind the reading.
+    """
     started = time.monotonic()
-    done_before = runner.writer().checkpoint.events
+    writer = runner.writer()
+    done_before = writer.checkpoint.events
     # Counting what is left scans the rest of the log: done every few seconds, not per batch,
     # or a long export spends a quadratic share of its time counting.
     total, counted_at = done_before, -float("inf")
-    while await runner.step():
-        runner.flush()
-        if cancel is not None and cancel.is_set():
-            raise asyncio.CancelledError("lake export cancelled")
-        if on_progress is not None:
-            done = done_before + runner.applied
-            if time.monotonic() - counted_at > RECOUNT_SECONDS:
-                remaining, _ = await reader.lag(runner.position())
-                total, counted_at = done + remaining, time.monotonic()
-            total = max(total, done)
-            rate = runner.applied / max(time.monotonic() - started, 1e-6)
-            on_progress(Progress(done, total, rate, (total - done) / rate if rate else None))
-    runner.flush()
+    writing: asyncio.Future[None] | None = None
+    try:
+        while events := await runner.read():
+            if writing is not None:
+                await writing
+            writing = asyncio.ensure_future(asyncio.to_thread(writer.write, events))
+            if cancel is not None and cancel.is_set():
+                raise asyncio.CancelledError("lake export cancelled")
+            if on_progress is not None:
+                done = done_before + runner.applied
+                if time.monotonic() - counted_at > RECOUNT_SECONDS:
+                    remaining, _ = await reader.lag(runner.position())
+                    total, counted_at = done + remaining, time.monotonic()
+                total = max(total, done)
+                rate = runner.applied / max(time.monotonic() - started, 1e-6)
+                on_progress(Progress(done, total, rate, (total - done) / rate if rate else None))
+    finally:
+        if writing is not None:
+            await writing  # a batch is written whole with its checkpoint, or not at all
     return runner.applied
 
 
