@@ -12,8 +12,11 @@ uv: ## Install uv if it is missing
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
 .PHONY: install
-install: uv ## Install the locked dependencies into .venv
-	$(UV) sync --frozen --all-extras
+install: uv ## Install the locked dependencies into .venv, with bytecode
+	$(UV) sync --frozen --all-extras --compile-bytecode
+	@# Where PYTHONDONTWRITEBYTECODE is set, no process writes .pyc files, and every new one (the
+	@# projector, the worker, each CLI call in the e2e tests) would compile the project anew.
+	$(UV) run python -m compileall -q ecolaura write_side read_side projections analytics > /dev/null
 
 .PHONY: run
 run: install ## Run the whole platform with embedded servers and demo data
