@@ -18,9 +18,8 @@ from pathlib import Path
 import redis.asyncio as aioredis
 
 from analytics.lake import LakeGenerations, LakeWriter
-from projections import keys
+from projections.following import follow, report_status
 from projections.rebuild import Progress
-from projections.store import encode_cursor
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts import events as ev
 
@@ -95,34 +94,14 @@ class LakeProjectionRunner:
 
     async def report(self) -> None:
         """Generation, checkpoint, head and lag, in the status hash the other projections use."""
-        if self.redis is None:
-            return
-        checkpoint = self.writer().checkpoint.cursor
-        lag_events, lag_seconds = await self.reader.lag(checkpoint)
-        await self.redis.hset(
-            keys.status(NAME),
-            mapping={
-                "state": "live",
-                "generation": self._generation,
-                "checkpoint": encode_cursor(checkpoint),
-                "head": encode_cursor(await self.reader.head()),
-                "lag_events": lag_events,
-                "lag_seconds": round(lag_seconds, 3),
-                "updated_at": time.time(),
-            },
-        )
+        if self.redis is not None:
+            await report_status(
+                self.redis, self.reader, NAME, self._generation, self.writer().checkpoint.cursor
+            )
 
     async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
-        await self.reader.listen()
-        last_report = 0.0
         try:
-            while not stop.is_set():
-                read = await self.step()
-                if time.monotonic() - last_report > 1.0:
-                    await self.report()
-                    last_report = time.monotonic()
-                if read < self.batch_size:
-                    await self.reader.wait_for_events(timeout=idle_wait)
+            await follow(self.reader, self.step, self.report, stop, self.batch_size, idle_wait)
         finally:
             self.close()
 

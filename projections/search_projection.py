@@ -16,9 +16,8 @@ from datetime import datetime
 
 import redis.asyncio as aioredis
 
-from projections import keys
+from projections.following import follow, report_status
 from projections.rebuild import Progress
-from projections.store import encode_cursor
 from read_side.search.port import SearchDocument, SearchEngine, SearchIndex
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts import events as ev
@@ -125,35 +124,13 @@ class SearchProjectionRunner:
 
     async def report(self) -> None:
         """Generation, checkpoint, head and lag, in the same status hash the Redis projections use."""
-        if self.redis is None:
-            return
-        await self.index()
-        checkpoint = self._cursor
-        lag_events, lag_seconds = await self.reader.lag(checkpoint)
-        await self.redis.hset(
-            keys.status(NAME),
-            mapping={
-                "state": "live",
-                "generation": self._index_generation,
-                "checkpoint": encode_cursor(checkpoint),
-                "head": encode_cursor(await self.reader.head()),
-                "lag_events": lag_events,
-                "lag_seconds": round(lag_seconds, 3),
-                "updated_at": time.time(),
-            },
-        )
+        if self.redis is not None:
+            await self.index()
+            await report_status(self.redis, self.reader, NAME, self._index_generation, self._cursor)
 
     async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
-        await self.reader.listen()
-        last_report = 0.0
         try:
-            while not stop.is_set():
-                applied = await self.step()
-                if time.monotonic() - last_report > 1.0:
-                    await self.report()
-                    last_report = time.monotonic()
-                if applied < self.batch_size:
-                    await self.reader.wait_for_events(timeout=idle_wait)
+            await follow(self.reader, self.step, self.report, stop, self.batch_size, idle_wait)
         finally:
             await self.close()
 

@@ -1,0 +1,53 @@
+"""What every projection outside the Redis store shares while it follows the log: the loop and its status."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import redis.asyncio as aioredis
+
+from projections import keys
+from projections.store import encode_cursor
+from write_side.adapters.event_log import EventLogReader
+from write_side.contracts.events import LogCursor
+
+
+async def report_status(
+    redis: aioredis.Redis, reader: EventLogReader, name: str, generation: int, checkpoint: LogCursor
+) -> None:
+    """Generation, checkpoint, head and lag, in the status hash the Redis projections use too."""
+    lag_events, lag_seconds = await reader.lag(checkpoint)
+    await redis.hset(
+        keys.status(name),
+        mapping={
+            "state": "live",
+            "generation": generation,
+            "checkpoint": encode_cursor(checkpoint),
+            "head": encode_cursor(await reader.head()),
+            "lag_events": lag_events,
+            "lag_seconds": round(lag_seconds, 3),
+            "updated_at": time.time(),
+        },
+    )
+
+
+async def follow(  # noqa: PLR0913 - the loop's parts
+    reader: EventLogReader,
+    step: Callable[[], Awaitable[int]],
+    report: Callable[[], Awaitable[None]],
+    stop: asyncio.Event,
+    batch_size: int,
+    idle_wait: float = 1.0,
+) -> None:
+    """Apply batches until ``stop``; report status every second; sleep on NOTIFY (or ``idle_wait``) when caught up."""
+    await reader.listen()
+    last_report = 0.0
+    while not stop.is_set():
+        read = await step()
+        if time.monotonic() - last_report > 1.0:
+            await report()
+            last_report = time.monotonic()
+        if read < batch_size:
+            await reader.wait_for_events(timeout=idle_wait)
