@@ -50,11 +50,12 @@ def _():
 
 
 @app.cell
-def _(Path, os):
-    var_dir = Path(os.environ.get("ECOLAURA_VAR_DIR") or "var")
-    lake_root = Path(os.environ.get("LAKE_DIR") or var_dir / "lake")
-    output_dir = Path(os.environ.get("NOTEBOOK_OUTPUT") or "var/notebooks") / "impact_overview"
-    output_dir.mkdir(parents=True, exist_ok=True)
+def _(os):
+    from analytics.notebook_kit import chart_folder
+    from analytics.notebook_kit import lake_root as configured_lake
+
+    lake_root = configured_lake()
+    output_dir = chart_folder("impact_overview")
     source_choice = os.environ.get("NOTEBOOK_SOURCE", "auto")
     if source_choice not in {"auto", "results", "compute"}:
         raise ValueError(f"NOTEBOOK_SOURCE must be auto, results or compute, not {source_choice!r}")
@@ -62,14 +63,11 @@ def _(Path, os):
 
 
 @app.cell
-def _(output_dir, plt):
+def _(output_dir):
+    from analytics.notebook_kit import save_chart
+
     def save(fig, name):
-        """Write ``fig`` as ``{output_dir}/{name}.png`` and hand it back for display."""
-        path = output_dir / f"{name}.png"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        plt.close(fig)
-        print(f"chart: {path}")
-        return fig
+        return save_chart(fig, output_dir, name)
 
     return (save,)
 

@@ -61,23 +61,21 @@ def _():
 
 
 @app.cell
-def _(Path, os):
-    var_dir = Path(os.environ.get("ECOLAURA_VAR_DIR") or "var")
-    lake_root = Path(os.environ.get("LAKE_DIR") or var_dir / "lake")
-    output_dir = Path(os.environ.get("NOTEBOOK_OUTPUT") or "var/notebooks") / "methodology"
-    output_dir.mkdir(parents=True, exist_ok=True)
+def _():
+    from analytics.notebook_kit import chart_folder
+    from analytics.notebook_kit import lake_root as configured_lake
+
+    lake_root = configured_lake()
+    output_dir = chart_folder("methodology")
     return lake_root, output_dir
 
 
 @app.cell
-def _(output_dir, plt):
+def _(output_dir):
+    from analytics.notebook_kit import save_chart
+
     def save(fig, name):
-        """Write ``fig`` as ``{output_dir}/{name}.png`` and hand it back for display."""
-        path = output_dir / f"{name}.png"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        plt.close(fig)
-        print(f"chart: {path}")
-        return fig
+        return save_chart(fig, output_dir, name)
 
     return (save,)
 
