@@ -63,7 +63,9 @@ from analytics.footprint import FootprintError, ProductSpec, last_mile, product_
 from analytics.lake import SCHEMAS  # noqa: E402
 from analytics.order_footprint import OrderItem, order_footprint  # noqa: E402
 from analytics.pipelines.polars_reports import (  # noqa: E402
+    BOARD_DECIMALS,
     BOARD_SIZE,
+    POINT_DECIMALS,
     POINTS_PER_KG,
     SLOW_GREEN_POINTS,
     period_starts,
@@ -410,27 +412,11 @@ def _pd_read(events: Path, table: str, columns: list[str]) -> pd.DataFrame:
 
 def _pd_products(events: Path, factors: FactorSet) -> pd.DataFrame:
     """``sources.product_footprints``: recorded footprints at this factor version, the calculator for others."""
-    from analytics.pipelines.sources import _rate
+    from analytics.pipelines.sources import SNAPSHOT_COLUMNS, _rate
 
-    snapshots = _pd_read(
-        events,
-        "Product",
-        [
-            "product_id",
-            "product_version",
-            "category",
-            "weight_kg",
-            "materials",
-            "origin_country",
-            "packaging",
-            "certifications",
-            "factor_version",
-            "kg_co2e",
-            "baseline_kg_co2e",
-            "shipped_kg",
-            "eco_score",
-        ],
-    ).drop_duplicates(["product_id", "product_version"], keep="last")
+    snapshots = _pd_read(events, "Product", list(SNAPSHOT_COLUMNS)).drop_duplicates(
+        ["product_id", "product_version"], keep="last"
+    )
     current = snapshots["factor_version"] == factors.version
     recorded = snapshots.loc[
         current,
@@ -529,9 +515,9 @@ def pandas_compute(  # noqa: PLR0915 - one pipeline, step by step
     facts["kg_co2e"] = facts["products_kg_co2e"] + facts["shipping_kg_co2e"]
     facts["baseline_kg_co2e"] = facts["products_baseline_kg_co2e"] + facts["shipping_kg_co2e"]
     facts["saved_kg_co2e"] = facts["baseline_kg_co2e"] - facts["kg_co2e"]
-    facts["points"] = np.floor(facts["saved_kg_co2e"].clip(lower=0) * POINTS_PER_KG).astype(
-        "int64"
-    ) + np.where(facts["shipping_method"] == "slow-green", SLOW_GREEN_POINTS, 0)
+    facts["points"] = np.floor(
+        (facts["saved_kg_co2e"].clip(lower=0) * POINTS_PER_KG).round(POINT_DECIMALS)
+    ).astype("int64") + np.where(facts["shipping_method"] == "slow-green", SLOW_GREEN_POINTS, 0)
     facts["month"] = _months(facts["placed_at"])
     days = facts["placed_at"].dt.tz_localize(None).to_numpy().astype("datetime64[D]")
     facts["week"] = days - ((days.astype("int64") + 3) % 7).astype(
@@ -591,6 +577,7 @@ def pandas_compute(  # noqa: PLR0915 - one pipeline, step by step
     boards = []
     for period, start in period_starts(as_of).items():
         inside = customers.loc[customers[f"in_{period}"]]
+        inside = inside.assign(**{f"saved_{period}": inside[f"saved_{period}"].round(BOARD_DECIMALS)})
         for board, column in (("co2e-saved", f"saved_{period}"), ("eco-points", f"points_{period}")):
             top = inside.sort_values([column, "customer_id"], ascending=[False, True]).head(BOARD_SIZE)
             boards.append(
@@ -709,10 +696,10 @@ def _compare(base: pl.DataFrame, got: pl.DataFrame, key: list[str]) -> tuple[boo
 def check(results: dict[str, dict[str, pl.DataFrame]], events: Path) -> bool:
     """Platform totals per engine side by side, every report compared, and the totals against what was recorded.
 
-    Eco points floor each order's float savings x 10: where the exact value is a
-    whole number of points, the engines' different summation orders can land
-    either side of it, so a few orders' points differ by one. They are counted
-    but do not fail the check.
+    Eco points floor each order's savings x 10 after rounding to 6 decimals, and
+    boards rank on kg rounded to 4, so the engines' different summation orders no
+    longer move a point or a rank; any difference left is counted, and does not
+    fail the check.
     """
     names = list(results)
     columns = [

@@ -53,6 +53,22 @@ PRODUCT_COLUMNS = {
     "shipped_kg": pl.Float64,
     "eco_score": pl.Int64,
 }
+# What rating a product version needs from its snapshot, and what was recorded with it.
+SNAPSHOT_COLUMNS = (
+    "product_id",
+    "product_version",
+    "category",
+    "weight_kg",
+    "materials",
+    "origin_country",
+    "packaging",
+    "certifications",
+    "factor_version",
+    "kg_co2e",
+    "baseline_kg_co2e",
+    "shipped_kg",
+    "eco_score",
+)
 ERROR_COLUMNS = {"product_id": pl.String, "product_version": pl.Int64, "field": pl.String, "error": pl.String}
 
 
@@ -65,21 +81,7 @@ def product_footprints(lake: Lake, factors: FactorSet) -> tuple[pl.DataFrame, pl
     """
     snapshots = (
         lake.scan("Product")
-        .select(
-            "product_id",
-            "product_version",
-            "category",
-            "weight_kg",
-            "materials",
-            "origin_country",
-            "packaging",
-            "certifications",
-            "factor_version",
-            "kg_co2e",
-            "baseline_kg_co2e",
-            "shipped_kg",
-            "eco_score",
-        )
+        .select(SNAPSHOT_COLUMNS)
         .unique(["product_id", "product_version"], keep="last")
         .collect()
     )
