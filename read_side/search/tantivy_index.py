@@ -10,7 +10,10 @@ Relevance is BM25 over name, brand, materials and description. Typo
 tolerance works as in Algolia: a word the index has never seen is matched
 fuzzily (edit distance by Elasticsearch's AUTO rule, on one combined text
 field, at a lower weight); a word it knows is matched exactly, which keeps
-common queries fast and their ranking pure BM25.
+common queries fast and their ranking pure BM25. Facets and the total are
+counted with a cheaper query that finds the same documents (one posting list per
+word, in the combined field), and for a broad search on a second thread, beside
+the ranking.
 
 A generation written with another schema (an older version of this module)
 cannot be opened: its writer starts it again empty, so the projector refills it
@@ -23,6 +26,7 @@ import asyncio
 import re
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +53,10 @@ _WORDS = re.compile(r"[\w]+", re.UNICODE)
 _TEXT_FIELDS = (("name", 3.0), ("brand_text", 2.0), ("materials", 1.5), ("description", 1.0))
 _WRITER_HEAP = 64 * 1024 * 1024
 _RELOAD_EVERY = 0.5  # seconds: how stale a search may be behind the projector's last commit
+# From how many possible matches a search counts its facets on a second thread, beside the ranking:
+# below it, the hand-over costs more than the overlap saves.
+_PARALLEL_FROM = 20_000
+_FACETS_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-facets")
 
 
 def _schema() -> tantivy.Schema:
@@ -151,9 +159,11 @@ class TantivyIndex:
 
     def search_now(self, request: SearchRequest) -> SearchResult:
         searcher = self.index.searcher()
-        query = self._query(request, searcher)
+        ranked, matching, breadth = self._queries(request, searcher)
         offset = (request.page - 1) * request.size
-        kwargs: dict[str, Any] = {"limit": request.size, "offset": offset, "count": True}
+        # No count here: the price facet counts every match (see _facets), and without a count
+        # the engine can skip documents that cannot reach the top of a relevance sort.
+        kwargs: dict[str, Any] = {"limit": request.size, "offset": offset, "count": False}
         if request.sort in ("price", "-price"):
             kwargs.update(
                 order_by_field="price_minor",
@@ -164,8 +174,14 @@ class TantivyIndex:
         elif request.sort == "eco":  # documents without a score come last
             kwargs.update(order_by_field="eco_score", order=tantivy.Order.Desc)
         try:
-            result = searcher.search(query, **kwargs)
-            facets = self._facets(searcher, query)
+            if breadth >= _PARALLEL_FROM:
+                # Tantivy releases the GIL: count the facets on the other core while this one ranks.
+                pending = _FACETS_POOL.submit(self._facets, searcher, matching)
+                result = searcher.search(ranked, **kwargs)
+                facets, total = pending.result()
+            else:
+                result = searcher.search(ranked, **kwargs)
+                facets, total = self._facets(searcher, matching)
         except BaseException as exc:  # pyo3's PanicException is a BaseException
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
@@ -188,16 +204,24 @@ class TantivyIndex:
             )
         return SearchResult(
             hits=hits,
-            total=int(getattr(result, "count", 0) or 0),
+            total=total,
             facets=facets,
             position=encode_cursor(self.current_checkpoint()),
         )
 
-    def _query(self, request: SearchRequest, searcher: Any) -> tantivy.Query:
+    def _queries(self, request: SearchRequest, searcher: Any) -> tuple[tantivy.Query, tantivy.Query, int]:
+        """The ranking query, the matching query (the same documents, unscored) and how many it may match.
+
+        Ranking scores each word in every text field with its weight. Matching
+        only has to find the same documents, and ``all_text`` holds every text
+        field's tokens: one posting list per word instead of a union of four,
+        which is what makes facets over a common word cheap. The breadth is the
+        document frequency of the rarest word (an upper bound of the matches).
+        """
         occur = tantivy.Occur
-        clauses: list[tuple[Any, tantivy.Query]] = [
-            (occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")),
-        ]
+        ranked: list[tuple[Any, tantivy.Query]] = []
+        matching: list[tuple[Any, tantivy.Query]] = []
+        breadth = searcher.num_docs
         for word in _WORDS.findall(request.q.lower())[:12]:
             options = [
                 (
@@ -206,24 +230,38 @@ class TantivyIndex:
                 )
                 for field, boost in _TEXT_FIELDS
             ]
+            seen = searcher.doc_freq("all_text", word)
             distance = auto_fuzziness(word)
-            if distance and not searcher.doc_freq("all_text", word):
+            if distance and not seen:
                 # A word the index has never seen: a typo, so match it fuzzily.
                 fuzzy = tantivy.Query.fuzzy_term_query(self.schema, "all_text", word, distance=distance)
                 options.append((occur.Should, tantivy.Query.boost_query(fuzzy, 0.5)))
-            clauses.append((occur.Must, tantivy.Query.boolean_query(options)))
+                matching.append((occur.Must, fuzzy))
+            else:
+                matching.append((occur.Must, tantivy.Query.term_query(self.schema, "all_text", word)))
+                breadth = min(breadth, seen)
+            ranked.append((occur.Must, tantivy.Query.boolean_query(options)))
+        filters: list[tuple[Any, tantivy.Query]] = []
         for field, value in (
             ("category", request.category),
             ("brand", request.brand),
             ("certifications", request.certification),
         ):
             if value:
-                clauses.append((occur.Must, tantivy.Query.term_query(self.schema, field, value)))
+                filters.append((occur.Must, tantivy.Query.term_query(self.schema, field, value)))
         if request.price_min is not None or request.price_max is not None:
-            clauses.append((occur.Must, self._between("price_minor", request.price_min, request.price_max)))
+            filters.append((occur.Must, self._between("price_minor", request.price_min, request.price_max)))
         if request.eco_min is not None:  # a document without a score has no value in the range
-            clauses.append((occur.Must, self._between("eco_score", request.eco_min)))
-        return tantivy.Query.boolean_query(clauses)
+            filters.append((occur.Must, self._between("eco_score", request.eco_min)))
+        if not ranked and not filters:
+            # Only products carry a kind of "product" (the checkpoint is a document too); any word
+            # or filter already rules the checkpoint out, and an extra clause costs a posting list.
+            filters.append((occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")))
+        return (
+            tantivy.Query.boolean_query(ranked + filters),
+            tantivy.Query.boolean_query(matching + filters),
+            breadth,
+        )
 
     def _between(self, field: str, lo: int | None, hi: int | None = None) -> tantivy.Query:
         """``lo <= field <= hi``, either bound optional."""
@@ -235,7 +273,12 @@ class TantivyIndex:
             hi if hi is not None else 2**62,
         )
 
-    def _facets(self, searcher: Any, query: tantivy.Query) -> dict[str, list[FacetCount]]:
+    def _facets(self, searcher: Any, query: tantivy.Query) -> tuple[dict[str, list[FacetCount]], int]:
+        """The facet counts of ``query``'s matches, and how many matches there are.
+
+        Every product has one price and the price bands cover every value, so the
+        bands' counts add up to the number of matches (the checkpoint has no price).
+        """
         spec = {
             "category": {"terms": {"field": "category", "size": 50}},
             "brand": {"terms": {"field": "brand", "size": 20}},
@@ -254,7 +297,7 @@ class TantivyIndex:
                 FacetCount(band_label(lo, hi), int(b["doc_count"]))
                 for (lo, hi), b in zip(bands, raw[name]["buckets"], strict=True)
             ]
-        return out
+        return out, sum(band.count for band in out["price"])
 
 
 def _open_index(schema: tantivy.Schema, path: Path, *, writer: bool) -> tantivy.Index:

@@ -15,6 +15,7 @@ from prometheus_client import REGISTRY
 from ecolaura.settings import libpq_url
 from projections.search_projection import SearchProjectionRunner, rebuild_search
 from projections.store import encode_cursor
+from read_side.search import tantivy_index
 from read_side.search.cache import SearchAnswers
 from read_side.search.elasticsearch_index import _MAPPINGS, ElasticsearchEngine
 from read_side.search.port import (
@@ -149,6 +150,26 @@ class SearchContract:
             "5000-10000": 0,
             "10000-": 0,
         }
+
+    @pytest.mark.parametrize(
+        ("params", "total"),
+        [
+            ({}, 5),
+            ({"q": "bamboo"}, 3),  # names and a description
+            ({"q": "cork"}, 3),  # a name and materials
+            ({"q": "leaf"}, 3),  # the brand
+            ({"q": "bambo"}, 3),  # a typo
+            ({"q": "bamboo", "category": "kitchen"}, 1),
+            ({"brand": "Terra"}, 2),
+            ({"eco_min": 60}, 3),
+        ],
+    )
+    async def test_the_total_counts_every_match(
+        self, index: SearchIndex, params: dict[str, object], total: int
+    ) -> None:
+        result = await index.search(SearchRequest(size=1, **params))  # type: ignore[arg-type]
+        assert result.total == total
+        assert sum(f.count for f in result.facets["category"]) == total  # one category per product
 
     async def test_the_eco_filter_keeps_scores_at_or_above_it_and_never_products_without_one(
         self, index: SearchIndex
@@ -291,6 +312,22 @@ class TestTantivyContract(SearchContract):
         await index.commit(LogCursor(3, 1))
         await index.close()
         assert await self.ids(engine, eco_min=60, sort="eco") == ["p1", "p3", "p5"]  # type: ignore[arg-type]
+
+
+    @pytest.mark.parametrize(
+        "params",
+        [{"q": "bamboo"}, {"q": "bambo"}, {"q": "cork", "sort": "price"}, {"brand": "Terra"}, {}],
+    )
+    async def test_facets_counted_beside_the_ranking_match_facets_counted_after_it(
+        self, index: SearchIndex, monkeypatch: pytest.MonkeyPatch, params: dict[str, object]
+    ) -> None:
+        request = SearchRequest(**params)  # type: ignore[arg-type]
+        monkeypatch.setattr(tantivy_index, "_PARALLEL_FROM", 10**9)
+        inline = await index.search(request)
+        monkeypatch.setattr(tantivy_index, "_PARALLEL_FROM", 0)
+        beside = await index.search(request)
+        assert beside == inline
+        assert inline.hits
 
 
 class TestElasticsearchContractOnOsmem(SearchContract):
