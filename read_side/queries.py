@@ -12,8 +12,11 @@ import asyncio
 import base64
 import binascii
 from dataclasses import dataclass
+from typing import Any
 
 import redis.asyncio as aioredis
+from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError
 
 from projections import keys
 from projections.store import decode_cursor
@@ -73,7 +76,7 @@ class ReadModels:
 
     async def documents(self, projection: str, *document_keys: str) -> Documents:
         base = f"{keys.PREFIX}:{projection}:g"
-        result = await self._docs(keys=[keys.pointer(projection)], args=[base, *document_keys])
+        result = await self._run(self._docs, keys.pointer(projection), base, *document_keys)
         checkpoint, *docs = result
         return Documents(decode_cursor(checkpoint), [*docs, *[None] * (len(document_keys) - len(docs))])
 
@@ -81,14 +84,27 @@ class ReadModels:
         self, projection: str, index: str, document_prefix: str, offset: int, limit: int, *, descending: bool
     ) -> Page:
         base = f"{keys.PREFIX}:{projection}:g"
-        result = await self._page(
-            keys=[keys.pointer(projection)],
-            args=[base, index, offset, offset + limit - 1, "desc" if descending else "asc", document_prefix],
+        result = await self._run(
+            self._page,
+            keys.pointer(projection),
+            base,
+            index,
+            offset,
+            offset + limit - 1,
+            "desc" if descending else "asc",
+            document_prefix,
         )
         checkpoint, total, *docs = result
         items = [d for d in docs if d is not None]
         after = offset + len(docs)
         return Page(decode_cursor(checkpoint), items, int(total), after if after < int(total) else None)
+
+    async def _run(self, script: AsyncScript, key: str, *args: str | int) -> list[Any]:
+        """EVALSHA of ``script`` with one key: the hot path, without redis-py's Script wrapper layers."""
+        try:
+            return await self.redis.execute_command("EVALSHA", script.sha, 1, key, *args)  # type: ignore[no-untyped-call,no-any-return]
+        except NoScriptError:  # Redis restarted or flushed its scripts: the wrapper loads it again
+            return await script(keys=[key], args=args)  # type: ignore[no-any-return]
 
     async def checkpoint(self, projection: str) -> LogCursor:
         return (await self.documents(projection)).position

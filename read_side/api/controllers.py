@@ -111,7 +111,8 @@ class CatalogController(Controller):
         min_position: MinPosition = None,
     ) -> Response[bytes]:
         models = models_of(request)
-        await _read_your_writes(models, CATALOG, min_position)
+        if min_position is not None:
+            await _read_your_writes(models, CATALOG, min_position)
         found = await models.documents(CATALOG, f"product:{product_id}")
         card = found.documents[0]
         if card is None:

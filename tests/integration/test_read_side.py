@@ -94,6 +94,28 @@ async def test_product_card_listing_orders_and_dashboard_are_served_from_redis(
     }
 
 
+async def test_cards_and_listings_survive_a_redis_that_forgot_its_scripts(
+    client: AsyncTestClient,
+    redis_client: aioredis.Redis,
+    database_url: str,  # type: ignore[type-arg]
+) -> None:
+    product = await create_product(client, category=f"cat-{uuid.uuid4().hex[:6]}")
+    await catch_up(redis_client, database_url)
+    card = await client.get(f"/api/v1/catalog/products/{product['id']}")
+    await redis_client.script_flush()  # what a Redis restart does to loaded scripts
+    again = await client.get(f"/api/v1/catalog/products/{product['id']}")
+    assert again.status_code == 200 and again.content == card.content
+    await redis_client.script_flush()
+    listing = await client.get("/api/v1/catalog/products", params={"category": product["category"]})
+    assert [p["id"] for p in listing.json()["items"]] == [product["id"]]
+    # Any of several tags, weak or strong, answers 304.
+    tags = f'"other", W/{card.headers["etag"]}'
+    cached = await client.get(f"/api/v1/catalog/products/{product['id']}", headers={"If-None-Match": tags})
+    assert cached.status_code == 304
+    changed = await client.get(f"/api/v1/catalog/products/{product['id']}", headers={"If-None-Match": '"x"'})
+    assert changed.status_code == 200
+
+
 async def test_a_customer_cannot_read_another_customers_order(
     client: AsyncTestClient,
     redis_client: aioredis.Redis,
