@@ -9,6 +9,14 @@ Baseline in the same run: the raw Redis ceiling for the same writes: one
 SET per document in MULTI pipelines of the same batch size, with no event
 reading, decoding or projection code.
 
+Then the search projection into Tantivy, twice: a rebuild over the same log
+(order events pass through, product events are indexed), and a rebuild over a
+catalog log of its own (N_SEARCH_PRODUCTS ProductCreated events, a third of
+the products updated once), against its baseline in the same run: the same
+final documents written straight into a Tantivy index (upsert, commit), with no
+log reading or decoding. A search rebuild includes its swap grace (1 s), as an
+admin's rebuild does.
+
 Usage: uv run python benchmarks/projections.py [--events 1000000]
 Databases: BENCH_DATABASE_URL (else 127.0.0.1:5432, else embedded) and
 BENCH_REDIS_URL (else redis://127.0.0.1:6379/14, else a local Redis). Both are
@@ -19,17 +27,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import psycopg
 import redis
 import redis.asyncio as aioredis
@@ -47,12 +58,47 @@ from ecolaura.settings import libpq_url  # noqa: E402
 from projections import keys  # noqa: E402
 from projections.rebuild import rebuild  # noqa: E402
 from projections.registry import PROJECTIONS  # noqa: E402
+from projections.search_projection import SWAP_GRACE, rebuild_search  # noqa: E402
 from projections.store import decode_cursor  # noqa: E402
+from read_side.search.port import SearchDocument  # noqa: E402
+from read_side.search.tantivy_index import TantivyEngine, TantivyIndex  # noqa: E402
 from write_side.adapters.event_log import EventLogReader  # noqa: E402
 from write_side.contracts import commands as c  # noqa: E402
 from write_side.contracts import events as ev  # noqa: E402
 from write_side.service_layer.messagebus import MessageBus  # noqa: E402
 
+N_SEARCH_PRODUCTS = 100_000
+WORDS = [
+    "organic",
+    "cotton",
+    "bamboo",
+    "recycled",
+    "glass",
+    "steel",
+    "cork",
+    "linen",
+    "hemp",
+    "wool",
+    "natural",
+    "rubber",
+    "soy",
+    "wax",
+    "jute",
+    "reusable",
+    "compostable",
+    "refillable",
+    "tote",
+    "bottle",
+    "brush",
+    "towel",
+    "mat",
+    "board",
+    "jar",
+    "lamp",
+    "shirt",
+    "bag",
+    "cup",
+]
 META = '{"correlation_id": "bench", "causation_id": "bench", "actor_role": "customer"}'
 
 
@@ -161,6 +207,89 @@ async def rebuild_all(database_url: str, redis_url: str, batch: int) -> list[tup
     return out
 
 
+async def search_rebuild(db_url: str) -> tuple[int, float]:
+    """A full rebuild of the search projection into a fresh Tantivy folder: events read and seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        async with EventLogReader(libpq_url(db_url)) as reader:
+            total, _ = await reader.lag(ev.LogCursor())
+            started = time.perf_counter()
+            await rebuild_search(reader, TantivyEngine(Path(tmp)))
+            return total, time.perf_counter() - started
+
+
+def write_catalog_log(url: str, products: int) -> list[SearchDocument]:
+    """COPY ``products`` ProductCreated events (a third updated once) modelled on a real one.
+
+    Returns the final search documents, for the direct-indexing baseline.
+    """
+    rng = random.Random(13)
+    with psycopg.connect(url) as conn:
+        template = conn.execute(
+            "SELECT payload::text FROM event_log WHERE event_type = 'ProductCreated' LIMIT 1"
+        ).fetchone()
+        assert template is not None  # noqa: S101 - load_catalog created products
+        base = json.loads(template[0])
+        final: dict[str, ev.ProductSnapshot] = {}
+        with (
+            conn.cursor() as cur,
+            cur.copy(
+                "COPY event_log (stream_id, stream_version, event_type, schema_version, payload, metadata) "
+                "FROM STDIN"
+            ) as copy,
+        ):
+            for n in range(products):
+                snapshot = dict(base["product"])
+                snapshot.update(
+                    product_id=str(uuid.uuid4()),
+                    sku=f"SEARCH-{n:06d}",
+                    name=" ".join(rng.choices(WORDS, k=rng.randint(2, 4))).capitalize(),
+                    description=" ".join(rng.choices(WORDS, k=rng.randint(8, 20))),
+                    category=f"cat-{n % 24}",
+                    brand=f"brand-{n % 60}",
+                )
+                product = msgspec.convert(snapshot, ev.ProductSnapshot)
+                stream = f"product-{product.product_id}"
+                created = ev.encode_event(ev.ProductCreated(product=product)).decode()
+                copy.write_row((stream, 1, "ProductCreated", 1, created, META))
+                if n % 3 == 0:
+                    product = msgspec.structs.replace(
+                        product, price=msgspec.structs.replace(product.price, amount_minor=100 + n % 5000)
+                    )
+                    updated = ev.ProductUpdated(product=product, changed_fields=["price_minor"], version=2)
+                    copy.write_row((stream, 2, "ProductUpdated", 1, ev.encode_event(updated).decode(), META))
+                final[product.product_id] = product
+        conn.commit()
+    return [
+        SearchDocument(
+            id=p.product_id,
+            name=p.name,
+            description=p.description,
+            brand=p.brand,
+            category=p.category,
+            materials=[m.material for m in p.materials],
+            certifications=list(p.certifications),
+            price_minor=p.price.amount_minor,
+            currency=p.price.currency,
+            created=n,
+            eco_score=p.footprint.eco_score.score if p.footprint is not None else None,
+        )
+        for n, p in enumerate(final.values())
+    ]
+
+
+async def tantivy_ceiling(documents: list[SearchDocument], batch: int) -> float:
+    """The same documents straight into a Tantivy index, ``batch`` per commit: seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        index = TantivyIndex(Path(tmp) / "ix", writer=True)
+        started = time.perf_counter()
+        for start in range(0, len(documents), batch):
+            index.upsert(documents[start : start + batch])
+            await index.commit(ev.LogCursor(1, start + 1))
+        elapsed = time.perf_counter() - started
+        await index.close()
+    return elapsed
+
+
 def _start_projector(db_url: str, redis_url: str, names: list[str]) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
     return subprocess.Popen(
@@ -265,6 +394,12 @@ def main() -> None:
     )
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument(
+        "--search-products",
+        type=int,
+        default=N_SEARCH_PRODUCTS,
+        help="products in the catalog log for the Tantivy rebuild (0 skips it)",
+    )
     parser.add_argument("--lag-seconds", type=float, default=20.0, help="0 skips the lag measurement")
     parser.add_argument(
         "--rate", type=float, default=200.0, help="orders per second during the lag measurement"
@@ -290,6 +425,27 @@ def main() -> None:
             f"slowest projection {slowest:,.0f} events/s "
             f"(target >= 20,000: {'met' if slowest >= 20_000 else 'MISSED'})"
         )
+        print("\nThe search projection into Tantivy:", flush=True)
+        total, seconds = asyncio.run(search_rebuild(db_url))
+        print(
+            f"  rebuild over the same log  {total:>9,} events in {seconds:6.1f} s = "
+            f"{total / seconds:>9,.0f} events/s ({len(products)} products in it)",
+            flush=True,
+        )
+        if args.search_products:
+            with fresh_database(server) as catalog_url:
+                asyncio.run(load_catalog(catalog_url))
+                documents = write_catalog_log(catalog_url, args.search_products)
+                total, seconds = asyncio.run(search_rebuild(catalog_url))
+                ceiling_s = asyncio.run(tantivy_ceiling(documents, args.batch))
+            print(
+                f"  rebuild over a catalog log {total:>9,} events in {seconds:6.1f} s = "
+                f"{total / seconds:>9,.0f} events/s, {len(documents) / seconds:,.0f} documents/s "
+                f"(incl. {SWAP_GRACE:.0f} s swap grace)\n"
+                f"  baseline, the {len(documents):,} final documents straight into Tantivy: "
+                f"{ceiling_s:.1f} s = {len(documents) / ceiling_s:,.0f} documents/s",
+                flush=True,
+            )
         if args.lag_seconds:
             print(
                 f"\nLag while placing {args.rate:.0f} orders/s for {args.lag_seconds:.0f} s "
