@@ -23,6 +23,7 @@ from the start of the log, and readers answer with a ``SearchError`` until it ha
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import time
@@ -56,7 +57,15 @@ _RELOAD_EVERY = 0.5  # seconds: how stale a search may be behind the projector's
 # From how many possible matches a search counts its facets on a second thread, beside the ranking:
 # below it, the hand-over costs more than the overlap saves.
 _PARALLEL_FROM = 20_000
-_FACETS_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-facets")
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _facets_pool() -> ThreadPoolExecutor:
+    """This process's facet thread (per process id: a forked child inherits the pool, not its thread)."""
+    pid = os.getpid()
+    if pid not in _pools:
+        _pools[pid] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-facets")
+    return _pools[pid]
 
 
 def _schema() -> tantivy.Schema:
@@ -176,7 +185,7 @@ class TantivyIndex:
         try:
             if breadth >= _PARALLEL_FROM:
                 # Tantivy releases the GIL: count the facets on the other core while this one ranks.
-                pending = _FACETS_POOL.submit(self._facets, searcher, matching)
+                pending = _facets_pool().submit(self._facets, searcher, matching)
                 result = searcher.search(ranked, **kwargs)
                 facets, total = pending.result()
             else:
