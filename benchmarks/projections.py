@@ -58,7 +58,7 @@ from ecolaura.settings import libpq_url  # noqa: E402
 from projections import keys  # noqa: E402
 from projections.rebuild import rebuild  # noqa: E402
 from projections.registry import PROJECTIONS  # noqa: E402
-from projections.search_projection import SWAP_GRACE, rebuild_search  # noqa: E402
+from projections.search_projection import SWAP_GRACE, rebuild_search, search_document  # noqa: E402
 from projections.store import decode_cursor  # noqa: E402
 from read_side.search.port import SearchDocument  # noqa: E402
 from read_side.search.tantivy_index import TantivyEngine, TantivyIndex  # noqa: E402
@@ -259,22 +259,7 @@ def write_catalog_log(url: str, products: int) -> list[SearchDocument]:
                     copy.write_row((stream, 2, "ProductUpdated", 1, ev.encode_event(updated).decode(), META))
                 final[product.product_id] = product
         conn.commit()
-    return [
-        SearchDocument(
-            id=p.product_id,
-            name=p.name,
-            description=p.description,
-            brand=p.brand,
-            category=p.category,
-            materials=[m.material for m in p.materials],
-            certifications=list(p.certifications),
-            price_minor=p.price.amount_minor,
-            currency=p.price.currency,
-            created=n,
-            eco_score=p.footprint.eco_score.score if p.footprint is not None else None,
-        )
-        for n, p in enumerate(final.values())
-    ]
+    return [search_document(p, n) for n, p in enumerate(final.values())]
 
 
 async def tantivy_ceiling(documents: list[SearchDocument], batch: int) -> float:

@@ -31,7 +31,7 @@ CHECKPOINT_EVERY = 30.0
 SWAP_GRACE = 1.0  # seconds: searches in flight on a swapped-out generation finish before it goes
 
 
-def _document(product: ev.ProductSnapshot, created: int) -> SearchDocument:
+def search_document(product: ev.ProductSnapshot, created: int) -> SearchDocument:
     return SearchDocument(
         id=product.product_id,
         name=product.name,
@@ -106,7 +106,7 @@ class SearchProjectionRunner:
         remembered = await index.created_of([pid for pid, (_, created) in changes.items() if created is None])
         for pid, (product, created) in changes.items():
             if product.status == "active":
-                index.upsert([_document(product, created or remembered.get(pid, 0))])
+                index.upsert([search_document(product, created or remembered.get(pid, 0))])
             else:
                 index.delete([pid])
         if changes or time.monotonic() - self._committed_at > CHECKPOINT_EVERY:

@@ -313,7 +313,6 @@ class TestTantivyContract(SearchContract):
         await index.close()
         assert await self.ids(engine, eco_min=60, sort="eco") == ["p1", "p3", "p5"]  # type: ignore[arg-type]
 
-
     @pytest.mark.parametrize(
         "params",
         [{"q": "bamboo"}, {"q": "bambo"}, {"q": "cork", "sort": "price"}, {"brand": "Terra"}, {}],

@@ -10,7 +10,7 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from ecolaura.settings import libpq_url
-from projections.search_projection import SearchProjectionRunner, _document
+from projections.search_projection import SearchProjectionRunner, search_document
 from read_side.search.tantivy_index import TantivyEngine
 from tests.factories import admin_headers, create_product
 from write_side.adapters.event_log import EventLogReader
@@ -88,6 +88,6 @@ async def test_a_product_recorded_without_a_footprint_has_no_eco_score(
             if isinstance(e.event, ev.ProductCreated) and e.event.product.product_id == product["id"]
         ]
     (created,) = recorded
-    assert _document(created.product, 1).eco_score == _score(product)
+    assert search_document(created.product, 1).eco_score == _score(product)
     older = msgspec.structs.replace(created.product, footprint=None)  # as events before footprints were
-    assert _document(older, 1).eco_score is None
+    assert search_document(older, 1).eco_score is None
