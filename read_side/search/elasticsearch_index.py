@@ -45,6 +45,9 @@ _MAX_WORDS = 12
 _MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
+        # The document id again, as a field: the tie-breaker of every sort. Elasticsearch 8 and
+        # later refuse to sort on `_id` (its field data is off by default).
+        "id": {"type": "keyword"},
         "kind": {"type": "keyword"},
         "name": {"type": "text"},
         "description": {"type": "text"},
@@ -64,6 +67,7 @@ _MAPPINGS: dict[str, Any] = {
 
 def _source(doc: SearchDocument) -> dict[str, Any]:
     return {
+        "id": doc.id,
         "kind": "product",
         "name": doc.name,
         "description": doc.description,
@@ -110,7 +114,9 @@ def build_sort(request: SearchRequest) -> list[Any]:
         # (made from an older template) sorts as if no product had a score, instead of failing.
         "eco": {"eco_score": {"order": "desc", "missing": "_last", "unmapped_type": "integer"}},
     }
-    return [sorts[request.sort], {"_id": "asc"}]
+    # Documents indexed before the id field existed have none and sort after the others among ties
+    # until the next rebuild; the field is mapped when a writer opens the index.
+    return [sorts[request.sort], {"id": {"order": "asc", "unmapped_type": "keyword"}}]
 
 
 def build_aggregations() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from projections.search_projection import SearchProjectionRunner, rebuild_search
 from projections.store import encode_cursor
 from read_side.search import tantivy_index
 from read_side.search.cache import SearchAnswers
-from read_side.search.elasticsearch_index import _MAPPINGS, ElasticsearchEngine
+from read_side.search.elasticsearch_index import _MAPPINGS, ElasticsearchEngine, build_sort
 from read_side.search.port import (
     FacetCount,
     SearchDocument,
@@ -170,6 +170,13 @@ class SearchContract:
         result = await index.search(SearchRequest(size=1, **params))  # type: ignore[arg-type]
         assert result.total == total
         assert sum(f.count for f in result.facets["category"]) == total  # one category per product
+
+    async def test_pages_of_equal_sort_values_never_overlap_or_skip(self, index: SearchIndex) -> None:
+        index.upsert([_doc(10 + i, f"Twin jar {i}", price_minor=777) for i in range(7)])
+        await index.commit(LogCursor(11, 1))
+        pages = [await self.ids(index, q="twin", sort="price", page=n, size=2) for n in range(1, 5)]
+        seen = [doc_id for page in pages for doc_id in page]
+        assert sorted(seen) == sorted(f"p{10 + i}" for i in range(7))
 
     async def test_the_eco_filter_keeps_scores_at_or_above_it_and_never_products_without_one(
         self, index: SearchIndex
@@ -336,6 +343,15 @@ class TestElasticsearchContractOnOsmem(SearchContract):
     async def engine(self, osmem_url: str) -> AsyncIterator[SearchEngine]:
         async for engine in osmem_engine(osmem_url):
             yield engine
+
+    async def test_ties_break_on_the_id_field_not_on_underscore_id(self, index: SearchIndex) -> None:
+        # A real 8.x/9.x cluster refuses to sort on _id; the adapter keeps the id as a keyword field.
+        assert build_sort(SearchRequest(sort="price"))[-1] == {
+            "id": {"order": "asc", "unmapped_type": "keyword"}
+        }
+        index.upsert([_doc(30 - i, "Twin cup", price_minor=555) for i in range(4)])
+        await index.commit(LogCursor(11, 1))
+        assert await self.ids(index, q="twin", sort="price") == ["p27", "p28", "p29", "p30"]
 
     async def test_the_index_template_maps_strictly(self, engine: ElasticsearchEngine) -> None:
         await engine.open(1)
