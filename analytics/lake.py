@@ -17,16 +17,26 @@ Exactly once: a flush writes its part files, each named after the checkpoint
 named at or after the stored checkpoint can only come from a flush that crashed
 before its checkpoint, so opening a generation deletes them and the events are
 exported again.
+
+Compaction: a following export writes a part file per table and day at every
+flush, so a busy day collects hundreds. ``compact_generation`` copies a
+generation with each closed day's parts of a table merged into one file (named
+after the first, so the exactly-once rule holds) and every other file hard-linked.
+The lake projection swaps the copy in as the next generation, the way a rebuild
+does, so a reader never sees a day twice or not at all.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
+import os
+import re
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,6 +47,9 @@ import pyarrow.parquet as pq
 from write_side.contracts import events as ev
 
 CHECKPOINT: Final = "checkpoint.json"
+COMPACTED_FROM: Final = "compacted-from"  # in a generation made by compaction: the one it copied
+RETIRED: Final = "retired"  # in a generation a compaction replaced: when (epoch seconds)
+_GENERATION: Final = re.compile(r"^g(\d+)$")
 _SCALARS: Final = (str, int, float, bool, type(None))
 _TIME: Final = pa.timestamp("us", tz="UTC")
 _HEAD: Final = [("position", pa.int64()), ("tx_id", pa.int64()), ("recorded_at", _TIME)]
@@ -168,6 +181,29 @@ class LakeGenerations:
             raise ValueError(f"lake generation {generation} is live and cannot be dropped")
         shutil.rmtree(self.path(generation), ignore_errors=True)
 
+    def numbers(self) -> list[int]:
+        """Every generation folder's number (staging folders and other files left out)."""
+        if not self.root.exists():
+            return []
+        return sorted(
+            int(m[1]) for p in self.root.iterdir() if p.is_dir() and (m := _GENERATION.match(p.name))
+        )
+
+    def drop_retired(self, grace_seconds: float) -> list[int]:
+        """Drop generations a compaction replaced more than ``grace_seconds`` ago (runs may still read them)."""
+        dropped = []
+        live = self.live_generation()
+        for generation in self.numbers():
+            marker = self.path(generation) / RETIRED
+            if (
+                generation < live
+                and marker.exists()
+                and time.time() - float(marker.read_text()) >= grace_seconds
+            ):
+                self.drop(generation)
+                dropped.append(generation)
+        return dropped
+
 
 class LakeBusyError(RuntimeError):
     """Another process is exporting into this lake generation."""
@@ -208,8 +244,7 @@ class LakeWriter:
     def _forget_unfinished_flush(self) -> None:
         done = (self.checkpoint.cursor.tx_id, self.checkpoint.cursor.position)
         for part in (self.folder / "events").glob("*/*/part-*.parquet"):
-            tx_id, position = (int(n) for n in part.stem.removeprefix("part-").split("-"))
-            if (tx_id, position) >= done:
+            if part_key(part) >= done:
                 part.unlink()
 
     def write(self, events: list[ev.RecordedEvent]) -> None:
@@ -233,6 +268,50 @@ class LakeWriter:
             json.dumps({"cursor": [cursor.tx_id, cursor.position], "events": self.checkpoint.events})
         )
         tmp.replace(self.folder / CHECKPOINT)
+
+
+def part_key(part: Path) -> tuple[int, int]:
+    """The log cursor a part file is named after (``part-{tx}-{position}.parquet``), for sorting."""
+    tx_id, position = (int(n) for n in part.stem.removeprefix("part-").split("-"))
+    return tx_id, position
+
+
+def closed_partitions(folder: Path, closed_before: date) -> list[Path]:
+    """A generation's partitions of days before ``closed_before`` that hold more than one part file."""
+    return [
+        partition
+        for partition in sorted((folder / "events").glob("*/date=*"))
+        if date.fromisoformat(partition.name.removeprefix("date=")) < closed_before
+        and len(list(partition.glob("part-*.parquet"))) > 1
+    ]
+
+
+def compact_generation(source: Path, target: Path, closed_before: date) -> int:
+    """Copy generation ``source`` into ``target`` with closed days merged; returns the partitions merged.
+
+    Each partition of a day before ``closed_before`` with several part files
+    becomes one file, rows in log order, named after its first part; other files
+    are hard links (no copy). A partition with a part written under another
+    schema (an older version of this module) is linked as it is. The caller holds
+    ``source``'s writer, so nothing is written there meanwhile.
+    """
+    merge = set(closed_partitions(source, closed_before))
+    merged = 0
+    for partition in sorted((source / "events").glob("*/date=*")):
+        out = target / partition.relative_to(source)
+        out.mkdir(parents=True, exist_ok=True)
+        parts = sorted(partition.glob("part-*.parquet"), key=part_key)
+        schema = SCHEMAS.get(partition.parent.name)
+        if partition in merge and schema is not None and all(pq.read_schema(p).equals(schema) for p in parts):
+            rows = pa.concat_tables(pq.read_table(p, schema=schema) for p in parts)
+            pq.write_table(rows, out / parts[0].name, compression="zstd")
+            merged += 1
+        else:
+            for part in parts:
+                os.link(part, out / part.name)
+    if (source / CHECKPOINT).exists():
+        shutil.copyfile(source / CHECKPOINT, target / CHECKPOINT)
+    return merged
 
 
 def _partitions(

@@ -99,6 +99,37 @@ def lake_rebuild() -> None:
     console.print(f"[green]lake: generation {generation} is live.[/]")
 
 
+@lake_app.command("compact")
+def lake_compact() -> None:
+    """Merge each closed day's part files into one per table (the projector does this hourly itself)."""
+    from analytics.lake import LakeBusyError, LakeGenerations  # noqa: PLC0415
+    from ecolaura.cli import services  # noqa: PLC0415
+    from ecolaura.settings import libpq_url  # noqa: PLC0415
+    from projections.lake_projection import LakeProjectionRunner  # noqa: PLC0415
+    from write_side.adapters.event_log import EventLogReader  # noqa: PLC0415
+
+    async def run(database_url: str, lake_dir: Path) -> int | None:
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            runner = LakeProjectionRunner(reader, lake_dir)
+            try:
+                return await runner.compact()
+            except LakeBusyError:
+                return None
+            finally:
+                runner.close()
+
+    with services() as settings:
+        assert settings.database_url is not None  # noqa: S101
+        merged = asyncio.run(run(settings.database_url, settings.lake_dir))
+    if merged is None:
+        console.print("[yellow]The projector holds the lake and compacts it itself; nothing to do.[/]")
+    elif merged:
+        live = LakeGenerations(settings.lake_dir).live_generation()
+        console.print(f"[green]lake: {merged} day partitions merged; generation {live} is live.[/]")
+    else:
+        console.print("[green]lake: no closed day has more than one part file; nothing to do.[/]")
+
+
 @analytics_app.command("run")
 def analytics_run(
     engine: Annotated[str, typer.Option(help="polars or duckdb: the same reports either way.")] = "polars",

@@ -97,12 +97,20 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
             )
         )
     if lake is not None and LAKE in wanted:
-        from projections.lake_projection import LakeProjectionRunner  # noqa: PLC0415 - pyarrow only if wanted
+        from projections.lake_projection import (  # noqa: PLC0415 - pyarrow only if wanted
+            COMPACT_EVERY,
+            LakeProjectionRunner,
+        )
 
         lake_reader = EventLogReader(libpq_url(database_url))
         readers.append(lake_reader)
         lake_runner = LakeProjectionRunner(
-            lake_reader, lake.root, batch_size=20_000, flush_seconds=lake.flush_seconds, redis=redis
+            lake_reader,
+            lake.root,
+            batch_size=20_000,
+            flush_seconds=lake.flush_seconds,
+            redis=redis,
+            compact_every=COMPACT_EVERY,
         )
         runs.append(_supervise(LAKE, lambda: lake_runner.run(stop), stop))
     log.info("projector.started", projections=wanted)

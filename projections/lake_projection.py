@@ -6,18 +6,34 @@ shop does not grow thousands of tiny files. The checkpoint lives with the files
 (see ``analytics.lake``): a crash loses only the unflushed buffer, which is read
 again. A rebuild fills generation n+1 from position zero (resuming its own
 checkpoint after a crash), swaps the ``live`` pointer and drops generation n.
+
+The following runner also compacts: every ``compact_every`` seconds it looks for
+closed days (before today, UTC) with several part files per table, and if it
+finds any, copies the live generation with those merged (``compact_generation``)
+into generation n+1 and swaps it in. Generation n stays for ``COMPACT_GRACE``
+seconds, for analytics runs still reading it, and is dropped at a later look.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import redis.asyncio as aioredis
+import structlog
 
-from analytics.lake import LakeGenerations, LakeWriter
+from analytics.lake import (
+    COMPACTED_FROM,
+    RETIRED,
+    LakeGenerations,
+    LakeWriter,
+    closed_partitions,
+    compact_generation,
+)
 from projections.following import follow, report_status
 from projections.rebuild import Progress
 from write_side.adapters.event_log import EventLogReader
@@ -26,6 +42,9 @@ from write_side.contracts import events as ev
 NAME = "lake"
 SWAP_GRACE = 1.0
 RECOUNT_SECONDS = 5.0  # seconds for a follower on the old generation to notice the swap
+COMPACT_EVERY = 3600.0  # seconds between the following runner's looks for closed days to compact
+COMPACT_GRACE = 3600.0  # seconds a compacted-away generation stays for the runs still reading it
+log = structlog.get_logger("ecolaura.lake")
 
 
 class LakeProjectionRunner:
@@ -39,6 +58,7 @@ class LakeProjectionRunner:
         flush_seconds: float = 60.0,
         generation: int | None = None,
         redis: aioredis.Redis | None = None,
+        compact_every: float | None = None,
     ) -> None:
         self.reader = reader
         self.generations = LakeGenerations(root)
@@ -52,6 +72,8 @@ class LakeProjectionRunner:
         self._cursor = ev.LogCursor()  # read so far (ahead of the writer's checkpoint by the buffer)
         self._flushed_at = time.monotonic()
         self.applied = 0
+        self.compact_every = compact_every  # None: never (exports and rebuilds); the projector sets it
+        self._looked_at = -float("inf")
 
     def writer(self) -> LakeWriter:
         generation = self.fixed_generation or self.generations.live_generation()
@@ -79,7 +101,45 @@ class LakeProjectionRunner:
         full = len(self._buffer) >= self.batch_size
         if self._buffer and (full or time.monotonic() - self._flushed_at >= self.flush_seconds):
             self.flush(writer)
+        if self.compact_every is not None and time.monotonic() - self._looked_at >= self.compact_every:
+            self._looked_at = time.monotonic()
+            await self.compact()
         return len(events)
+
+    async def compact(self, closed_before: date | None = None, grace_seconds: float = COMPACT_GRACE) -> int:
+        """Swap in a copy of the live generation with closed days merged; the partitions merged (0: none).
+
+        Skipped while a rebuild is building (or waits to resume) the next
+        generation. A copy that a crash left unswapped is stale (the live
+        generation moved on since) and is deleted first.
+        """
+        before = closed_before or datetime.now(UTC).date()
+        self.flush()
+        self.writer()  # opens (or follows a swap to) the live generation
+        live = self._generation
+        await asyncio.to_thread(self.generations.drop_retired, grace_seconds)
+        for newer in (g for g in self.generations.numbers() if g > live):
+            if not (self.generations.path(newer) / COMPACTED_FROM).exists():
+                return 0  # a rebuild's generation
+            await asyncio.to_thread(shutil.rmtree, self.generations.path(newer))
+        source = self.generations.path(live)
+        if not await asyncio.to_thread(closed_partitions, source, before):
+            return 0
+        target = live + 1
+        staging = self.generations.root / f"g{target}.compacting"
+        await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
+        merged = await asyncio.to_thread(compact_generation, source, staging, before)
+        (staging / COMPACTED_FROM).write_text(str(live))
+        try:
+            staging.rename(self.generations.path(target))
+        except OSError:  # a rebuild took the number meanwhile: let it win
+            await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
+            return 0
+        self.generations.swap(target)
+        (source / RETIRED).write_text(str(time.time()))
+        log.info("lake.compacted", generation=target, previous=live, partitions=merged)
+        self.writer()  # moves this runner to the new generation (its buffer is empty: flushed above)
+        return merged
 
     def flush(self, writer: LakeWriter | None = None) -> None:
         """Write the buffered events and move the checkpoint."""
@@ -170,7 +230,9 @@ async def rebuild_lake(
         runner.close()
     generations.swap(target)
     await asyncio.sleep(SWAP_GRACE)
-    for stale in generations.root.glob("g*"):  # the old one, and any a crash left behind after a swap
-        if stale.is_dir() and stale.name != f"g{target}":
-            generations.drop(int(stale.name[1:]))
+    for stale in generations.numbers():  # the old one, and any a crash left behind after a swap
+        if stale != target:
+            generations.drop(stale)
+    for staging in generations.root.glob("g*.compacting"):  # a compaction the swap made pointless
+        shutil.rmtree(staging, ignore_errors=True)
     return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -10,8 +11,11 @@ import pytest
 import redis.asyncio as aioredis
 from arq.worker import Worker
 from litestar.testing import AsyncTestClient
+from polars.testing import assert_frame_equal
 
-from analytics.lake import LakeBusyError, LakeGenerations, LakeWriter
+from analytics.factor_tables import load_factors
+from analytics.lake import COMPACTED_FROM, RETIRED, LakeBusyError, LakeGenerations, LakeWriter
+from analytics.pipelines.run import compute
 from analytics.pipelines.sources import Lake
 from analytics.service import run_analytics
 from ecolaura.settings import libpq_url
@@ -159,6 +163,117 @@ async def test_a_rebuild_equals_the_incremental_export_and_one_writer_holds_a_ge
     assert not LakeGenerations(tmp_path).path(1).exists()
     for table, frame in before.items():
         assert _table(tmp_path, table).equals(frame), table
+
+
+def _parts(folder: Path) -> dict[str, int]:
+    """Part files per partition (``table/date=...``) of a generation."""
+    return {
+        f"{p.parent.name}/{p.name}": len(list(p.glob("*.parquet")))
+        for p in sorted((folder / "events").glob("*/date=*"))
+    }
+
+
+async def _compact(database_url: str, root: Path, **kw: object) -> int:
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        runner = LakeProjectionRunner(reader, root)
+        try:
+            return await runner.compact(**kw)  # type: ignore[arg-type]
+        finally:
+            runner.close()
+
+
+async def _exported_shops(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    database_url: str,
+    root: Path,
+    times: int,
+) -> LakeGenerations:
+    """``times`` shops, each exported on its own: ``times`` part files in each of today's partitions."""
+    for _ in range(times):
+        await _shop(client)
+        await _export(database_url, root)
+    return LakeGenerations(root)
+
+
+TOMORROW = datetime.now(UTC).date() + timedelta(days=1)  # so that today counts as a closed day
+
+
+async def test_compaction_merges_closed_days_and_changes_no_row_and_no_report(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    generations = await _exported_shops(client, database_url, tmp_path, 3)
+    assert max(_parts(generations.path(1)).values()) == 3
+    tables = ("OrderPlaced", "OrderLine", "OrderPaid", "Product", "StockLevelChanged")
+    before = {t: _table(tmp_path, t) for t in tables}
+    reports = compute(Lake(generations.live_events()), load_factors()).tables
+
+    assert (
+        await _compact(database_url, tmp_path, closed_before=datetime.now(UTC).date()) == 0
+    )  # today is open
+    assert generations.live_generation() == 1
+    merged = await _compact(database_url, tmp_path, closed_before=TOMORROW)
+    assert merged == len(_parts(generations.path(1)))
+    assert generations.live_generation() == 2
+    assert set(_parts(generations.path(2)).values()) == {1}
+    for table in tables:
+        assert _table(tmp_path, table).equals(before[table]), table
+    after = compute(Lake(generations.live_events()), load_factors()).tables
+    for name, frame in reports.items():  # sums of floats may differ in their last bits with file layout
+        assert_frame_equal(after[name], frame, check_exact=False, rel_tol=1e-12)
+    # The replaced generation stays for runs still reading it, then goes.
+    assert (generations.path(1) / RETIRED).exists()
+    assert generations.drop_retired(grace_seconds=3600) == []
+    assert generations.drop_retired(grace_seconds=0) == [1]
+
+    # Exporting goes on in the new generation, exactly once.
+    await _shop(client)
+    await _export(database_url, tmp_path)
+    await _export(database_url, tmp_path / "clean")
+    for table in tables:
+        assert _table(tmp_path, table).equals(_table(tmp_path / "clean", table)), table
+
+
+async def test_compaction_leaves_a_rebuilds_generation_alone_and_clears_a_stale_copy(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    generations = await _exported_shops(client, database_url, tmp_path, 2)
+    rebuilding = LakeWriter(generations.path(2))  # a rebuild filling generation 2
+    assert await _compact(database_url, tmp_path, closed_before=TOMORROW) == 0
+    rebuilding.close()
+    assert generations.live_generation() == 1
+    # A copy a crashed compaction made but never swapped in: stale, so it is thrown away and redone.
+    (generations.path(2) / COMPACTED_FROM).write_text("1")
+    assert await _compact(database_url, tmp_path, closed_before=TOMORROW) > 0
+    assert generations.live_generation() == 2
+    assert set(_parts(generations.path(2)).values()) == {1}
+
+
+async def test_the_following_projector_compacts_days_gone_by(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    generations = await _exported_shops(client, database_url, tmp_path, 2)
+    # Every event here was recorded today; moving one partition back in time stands in for the
+    # files a projector leaves behind over a day.
+    old = generations.path(1) / "events" / "OrderPlaced"
+    (old / f"date={datetime.now(UTC).date()}").rename(old / "date=2026-01-05")
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        runner = LakeProjectionRunner(reader, tmp_path, compact_every=0.0)
+        try:
+            await runner.step()
+            assert generations.live_generation() == 2
+            await _shop(client)
+            await runner.step()
+            runner.flush()
+        finally:
+            runner.close()
+    assert _parts(generations.path(2))["OrderPlaced/date=2026-01-05"] == 1
+    assert _parts(generations.path(2))[f"OrderLine/date={datetime.now(UTC).date()}"] == 3
 
 
 async def test_admins_run_analytics_as_a_job_with_progress(
