@@ -15,15 +15,20 @@
    same run is the same computation written in pandas (below, vectorised merges
    and group-bys over the same Parquet files). The floors are a bare group-by
    of the line table in each engine. The engines' results are compared.
-3. The incremental lake export: a log of about 1M events (order lifecycles:
+3. Compaction (``--fragments N``, default 24): the same lake with every day's
+   part file of each table split into N (as a projector flushing through the
+   day leaves it), the full Polars pipeline over it against the compacted lake,
+   and the time ``compact_generation`` takes to merge it back (a year of days at
+   once; the projector merges one day at a time).
+4. The incremental lake export: a log of about 1M events (order lifecycles:
    OrderPlaced with footprints, StockLevelChanged, OrderPaid) is written with
    COPY into a fresh database, then ``export()`` runs it into an empty lake,
    as ``ecolaura lake export`` does. The baseline in the same run is the read
    of the same events with ``EventLogReader.read_from`` alone, in the same
    batches; the ceiling, a plain ``COPY ... TO`` of the rows.
 
-Usage: uv run python benchmarks/analytics.py [--lines 10000000] [--repeat 3] [--events 1000000]
-       (--events 0 skips the export; --lines 0 skips the pipelines)
+Usage: uv run python benchmarks/analytics.py [--lines 10000000] [--repeat 3] [--events 1000000] [--fragments 24]
+       (--events 0 skips the export; --lines 0 skips the pipelines and compaction; --fragments 0 skips compaction)
 Database: BENCH_DATABASE_URL, else 127.0.0.1:5432, else an embedded PostgreSQL
 (a fresh database is created and dropped).
 """
@@ -60,7 +65,7 @@ sys.path.insert(0, str(ROOT))
 
 from analytics.factor_tables import FactorSet, load_factors  # noqa: E402
 from analytics.footprint import FootprintError, ProductSpec, last_mile, product_footprint  # noqa: E402
-from analytics.lake import SCHEMAS  # noqa: E402
+from analytics.lake import SCHEMAS, compact_generation  # noqa: E402
 from analytics.order_footprint import OrderItem, order_footprint  # noqa: E402
 from analytics.pipelines.polars_reports import (  # noqa: E402
     BOARD_DECIMALS,
@@ -798,6 +803,47 @@ def bench_pipelines(n_lines: int, repeat: int) -> None:
     )
 
 
+# ---------------------------------------------------------------- compaction
+
+
+def fragment(events: Path, target: Path, pieces: int) -> int:
+    """Copy the lake's tables into ``target/events`` with each part file split into ``pieces``; files written."""
+    written = 0
+    for part in sorted(events.glob("*/date=*/part-*.parquet")):
+        table = pq.read_table(part)
+        out = target / "events" / part.parent.relative_to(events)
+        out.mkdir(parents=True, exist_ok=True)
+        step = max(1, -(-table.num_rows // pieces))
+        positions = table.column("position").to_pylist()
+        tx_ids = table.column("tx_id").to_pylist()
+        for start in range(0, table.num_rows, step):
+            # named after a row inside it, as the projector names a flush after its first cursor
+            name = f"part-{tx_ids[start]}-{positions[start]}.parquet"
+            pq.write_table(table.slice(start, step), out / name, compression="zstd")
+            written += 1
+    return written
+
+
+def bench_compaction(n_lines: int, pieces: int, repeat: int) -> None:
+    factors = load_factors()
+    events = dataset(n_lines, factors)
+    with tempfile.TemporaryDirectory() as tmp:
+        fragmented, compacted = Path(tmp) / "fragmented", Path(tmp) / "compacted"
+        files = fragment(events, fragmented, pieces)
+        print(
+            f"\nCompaction: the same lake with each day's part file of a table split in {pieces} ({files:,} files)"
+        )
+        started = time.perf_counter()
+        merged = compact_generation(fragmented, compacted, datetime.now(UTC).date())
+        took = time.perf_counter() - started
+        print(f"  compact_generation merged {merged:,} day partitions in {took:.1f} s", flush=True)
+        for label, folder in (("fragmented", fragmented), ("compacted", compacted)):
+            times, _ = timed(
+                lambda folder=folder: compute(Lake(folder / "events"), factors, "polars"), repeat
+            )
+            print(f"  polars pipeline, {label:10}  {_fmt(times)}", flush=True)
+
+
 # ---------------------------------------------------------------- the lake export
 
 
@@ -1019,9 +1065,14 @@ def main() -> None:
         "--batch", type=int, default=50_000, help="export batch (`ecolaura lake export` uses 50,000)"
     )
     parser.add_argument("--profile", action="store_true", help="one export run, under cProfile")
+    parser.add_argument(
+        "--fragments", type=int, default=24, help="part files per table and day before compaction"
+    )
     args = parser.parse_args()
     if args.lines:
         bench_pipelines(args.lines, args.repeat)
+    if args.lines and args.fragments:
+        bench_compaction(args.lines, args.fragments, args.repeat)
     if args.events:
         bench_export(args.events, args.batch, args.repeat, args.profile)
 
