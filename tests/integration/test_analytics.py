@@ -204,7 +204,7 @@ async def test_compaction_merges_closed_days_and_changes_no_row_and_no_report(
     tmp_path: Path,
 ) -> None:
     generations = await _exported_shops(client, database_url, tmp_path, 3)
-    assert max(_parts(generations.path(1)).values()) == 3
+    assert min(_parts(generations.path(1)).values()) >= 3  # more when the log holds other tests' events
     tables = ("OrderPlaced", "OrderLine", "OrderPaid", "Product", "StockLevelChanged")
     before = {t: _table(tmp_path, t) for t in tables}
     reports = compute(Lake(generations.live_events()), load_factors()).tables
@@ -262,6 +262,8 @@ async def test_the_following_projector_compacts_days_gone_by(
     # files a projector leaves behind over a day.
     old = generations.path(1) / "events" / "OrderPlaced"
     (old / f"date={datetime.now(UTC).date()}").rename(old / "date=2026-01-05")
+    today = f"OrderLine/date={datetime.now(UTC).date()}"
+    open_parts = _parts(generations.path(1))[today]
     async with EventLogReader(libpq_url(database_url)) as reader:
         runner = LakeProjectionRunner(reader, tmp_path, compact_every=0.0)
         try:
@@ -273,7 +275,7 @@ async def test_the_following_projector_compacts_days_gone_by(
         finally:
             runner.close()
     assert _parts(generations.path(2))["OrderPlaced/date=2026-01-05"] == 1
-    assert _parts(generations.path(2))[f"OrderLine/date={datetime.now(UTC).date()}"] == 3
+    assert _parts(generations.path(2))[today] == open_parts + 1  # today is open: kept, and one flush more
 
 
 async def test_admins_run_analytics_as_a_job_with_progress(
