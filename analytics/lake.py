@@ -194,15 +194,68 @@ class LakeGenerations:
         dropped = []
         live = self.live_generation()
         for generation in self.numbers():
-            marker = self.path(generation) / RETIRED
-            if (
-                generation < live
-                and marker.exists()
-                and time.time() - float(marker.read_text()) >= grace_seconds
-            ):
+            since = _retired_at(self.path(generation)) if generation < live else None
+            if since is not None and time.time() - since >= grace_seconds:
                 self.drop(generation)
                 dropped.append(generation)
         return dropped
+
+    def retire(self, generation: int) -> None:
+        """Mark ``generation`` as replaced now (written whole: a crash leaves the old marker or the new)."""
+        tmp = self.path(generation) / f"{RETIRED}.tmp"
+        tmp.write_text(str(time.time()))
+        tmp.replace(self.path(generation) / RETIRED)
+
+
+def _retired_at(folder: Path) -> float | None:
+    marker = folder / RETIRED
+    try:
+        text = marker.read_text()
+        return float(text) if text.strip() else marker.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return marker.stat().st_mtime
+
+
+def writer_active(folder: Path) -> bool:
+    """Whether some process holds the writer's lock of the generation in ``folder``."""
+    path = folder / "writer.lock"
+    if not path.exists():
+        return False
+    with path.open("a") as probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(probe, fcntl.LOCK_UN)
+        return False
+
+
+class GenerationsLock:
+    """The lake-wide lock under which generations are claimed, copied, swapped and dropped.
+
+    A rebuild and the projector's compaction both make generation n+1; this lock
+    keeps them from stepping on each other. It is an flock, so the OS frees it
+    when its holder dies. One use: acquire, then release.
+    """
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self._file = (root / "generations.lock").open("w")
+
+    def acquire(self, *, blocking: bool = True) -> bool:
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            self._file.close()
+            return False
+        return True
+
+    def release(self) -> None:
+        if not self._file.closed:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
 
 
 class LakeBusyError(RuntimeError):
@@ -277,13 +330,20 @@ def part_key(part: Path) -> tuple[int, int]:
 
 
 def closed_partitions(folder: Path, closed_before: date) -> list[Path]:
-    """A generation's partitions of days before ``closed_before`` that hold more than one part file."""
-    return [
-        partition
-        for partition in sorted((folder / "events").glob("*/date=*"))
-        if date.fromisoformat(partition.name.removeprefix("date=")) < closed_before
-        and len(list(partition.glob("part-*.parquet"))) > 1
-    ]
+    """A generation's partitions that compaction merges: days before ``closed_before`` with several parts.
+
+    A partition with a part written under another schema (an older version of
+    this module) is left as it is.
+    """
+    out = []
+    for partition in sorted((folder / "events").glob("*/date=*")):
+        if date.fromisoformat(partition.name.removeprefix("date=")) >= closed_before:
+            continue
+        parts = list(partition.glob("part-*.parquet"))
+        schema = SCHEMAS.get(partition.parent.name)
+        if len(parts) > 1 and schema is not None and all(pq.read_schema(p).equals(schema) for p in parts):
+            out.append(partition)
+    return out
 
 
 def compact_generation(source: Path, target: Path, closed_before: date) -> int:
@@ -291,18 +351,17 @@ def compact_generation(source: Path, target: Path, closed_before: date) -> int:
 
     Each partition of a day before ``closed_before`` with several part files
     becomes one file, rows in log order, named after its first part; other files
-    are hard links (no copy). A partition with a part written under another
-    schema (an older version of this module) is linked as it is. The caller holds
-    ``source``'s writer, so nothing is written there meanwhile.
+    are hard links (no copy). The caller holds ``source``'s writer, so nothing is
+    written there meanwhile, and the ``GenerationsLock``.
     """
     merge = set(closed_partitions(source, closed_before))
     merged = 0
     for partition in sorted((source / "events").glob("*/date=*")):
         out = target / partition.relative_to(source)
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)  # the target is this call's own staging folder
         parts = sorted(partition.glob("part-*.parquet"), key=part_key)
-        schema = SCHEMAS.get(partition.parent.name)
-        if partition in merge and schema is not None and all(pq.read_schema(p).equals(schema) for p in parts):
+        if partition in merge:
+            schema = SCHEMAS[partition.parent.name]
             rows = pa.concat_tables(pq.read_table(p, schema=schema) for p in parts)
             pq.write_table(rows, out / parts[0].name, compression="zstd")
             merged += 1

@@ -17,9 +17,10 @@ seconds, for analytics runs still reading it, and is dropped at a later look.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,11 +29,12 @@ import structlog
 
 from analytics.lake import (
     COMPACTED_FROM,
-    RETIRED,
+    GenerationsLock,
     LakeGenerations,
     LakeWriter,
     closed_partitions,
     compact_generation,
+    writer_active,
 )
 from projections.following import follow, report_status
 from projections.rebuild import Progress
@@ -109,34 +111,49 @@ class LakeProjectionRunner:
     async def compact(self, closed_before: date | None = None, grace_seconds: float = COMPACT_GRACE) -> int:
         """Swap in a copy of the live generation with closed days merged; the partitions merged (0: none).
 
-        Skipped while a rebuild is building (or waits to resume) the next
+        Runs under the lake-wide ``GenerationsLock`` (skipped if a rebuild holds
+        it), and not while a rebuild is building (or waits to resume) the next
         generation. A copy that a crash left unswapped is stale (the live
         generation moved on since) and is deleted first.
         """
         before = closed_before or datetime.now(UTC).date()
         self.flush()
         self.writer()  # opens (or follows a swap to) the live generation
-        live = self._generation
-        await asyncio.to_thread(self.generations.drop_retired, grace_seconds)
-        for newer in (g for g in self.generations.numbers() if g > live):
-            if not (self.generations.path(newer) / COMPACTED_FROM).exists():
-                return 0  # a rebuild's generation
-            await asyncio.to_thread(shutil.rmtree, self.generations.path(newer))
-        source = self.generations.path(live)
+        lock = GenerationsLock(self.generations.root)
+        if not lock.acquire(blocking=False):
+            return 0
+        try:
+            return await self._compact(before, grace_seconds)
+        finally:
+            lock.release()
+
+    async def _compact(self, before: date, grace_seconds: float) -> int:
+        generations, live = self.generations, self._generation
+        await asyncio.to_thread(generations.drop_retired, grace_seconds)
+        for newer in (g for g in generations.numbers() if g > live):
+            folder = generations.path(newer)
+            if not (folder / COMPACTED_FROM).exists() or writer_active(folder):
+                log.info(
+                    "lake.compaction_waits",
+                    reason="a rebuild is filling the next generation",
+                    generation=newer,
+                )
+                return 0
+            await asyncio.to_thread(shutil.rmtree, folder)
+        for staging in generations.root.glob("g*.compacting"):  # under the lock: a crashed compaction's
+            await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
+        source = generations.path(live)
         if not await asyncio.to_thread(closed_partitions, source, before):
             return 0
         target = live + 1
-        staging = self.generations.root / f"g{target}.compacting"
-        await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
+        staging = generations.root / f"g{target}.compacting"
         merged = await asyncio.to_thread(compact_generation, source, staging, before)
         (staging / COMPACTED_FROM).write_text(str(live))
-        try:
-            staging.rename(self.generations.path(target))
-        except OSError:  # a rebuild took the number meanwhile: let it win
-            await asyncio.to_thread(shutil.rmtree, staging, ignore_errors=True)
-            return 0
-        self.generations.swap(target)
-        (source / RETIRED).write_text(str(time.time()))
+        staging.rename(generations.path(target))
+        generations.retire(
+            live
+        )  # before the swap: a crash after it leaves a marker that is only read below live
+        generations.swap(target)
         log.info("lake.compacted", generation=target, previous=live, partitions=merged)
         self.writer()  # moves this runner to the new generation (its buffer is empty: flushed above)
         return merged
@@ -219,20 +236,42 @@ async def rebuild_lake(
     on_progress: Callable[[Progress], None] | None = None,
     cancel: asyncio.Event | None = None,
 ) -> int:
-    """Export the whole log into the next generation (resuming a crashed rebuild), swap, drop the old."""
+    """Export the whole log into the next generation (resuming a crashed rebuild), swap, drop the old.
+
+    The target is claimed, and later swapped in and the old generations dropped,
+    under the lake-wide ``GenerationsLock``, so the projector's compaction never
+    copies or deletes a generation under a rebuild's feet.
+    """
     generations = LakeGenerations(root)
-    live = generations.live_generation()
-    target = live + 1
-    runner = LakeProjectionRunner(reader, root, batch_size=batch_size, generation=target)
+    async with _generations_locked(root):
+        target = generations.live_generation() + 1
+        if (generations.path(target) / COMPACTED_FROM).exists():
+            # A compaction's copy that was never swapped in: not a rebuild to resume.
+            await asyncio.to_thread(shutil.rmtree, generations.path(target))
+        runner = LakeProjectionRunner(reader, root, batch_size=batch_size, generation=target)
+        runner.writer()  # claims the target: compaction leaves a generation with an active writer alone
     try:
         await export(runner, reader, on_progress, cancel)
     finally:
         runner.close()
-    generations.swap(target)
+    async with _generations_locked(root):
+        generations.swap(target)
     await asyncio.sleep(SWAP_GRACE)
-    for stale in generations.numbers():  # the old one, and any a crash left behind after a swap
-        if stale != target:
-            generations.drop(stale)
-    for staging in generations.root.glob("g*.compacting"):  # a compaction the swap made pointless
-        shutil.rmtree(staging, ignore_errors=True)
+    async with _generations_locked(root):
+        live = generations.live_generation()  # a compaction may already have moved on from the target
+        for stale in generations.numbers():  # the old one, and any a crash left behind after a swap
+            if stale < target and stale != live:
+                generations.drop(stale)
+        for staging in generations.root.glob("g*.compacting"):  # under the lock: a crashed compaction's
+            shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+@contextlib.asynccontextmanager
+async def _generations_locked(root: Path) -> AsyncIterator[None]:
+    lock = GenerationsLock(root)
+    await asyncio.to_thread(lock.acquire)  # waits for a compaction's copy to finish
+    try:
+        yield
+    finally:
+        lock.release()

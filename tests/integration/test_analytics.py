@@ -14,7 +14,14 @@ from litestar.testing import AsyncTestClient
 from polars.testing import assert_frame_equal
 
 from analytics.factor_tables import load_factors
-from analytics.lake import COMPACTED_FROM, RETIRED, LakeBusyError, LakeGenerations, LakeWriter
+from analytics.lake import (
+    COMPACTED_FROM,
+    RETIRED,
+    GenerationsLock,
+    LakeBusyError,
+    LakeGenerations,
+    LakeWriter,
+)
 from analytics.pipelines.run import compute
 from analytics.pipelines.sources import Lake
 from analytics.service import run_analytics
@@ -204,7 +211,8 @@ async def test_compaction_merges_closed_days_and_changes_no_row_and_no_report(
     tmp_path: Path,
 ) -> None:
     generations = await _exported_shops(client, database_url, tmp_path, 3)
-    assert min(_parts(generations.path(1)).values()) >= 3  # more when the log holds other tests' events
+    parts = _parts(generations.path(1))
+    assert parts[f"OrderLine/date={datetime.now(UTC).date()}"] >= 3  # more with other tests' events
     tables = ("OrderPlaced", "OrderLine", "OrderPaid", "Product", "StockLevelChanged")
     before = {t: _table(tmp_path, t) for t in tables}
     reports = compute(Lake(generations.live_events()), load_factors()).tables
@@ -214,7 +222,7 @@ async def test_compaction_merges_closed_days_and_changes_no_row_and_no_report(
     )  # today is open
     assert generations.live_generation() == 1
     merged = await _compact(database_url, tmp_path, closed_before=TOMORROW)
-    assert merged == len(_parts(generations.path(1)))
+    assert merged == sum(1 for n in parts.values() if n > 1)
     assert generations.live_generation() == 2
     assert set(_parts(generations.path(2)).values()) == {1}
     for table in tables:
@@ -243,13 +251,35 @@ async def test_compaction_leaves_a_rebuilds_generation_alone_and_clears_a_stale_
     generations = await _exported_shops(client, database_url, tmp_path, 2)
     rebuilding = LakeWriter(generations.path(2))  # a rebuild filling generation 2
     assert await _compact(database_url, tmp_path, closed_before=TOMORROW) == 0
+    (generations.path(2) / COMPACTED_FROM).write_text("1")  # even a marked copy, while written to
+    assert await _compact(database_url, tmp_path, closed_before=TOMORROW) == 0
     rebuilding.close()
+    swapping = GenerationsLock(tmp_path)  # a rebuild claiming, swapping or dropping generations
+    assert swapping.acquire(blocking=False)
+    assert await _compact(database_url, tmp_path, closed_before=TOMORROW) == 0
+    swapping.release()
     assert generations.live_generation() == 1
     # A copy a crashed compaction made but never swapped in: stale, so it is thrown away and redone.
-    (generations.path(2) / COMPACTED_FROM).write_text("1")
     assert await _compact(database_url, tmp_path, closed_before=TOMORROW) > 0
     assert generations.live_generation() == 2
     assert set(_parts(generations.path(2)).values()) == {1}
+
+
+async def test_a_rebuild_starts_afresh_over_a_compactions_unswapped_copy(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    generations = await _exported_shops(client, database_url, tmp_path, 2)
+    before = {t: _table(tmp_path, t) for t in ("OrderPlaced", "OrderLine", "Product")}
+    stale = generations.path(2)  # a copy of generation 1 at some earlier point, never swapped in
+    (stale / "events").mkdir(parents=True)
+    (stale / "checkpoint.json").write_text((generations.path(1) / "checkpoint.json").read_text())
+    (stale / COMPACTED_FROM).write_text("1")
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        assert await rebuild_lake(reader, tmp_path) == 2  # from position zero, not from that checkpoint
+    for table, frame in before.items():
+        assert _table(tmp_path, table).equals(frame), table
 
 
 async def test_the_following_projector_compacts_days_gone_by(
