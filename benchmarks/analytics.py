@@ -70,6 +70,7 @@ from analytics.order_footprint import OrderItem, order_footprint  # noqa: E402
 from analytics.pipelines.polars_reports import (  # noqa: E402
     BOARD_DECIMALS,
     BOARD_SIZE,
+    CUSTOMER_COLUMNS,
     POINT_DECIMALS,
     POINTS_PER_KG,
     SLOW_GREEN_POINTS,
@@ -601,18 +602,7 @@ def pandas_compute(  # noqa: PLR0915 - one pipeline, step by step
         "platform": platform,
         "by_month": facts.groupby("month", as_index=False).agg(**sums),
         "by_country": facts.groupby("shipping_country", as_index=False).agg(**sums),
-        "by_customer": customers[
-            [
-                "customer_id",
-                "orders",
-                "units",
-                "kg_co2e",
-                "baseline_kg_co2e",
-                "saved_kg_co2e",
-                "points",
-                "first_order_month",
-            ]
-        ],
+        "by_customer": customers[list(CUSTOMER_COLUMNS)],
         "by_product": lines.groupby("product_id", as_index=False).agg(**line_sums),
         "by_category_month": lines.loc[in_facts]
         .groupby(["category", "month"], as_index=False)

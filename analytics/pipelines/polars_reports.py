@@ -31,6 +31,17 @@ BOARD_SIZE = 100
 # rounded to 0.1 g, so both engines give the same points and the same ranks.
 POINT_DECIMALS = 6
 BOARD_DECIMALS = 4
+# The columns of the by_customer report, in order.
+CUSTOMER_COLUMNS = (
+    "customer_id",
+    "orders",
+    "units",
+    "kg_co2e",
+    "baseline_kg_co2e",
+    "saved_kg_co2e",
+    "points",
+    "first_order_month",
+)
 
 
 def product_versions(products: pl.DataFrame) -> pl.DataFrame:
@@ -220,16 +231,7 @@ def reports(facts: pl.LazyFrame, lines: pl.LazyFrame, as_of: datetime) -> dict[s
         ),
         "by_month": facts.group_by("month").agg(*_sums()).sort("month"),
         "by_country": facts.group_by("shipping_country").agg(*_sums()).sort("shipping_country"),
-        "by_customer": customers.select(
-            "customer_id",
-            "orders",
-            "units",
-            "kg_co2e",
-            "baseline_kg_co2e",
-            "saved_kg_co2e",
-            "points",
-            "first_order_month",
-        ).sort("customer_id"),
+        "by_customer": customers.select(CUSTOMER_COLUMNS).sort("customer_id"),
         "by_product": lines.group_by("product_id")
         .agg(*line_sums)
         .with_columns(pl.col("product_id").cast(pl.String))
