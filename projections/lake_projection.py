@@ -150,9 +150,9 @@ class LakeProjectionRunner:
         merged = await asyncio.to_thread(compact_generation, source, staging, before)
         (staging / COMPACTED_FROM).write_text(str(live))
         staging.rename(generations.path(target))
-        generations.retire(
-            live
-        )  # before the swap: a crash after it leaves a marker that is only read below live
+        # Retired before the swap: after a crash between the two, the marker sits on the live
+        # generation, where nothing reads it (only generations below the live one are dropped).
+        generations.retire(live)
         generations.swap(target)
         log.info("lake.compacted", generation=target, previous=live, partitions=merged)
         self.writer()  # moves this runner to the new generation (its buffer is empty: flushed above)
