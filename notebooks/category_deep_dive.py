@@ -30,15 +30,14 @@ def _():
     import polars as pl
 
     from analytics.factor_tables import load_factors
-    from analytics.footprint import ProductSpec, baseline_spec, product_footprint
+    from analytics.footprint import baseline_spec, product_footprint
     from analytics.lake import LakeGenerations
-    from analytics.pipelines.sources import Lake, product_footprints
+    from analytics.pipelines.sources import Lake, product_footprints, spec_of
 
     return (
         Lake,
         LakeGenerations,
         Path,
-        ProductSpec,
         baseline_spec,
         load_factors,
         mo,
@@ -47,6 +46,7 @@ def _():
         plt,
         product_footprint,
         product_footprints,
+        spec_of,
     )
 
 
@@ -123,23 +123,12 @@ def _(catalog, mo, os):
 
 
 @app.cell
-def _(ProductSpec, catalog, category_picker, factors, pl, product_footprint):
+def _(catalog, category_picker, factors, pl, product_footprint, spec_of):
     category = category_picker.value
     rows = catalog.filter(pl.col("category") == category).sort("sku")
     # The calculator's full answer per product: ranges, the baseline it was compared with, the eco score.
     footprints = {
-        row["product_id"]: product_footprint(
-            ProductSpec(
-                row["category"],
-                row["weight_kg"],
-                [(m["material"], m["kg"]) for m in row["materials"]],
-                row["origin_country"],
-                row["packaging"],
-                row["certifications"],
-            ),
-            factors,
-        )
-        for row in rows.iter_rows(named=True)
+        row["product_id"]: product_footprint(spec_of(row), factors) for row in rows.iter_rows(named=True)
     }
     for _row in rows.iter_rows(named=True):
         _central = footprints[_row["product_id"]].kg_co2e.central

@@ -34,20 +34,18 @@ def _():
     from analytics.factor_tables import load_factors
     from analytics.footprint import (
         FootprintError,
-        ProductSpec,
         baseline_spec,
         last_mile,
         product_footprint,
     )
     from analytics.lake import LakeGenerations
-    from analytics.pipelines.sources import Lake
+    from analytics.pipelines.sources import Lake, spec_of
 
     return (
         FootprintError,
         Lake,
         LakeGenerations,
         Path,
-        ProductSpec,
         analytics,
         baseline_spec,
         last_mile,
@@ -57,6 +55,7 @@ def _():
         pl,
         plt,
         product_footprint,
+        spec_of,
     )
 
 
@@ -87,7 +86,7 @@ def _(analytics, mo):
 
 
 @app.cell
-def _(FootprintError, Lake, LakeGenerations, ProductSpec, lake_root, load_factors, os, pl, product_footprint):
+def _(FootprintError, Lake, LakeGenerations, lake_root, load_factors, os, pl, product_footprint, spec_of):
     factors = load_factors()
     lake = Lake(LakeGenerations(lake_root).live_events())
     if not lake.files("Product"):
@@ -102,17 +101,6 @@ def _(FootprintError, Lake, LakeGenerations, ProductSpec, lake_root, load_factor
         .sort("sku")
     )
 
-    def spec_of(row):
-        """The calculator's input for a product snapshot of the lake."""
-        return ProductSpec(
-            row["category"],
-            row["weight_kg"],
-            [(m["material"], m["kg"]) for m in row["materials"]],
-            row["origin_country"],
-            row["packaging"],
-            row["certifications"],
-        )
-
     def _factor_lines(row):
         try:
             return sum(len(stage.items) for stage in product_footprint(spec_of(row), factors).stages)
@@ -126,7 +114,7 @@ def _(FootprintError, Lake, LakeGenerations, ProductSpec, lake_root, load_factor
     if _match.is_empty():
         raise ValueError(f"NOTEBOOK_PRODUCT: no product with SKU or id '{_wanted}' in the lake")
     default_sku = _match["sku"][0]
-    return default_sku, factors, products, spec_of
+    return default_sku, factors, products
 
 
 @app.cell

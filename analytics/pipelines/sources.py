@@ -8,6 +8,7 @@ to either engine as a small table: the pipelines never re-implement a factor.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,18 +99,23 @@ def product_footprints(lake: Lake, factors: FactorSet) -> tuple[pl.DataFrame, pl
     return pl.concat([recorded, rated], how="vertical"), errors
 
 
+def spec_of(row: Mapping[str, Any]) -> ProductSpec:
+    """The calculator's input for a product snapshot of the lake (a row of its ``Product`` table)."""
+    return ProductSpec(
+        row["category"],
+        row["weight_kg"],
+        [(m["material"], m["kg"]) for m in row["materials"]],
+        row["origin_country"],
+        row["packaging"],
+        row["certifications"],
+    )
+
+
 def _rate(rows: pl.DataFrame, factors: FactorSet) -> tuple[pl.DataFrame, pl.DataFrame]:
     rated: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for row in rows.iter_rows(named=True):
-        spec = ProductSpec(
-            row["category"],
-            row["weight_kg"],
-            [(m["material"], m["kg"]) for m in row["materials"]],
-            row["origin_country"],
-            row["packaging"],
-            row["certifications"],
-        )
+        spec = spec_of(row)
         key = {"product_id": row["product_id"], "product_version": row["product_version"]}
         try:
             fp = product_footprint(spec, factors)
