@@ -152,17 +152,8 @@ class CustomerDashboards:
         if not isinstance(e, (ev.CustomerRegistered, ev.CustomerErased, *_ORDER_EVENTS)):
             return
         key = f"dashboard:{e.customer_id}"
-        board = batch.doc(key) or {
-            "customer_id": e.customer_id,
-            "orders_placed": 0,
-            "orders_cancelled": 0,
-            "items_bought": 0,
-            "spent_minor": {},
-            "refunded_minor": {},
-            "last_order_at": None,
-        }
-        for name in ("footprint_kg_co2e", "baseline_kg_co2e", "saved_kg_co2e"):
-            board.setdefault(name, 0.0)
+        # A dashboard stored before the footprint fields existed gains them at zero.
+        board = {**empty_dashboard(e.customer_id), **(batch.doc(key) or {})}
         if isinstance(e, ev.OrderPlaced):
             board["orders_placed"] += 1
             board["items_bought"] += sum(li.quantity for li in e.lines)
@@ -189,6 +180,22 @@ class CustomerDashboards:
             board["erased"] = True
             board["pseudonym"] = e.pseudonym
         batch.put(key, board)
+
+
+def empty_dashboard(customer_id: str) -> dict[str, Any]:
+    """A customer's dashboard before any order: what the projection starts from and the API answers."""
+    return {
+        "customer_id": customer_id,
+        "orders_placed": 0,
+        "orders_cancelled": 0,
+        "items_bought": 0,
+        "spent_minor": {},
+        "refunded_minor": {},
+        "last_order_at": None,
+        "footprint_kg_co2e": 0.0,
+        "baseline_kg_co2e": 0.0,
+        "saved_kg_co2e": 0.0,
+    }
 
 
 class PlatformSummary:

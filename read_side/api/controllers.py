@@ -20,6 +20,7 @@ from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateErr
 from projections.dead_letters import retry as retry_letter
 from projections.dead_letters import skip as skip_letter
 from projections.jobs import FINISHED, JobConflictError, enqueue_rebuild, job_key, request_cancel
+from projections.projectors.orders import empty_dashboard
 from projections.registry import ALL_NAMES, OWN_GENERATION, UnknownProjectionError, check_known
 from projections.runner import dead_letters_key, live_generation
 from projections.store import as_text
@@ -207,7 +208,7 @@ class MeController(Controller):
     ) -> Response[bytes]:
         await _read_your_writes(models, DASHBOARDS, min_position)
         found = await models.documents(DASHBOARDS, f"dashboard:{actor.actor_id}")
-        board = _json.decode(found.documents[0]) if found.documents[0] else _empty_dashboard(actor.actor_id)
+        board = _json.decode(found.documents[0]) if found.documents[0] else empty_dashboard(actor.actor_id)
         # Live totals come from the dashboard projection; eco points and the analytics view of the
         # customer from the latest analytics run (null before the first run).
         impact = (await models.documents(ANALYTICS, f"impact:customer:{actor.actor_id}")).documents[0]
@@ -218,21 +219,6 @@ class MeController(Controller):
 
 _json = msgspec.json.Decoder()
 _encoder = msgspec.json.Encoder()
-
-
-def _empty_dashboard(customer_id: str) -> dict[str, Any]:
-    return {
-        "customer_id": customer_id,
-        "orders_placed": 0,
-        "orders_cancelled": 0,
-        "items_bought": 0,
-        "spent_minor": {},
-        "refunded_minor": {},
-        "last_order_at": None,
-        "footprint_kg_co2e": 0.0,
-        "baseline_kg_co2e": 0.0,
-        "saved_kg_co2e": 0.0,
-    }
 
 
 class AdminProjectionController(Controller):
