@@ -295,7 +295,7 @@ class LakeWriter:
         return LakeCheckpoint(ev.LogCursor(*raw["cursor"]), int(raw["events"]))
 
     def _forget_unfinished_flush(self) -> None:
-        done = (self.checkpoint.cursor.tx_id, self.checkpoint.cursor.position)
+        done = (self.checkpoint.cursor.causal_tx, self.checkpoint.cursor.position)
         for part in (self.folder / "events").glob("*/*/part-*.parquet"):
             if part_key(part) >= done:
                 part.unlink()
@@ -305,7 +305,7 @@ class LakeWriter:
         if not events:
             return
         before = self.checkpoint.cursor
-        name = f"part-{before.tx_id}-{before.position}.parquet"
+        name = f"part-{before.causal_tx}-{before.position}.parquet"
         for (table, day), part in _partitions(events).items():
             folder = self.folder / "events" / table / f"date={day}"
             folder.mkdir(parents=True, exist_ok=True)
@@ -318,15 +318,15 @@ class LakeWriter:
         tmp = self.folder / f"{CHECKPOINT}.tmp"
         cursor = self.checkpoint.cursor
         tmp.write_text(
-            json.dumps({"cursor": [cursor.tx_id, cursor.position], "events": self.checkpoint.events})
+            json.dumps({"cursor": [cursor.causal_tx, cursor.position], "events": self.checkpoint.events})
         )
         tmp.replace(self.folder / CHECKPOINT)
 
 
 def part_key(part: Path) -> tuple[int, int]:
-    """The log cursor a part file is named after (``part-{tx}-{position}.parquet``), for sorting."""
-    tx_id, position = (int(n) for n in part.stem.removeprefix("part-").split("-"))
-    return tx_id, position
+    """The log cursor a part file is named after (``part-{causal_tx}-{position}.parquet``), for sorting."""
+    causal_tx, position = (int(n) for n in part.stem.removeprefix("part-").split("-"))
+    return causal_tx, position
 
 
 def closed_partitions(folder: Path, closed_before: date) -> list[Path]:

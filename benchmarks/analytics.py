@@ -967,7 +967,7 @@ def _copy_out(url: str) -> int:
     """The ceiling: the same rows out of PostgreSQL with a plain COPY, no decoding."""
     size = 0
     with psycopg.connect(url) as conn, conn.cursor() as cur:
-        query = "COPY (SELECT position, tx_id, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at FROM event_log ORDER BY tx_id, position) TO STDOUT"
+        query = "COPY (SELECT position, tx_id, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at FROM event_log ORDER BY causal_tx, position) TO STDOUT"
         with cur.copy(query) as copy:
             for block in copy:
                 size += len(block)

@@ -61,7 +61,7 @@ async def export_lake(database_url: str, lake_dir: Path) -> tuple[int, str] | No
             cursor = runner.position()
         finally:
             runner.close()
-    return exported, f"{cursor.tx_id}:{cursor.position}"
+    return exported, f"{cursor.causal_tx}:{cursor.position}"
 
 
 @lake_app.command("export")

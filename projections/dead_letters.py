@@ -68,7 +68,7 @@ async def skip(redis: aioredis.Redis, name: str, position: int, actor_id: str) -
     letter = await _open_letter(redis, name, position)
     store = GenerationStore(redis, name, int(letter["generation"]))
     current = await store.checkpoint()
-    poison = LogCursor(int(letter["tx_id"]), position)
+    poison = LogCursor(int(letter["causal_tx"]), position)
     if not current < poison:
         raise DeadLetterStateError(f"{name} is already past position {position}")
     await redis.sadd(skipped_key(name), str(position))

@@ -111,6 +111,7 @@ class ProjectionRunner:
             mapping={
                 "position": event.position,
                 "tx_id": event.tx_id,
+                "causal_tx": event.causal_tx,
                 "event_type": event.event_type,
                 "stream_id": event.stream_id,
                 "error": self._error,

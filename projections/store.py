@@ -35,15 +35,15 @@ def as_text(value: bytes | str) -> str:
 
 
 def encode_cursor(cursor: LogCursor) -> str:
-    return f"{cursor.tx_id}:{cursor.position}"
+    return f"{cursor.causal_tx}:{cursor.position}"
 
 
 def decode_cursor(raw: bytes | str | None) -> LogCursor:
     if not raw:
         return LogCursor()
     text = raw.decode() if isinstance(raw, bytes) else raw
-    tx_id, position = text.split(":")
-    return LogCursor(int(tx_id), int(position))
+    causal_tx, position = text.split(":")
+    return LogCursor(int(causal_tx), int(position))
 
 
 @dataclass

@@ -137,7 +137,7 @@ def decode_offset_cursor(cursor: str) -> int:
 
 
 def parse_position(text: str) -> LogCursor:
-    """A ``tx_id:position`` string as sent in ``X-Event-Log-Position``."""
+    """A ``causal_tx:position`` string as sent in ``X-Event-Log-Position``."""
     try:
         return decode_cursor(text)
     except ValueError:

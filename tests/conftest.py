@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import psycopg
 import pytest
 import redis
@@ -136,6 +137,40 @@ def make_test_app(settings: Settings, payments: PaymentGateway | None = None) ->
         identity=make_verifier(settings),
         metrics=[read.refresh_metrics],
     )
+
+
+@pytest.fixture(scope="session")
+def api_url(
+    database_url: str,
+    clean_redis: str,
+    search_dir: Path,
+    stripe_base: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """Both APIs served by uvicorn in a process of their own, over real sockets (see tests/served.py)."""
+    from tests.served import served_api
+
+    var = Path(tmp_path_factory.mktemp("served"))
+    env = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": clean_redis,
+        "SEARCH_DIR": str(search_dir),
+        "ECOLAURA_VAR_DIR": str(var),
+        "STRIPE_API_KEY": "sk_test_localstripe",
+        "STRIPE_API_BASE": stripe_base,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "DB_POOL_SIZE": "40",
+    }
+    with served_api(env, var / "api.log") as url:
+        yield url
+
+
+@pytest.fixture
+async def http(api_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the served API with room for many requests at once."""
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=api_url, timeout=60, limits=limits) as client:
+        yield client
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ class RunResult:
     factor_version: str
     engine: str
     as_of: datetime
-    lake_position: str  # "tx_id:position" of the last exported event the run saw
+    lake_position: str  # "causal_tx:position" of the last exported event the run saw
     lake_events: int
     tables: dict[str, pl.DataFrame]
     unrated: pl.DataFrame  # product versions the factor version cannot rate (left out, never zero)
@@ -50,7 +50,7 @@ def live_lake(root: Path) -> tuple[Lake, str, int]:
     checkpoint = LakeWriter.peek(folder)
     return (
         Lake(folder / "events"),
-        f"{checkpoint.cursor.tx_id}:{checkpoint.cursor.position}",
+        f"{checkpoint.cursor.causal_tx}:{checkpoint.cursor.position}",
         checkpoint.events,
     )
 

@@ -157,7 +157,10 @@ class CustomerDashboards:
         if isinstance(e, ev.OrderPlaced):
             board["orders_placed"] += 1
             board["items_bought"] += sum(li.quantity for li in e.lines)
-            board["last_order_at"] = e.placed_at
+            # Two orders placed at once commit in either order: keep the later time, not the later event.
+            last = board["last_order_at"]
+            if last is None or datetime.fromisoformat(e.placed_at) > datetime.fromisoformat(last):
+                board["last_order_at"] = e.placed_at
             if e.footprint is not None:
                 batch.put(f"dashboard_order:{e.order_id}", _order_footprint(e) or {})
         elif isinstance(e, ev.OrderPaid):

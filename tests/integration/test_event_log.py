@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import text
@@ -40,6 +41,31 @@ async def _read_all(reader: EventLogReader, after: LogCursor, prefix: str) -> li
     while batch := await reader.read_from(after, limit=100):
         after = batch[-1].cursor
         seen.extend(e for e in batch if e.stream_id.startswith(prefix))
+    return seen
+
+
+async def _tail_while(
+    reader: EventLogReader, prefix: str, writers: Callable[[], Awaitable[object]], limit: int
+) -> list[RecordedEvent]:
+    """Tail the log in batches of ``limit`` while ``writers()`` runs; the events of ``prefix`` streams."""
+    seen: list[RecordedEvent] = []
+    done = asyncio.Event()
+
+    async def tail(after: LogCursor) -> None:
+        while True:
+            batch = await reader.read_from(after, limit=limit)
+            if batch:
+                after = batch[-1].cursor
+                seen.extend(e for e in batch if e.stream_id.startswith(prefix))
+            elif done.is_set():
+                return
+            else:
+                await reader.wait_for_events(timeout=0.02)
+
+    tailer = asyncio.create_task(tail(await reader.head()))
+    await writers()
+    done.set()
+    await asyncio.wait_for(tailer, timeout=30)
     return seen
 
 
@@ -114,25 +140,10 @@ async def test_concurrent_writers_and_a_tailing_reader_see_each_event_exactly_on
                     await conn.commit()
                     committed.add(stream)
 
-    seen: list[RecordedEvent] = []
-    done = asyncio.Event()
-
-    async def tail(reader: EventLogReader, after: LogCursor) -> None:
-        while True:
-            batch = await reader.read_from(after, limit=50)
-            if batch:
-                after = batch[-1].cursor
-                seen.extend(e for e in batch if e.stream_id.startswith(prefix))
-            elif done.is_set():
-                return
-            else:
-                await reader.wait_for_events(timeout=0.05)
-
     async with EventLogReader(libpq_url(database_url)) as reader:
-        tailer = asyncio.create_task(tail(reader, await reader.head()))
-        await asyncio.gather(*(writer(w) for w in range(writers)))
-        done.set()
-        await asyncio.wait_for(tailer, timeout=30)
+        seen = await _tail_while(
+            reader, prefix, lambda: asyncio.gather(*(writer(w) for w in range(writers))), 50
+        )
 
     keys = [(e.stream_id, e.stream_version) for e in seen]
     assert len(keys) == len(set(keys)), "an event was delivered twice"
@@ -140,6 +151,54 @@ async def test_concurrent_writers_and_a_tailing_reader_see_each_event_exactly_on
     assert not rolled_back & {s for s, _ in keys}
     assert [e.cursor for e in seen] == sorted(e.cursor for e in seen), "events out of log order"
     assert len(keys) == 2 * len(committed)
+
+
+@pytest.mark.slow
+async def test_writers_queueing_on_the_same_streams_are_read_in_each_streams_order(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    """Transactions take their id first, then queue for a stream's lock: ids no longer follow versions."""
+    prefix = f"shared-{uuid.uuid4().hex[:8]}"
+    streams = [f"{prefix}-{n}" for n in range(3)]
+    rng = random.Random(11)
+
+    async def writer(w: int) -> None:
+        for _ in range(15):
+            stream = rng.choice(streams)
+            async with engine.connect() as conn:
+                await conn.begin()
+                await conn.execute(text("SELECT pg_current_xact_id()"))  # the id, before the queue
+                await asyncio.sleep(rng.random() * 0.005)
+                await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": stream})
+                pending = await event_log.next_in_stream(conn, stream, _event(stream, 0).event)
+                await event_log.append(PgSession(conn), [pending], META)
+                await asyncio.sleep(rng.random() * 0.005)
+                await conn.commit()
+
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        seen = await _tail_while(reader, prefix, lambda: asyncio.gather(*(writer(w) for w in range(10))), 7)
+        rebuilt = await _read_all(reader, LogCursor(), prefix)
+
+    async with engine.connect() as conn:
+        inverted = (
+            await conn.execute(
+                text(
+                    """SELECT count(*) FROM (SELECT tx_id < lag(tx_id) OVER (PARTITION BY stream_id
+                                                 ORDER BY stream_version) AS back
+                                         FROM event_log WHERE stream_id LIKE :p) s WHERE back"""
+                ),
+                {"p": f"{prefix}-%"},
+            )
+        ).scalar_one()
+    assert inverted > 0, "the writers never took their ids out of stream order: the test proves nothing"
+    for delivered in (seen, rebuilt):
+        assert len(delivered) == 150
+        for stream in streams:
+            versions = [e.stream_version for e in delivered if e.stream_id == stream]
+            assert versions == list(range(1, len(versions) + 1)), f"{stream} delivered as {versions}"
+    assert [(e.stream_id, e.stream_version) for e in seen] == [
+        (e.stream_id, e.stream_version) for e in rebuilt
+    ]
 
 
 async def test_notify_wakes_a_waiting_reader(engine: AsyncEngine, database_url: str) -> None:

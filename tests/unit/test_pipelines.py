@@ -54,6 +54,7 @@ class _Log:
             ev.RecordedEvent(
                 position=n,
                 tx_id=1000 + n,
+                causal_tx=1000 + n,
                 stream_id="s",
                 stream_version=1,
                 event_type=ev.event_type(event),
@@ -182,7 +183,7 @@ def test_equal_values_rank_by_customer_id(tmp_path) -> None:
     )
     for i, e in enumerate(log.events):
         log.events[i] = ev.RecordedEvent(
-            **{**{f: getattr(e, f) for f in e.__struct_fields__}, "tx_id": 5000 + i}
+            **{**{f: getattr(e, f) for f in e.__struct_fields__}, "tx_id": 5000 + i, "causal_tx": 5000 + i}
         )
     writer = LakeWriter(LakeGenerations(root).path(1))
     writer.write(log.events)

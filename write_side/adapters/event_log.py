@@ -1,16 +1,30 @@
-"""The event log: written in the command's transaction, read without ever skipping.
+"""The event log: written in the command's transaction, read without ever skipping, in stream order.
 
-Why (tx_id, position) and the snapshot horizon: ``position`` comes from an
+Why (causal_tx, position) and the snapshot horizon. ``position`` comes from an
 identity sequence when the row is inserted, but transactions commit in any
-order, so position 9 can become visible after position 10. A reader that
-remembered "10" would skip 9 forever. Every row also stores its transaction id
-(xid8), and a reader only returns rows whose transaction id is below
-``pg_snapshot_xmin(pg_current_snapshot())``: every transaction below that id
-has finished, and every transaction that has not yet started gets a larger id.
-Reading in (tx_id, position) order up to that horizon therefore returns a
-prefix of the final order that never changes, without serialising writers
+order, so position 9 can become visible after position 10: a reader that
+remembered "10" would skip 9 forever. Every row stores its transaction id
+(xid8), and a reader returns only rows below ``pg_snapshot_xmin`` of its
+snapshot: every transaction below that id has finished, and every transaction
+still to write gets a larger id. That horizon never skips an event.
+
+Transaction-id order is not stream order, though. A transaction gets its id at
+its first write (an idempotency claim, the first row it locks), then may queue
+for a stock or order row's lock behind a younger transaction, and write the
+stream's next version with the older id. So each row also stores ``causal_tx``,
+the newest transaction id among the event itself and its stream's earlier
+events (a trigger sets it, migration 0007). A stream's versions have
+non-decreasing ``causal_tx``, and equal ones were inserted later with a higher
+position, so reading in (causal_tx, position) order delivers every stream in
+stream order. The horizon still holds: an event not yet visible belongs to a
+transaction at or above the horizon, so its ``causal_tx`` is too. Reading up to
+the horizon in that order returns a prefix of one final order that never
+changes, the same on every read and every rebuild, without serialising writers
 behind a table lock (which would cap throughput at one commit flush at a time).
-``tests/integration/test_event_log_concurrency.py`` proves it under load.
+A transaction that starts after another has committed gets a larger id than
+any ``causal_tx`` that one wrote, so no event comes before one it could read.
+``tests/integration/test_event_log.py`` and ``test_stream_order.py`` prove it
+under load.
 """
 
 from __future__ import annotations
@@ -44,30 +58,30 @@ _APPEND = """
     INSERT INTO event_log (stream_id, stream_version, event_type, schema_version, payload, metadata)
     SELECT e.s, e.v, e.t, e.sv, e.p, %(metadata)s::jsonb
     FROM jsonb_to_recordset(%(events)s::jsonb) AS e(s text, v int, t text, sv smallint, p jsonb)
-    RETURNING tx_id, position
+    RETURNING causal_tx, position
 """
 
 _READ = """
-    SELECT position, tx_id, stream_id, stream_version, event_type, schema_version,
+    SELECT position, tx_id, causal_tx, stream_id, stream_version, event_type, schema_version,
            payload::text, metadata::text, recorded_at
     FROM event_log
-    WHERE (tx_id, position) > (%(tx_id)s, %(position)s)
-      AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-    ORDER BY tx_id, position
+    WHERE (causal_tx, position) > (%(causal_tx)s, %(position)s)
+      AND causal_tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    ORDER BY causal_tx, position
     LIMIT %(limit)s
 """
 
 _HEAD = """
-    SELECT tx_id, position FROM event_log
-    WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-    ORDER BY tx_id DESC, position DESC LIMIT 1
+    SELECT causal_tx, position FROM event_log
+    WHERE causal_tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    ORDER BY causal_tx DESC, position DESC LIMIT 1
 """
 
 _LAG = """
     SELECT count(*), extract(epoch FROM now() - min(recorded_at))
     FROM event_log
-    WHERE (tx_id, position) > (%(tx_id)s, %(position)s)
-      AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    WHERE (causal_tx, position) > (%(causal_tx)s, %(position)s)
+      AND causal_tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
 """
 
 _metadata_decoder = msgspec.json.Decoder(EventMetadata)
@@ -94,7 +108,7 @@ async def append(
         return None
     batch = {"events": _encode_batch(events), "metadata": msgspec.json.encode(metadata).decode()}
     rows = await session.flush((_APPEND, batch), commit=commit)
-    return max(LogCursor(tx_id, position) for tx_id, position in rows)
+    return max(LogCursor(causal_tx, position) for causal_tx, position in rows)
 
 
 class _Row(msgspec.Struct):
@@ -121,10 +135,11 @@ def _encode_batch(events: Sequence[PendingEvent]) -> str:
 
 
 def _to_recorded(row: tuple[object, ...]) -> RecordedEvent:
-    position, tx_id, stream_id, version, etype, schema, payload, meta, recorded_at = row
+    position, tx_id, causal_tx, stream_id, version, etype, schema, payload, meta, recorded_at = row
     return RecordedEvent(
         position=int(position),  # type: ignore[call-overload]
         tx_id=int(tx_id),  # type: ignore[call-overload]
+        causal_tx=int(causal_tx),  # type: ignore[call-overload]
         stream_id=str(stream_id),
         stream_version=int(version),  # type: ignore[call-overload]
         event_type=str(etype),
@@ -155,7 +170,9 @@ class EventLogReader:
     async def read_from(self, after: LogCursor, limit: int = 500) -> list[RecordedEvent]:
         """Committed events after ``after``, in log order, at most ``limit``."""
         conn = await self._connection()
-        cur = await conn.execute(_READ, {"tx_id": after.tx_id, "position": after.position, "limit": limit})
+        cur = await conn.execute(
+            _READ, {"causal_tx": after.causal_tx, "position": after.position, "limit": limit}
+        )
         return [_to_recorded(row) for row in await cur.fetchall()]
 
     async def head(self) -> LogCursor:
@@ -168,7 +185,7 @@ class EventLogReader:
     async def lag(self, after: LogCursor) -> tuple[int, float]:
         """Events visible after ``after``, and the age in seconds of the oldest of them."""
         conn = await self._connection()
-        cur = await conn.execute(_LAG, {"tx_id": after.tx_id, "position": after.position})
+        cur = await conn.execute(_LAG, {"causal_tx": after.causal_tx, "position": after.position})
         row = await cur.fetchone()
         count, age = row or (0, None)
         return int(count or 0), float(age or 0.0)  # type: ignore[call-overload,arg-type]

@@ -182,8 +182,10 @@ journal_entries = Table(
 )
 
 # The event log. ``tx_id`` is the writing transaction's id (xid8 as bigint);
-# readers order by (tx_id, position) and stop below the oldest in-flight
-# transaction, so an event that commits late is never skipped.
+# ``causal_tx`` is the newest transaction id among the event and its stream's
+# earlier events (set by a trigger, migration 0007). Readers order by
+# (causal_tx, position) and stop below the oldest in-flight transaction, so an
+# event that commits late is never skipped and each stream arrives in order.
 event_log = Table(
     "event_log",
     metadata,
@@ -194,6 +196,7 @@ event_log = Table(
         nullable=False,
         server_default=text("(pg_current_xact_id())::text::bigint"),
     ),
+    Column("causal_tx", BigInteger, nullable=False),
     Column("stream_id", Text, nullable=False),
     Column("stream_version", Integer, nullable=False),
     Column("event_type", Text, nullable=False),
@@ -202,7 +205,7 @@ event_log = Table(
     Column("metadata", JSONB, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=NOW),
     UniqueConstraint("stream_id", "stream_version"),
-    Index("ix_event_log_tx_id_position", "tx_id", "position"),
+    Index("ix_event_log_causal_tx_position", "causal_tx", "position"),
 )
 
 idempotency_keys = Table(

@@ -58,7 +58,7 @@ async def dispatch(
     )
     out = dict(headers or {})
     if reply.cursor is not None:
-        out["X-Event-Log-Position"] = f"{reply.cursor.tx_id}:{reply.cursor.position}"
+        out["X-Event-Log-Position"] = f"{reply.cursor.causal_tx}:{reply.cursor.position}"
     if reply.replayed:
         out["Idempotent-Replayed"] = "true"
     media = "application/problem+json" if reply.status >= 400 else "application/json"

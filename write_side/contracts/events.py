@@ -320,14 +320,14 @@ class EventMetadata(msgspec.Struct, frozen=True):
 
 
 class LogCursor(msgspec.Struct, frozen=True, order=True, array_like=True):
-    """A place in the event log: events are ordered by (tx_id, position).
+    """A place in the event log: events are ordered by (causal_tx, position).
 
     ``position`` alone is unique but not commit-ordered; a reader that resumes
-    after a cursor never skips an event that committed late (see
-    ``write_side.adapters.event_log``).
+    after a cursor never skips an event that committed late, and meets each
+    stream's events in stream order (see ``write_side.adapters.event_log``).
     """
 
-    tx_id: int = 0
+    causal_tx: int = 0
     position: int = 0
 
 
@@ -335,7 +335,8 @@ class RecordedEvent(msgspec.Struct, frozen=True):
     """An event as stored in the log."""
 
     position: int
-    tx_id: int
+    tx_id: int  # the transaction that wrote the event
+    causal_tx: int  # the newest of tx_id and its stream's earlier events' causal_tx: the read order
     stream_id: str
     stream_version: int
     event_type: str
@@ -346,4 +347,4 @@ class RecordedEvent(msgspec.Struct, frozen=True):
 
     @property
     def cursor(self) -> LogCursor:
-        return LogCursor(self.tx_id, self.position)
+        return LogCursor(self.causal_tx, self.position)
