@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,13 @@ local out = {redis.call('GET', prefix .. 'checkpoint'), redis.call('ZCARD', inde
 for _, id in ipairs(ids) do out[#out + 1] = redis.call('GET', prefix .. ARGV[6] .. id) end
 return out
 """
+
+
+# What ``X-Event-Log-Position`` looks like, and so ``min_position``: two integers of at most 64 bits.
+POSITION_PATTERN = "^[0-9]{1,19}:[0-9]{1,19}$"
+_POSITION = re.compile(POSITION_PATTERN.removeprefix("^").removesuffix("$"))
+# The OpenAPI format of pagination cursors: opaque tokens that only this API issues.
+CURSOR_FORMAT = "ecolaura-cursor"
 
 
 class InvalidCursorError(ValueError):
@@ -138,7 +146,7 @@ def decode_offset_cursor(cursor: str) -> int:
 
 def parse_position(text: str) -> LogCursor:
     """A ``causal_tx:position`` string as sent in ``X-Event-Log-Position``."""
-    try:
-        return decode_cursor(text)
-    except ValueError:
-        raise InvalidCursorError(f"min_position '{text[:40]}' is not a log position like 1234:56") from None
+    # fullmatch, not int()'s leniency (signs, blanks, other scripts' digits): the schema's pattern, exactly.
+    if not _POSITION.fullmatch(text):
+        raise InvalidCursorError(f"min_position '{text[:40]}' is not a log position like 1234:56")
+    return decode_cursor(text)

@@ -9,13 +9,14 @@ from typing import Any
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler
 
+from ecolaura.http.allow import answer_options_with_every_method
 from ecolaura.http.identity import IDENTITY_STATE_KEY
 from ecolaura.http.metrics import MetricsRefresh, metrics_controller
+from ecolaura.http.openapi import ContractConfig
 from ecolaura.http.problems import EXCEPTION_HANDLERS, Problem, problem_response
 from ecolaura.http.request_context import RequestContextMiddleware
 from ecolaura.identity.tokens import TokenVerifier
@@ -64,7 +65,15 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
     identity: TokenVerifier,
     metrics: list[MetricsRefresh] | None = None,
 ) -> Litestar:
-    return Litestar(
+    contract = ContractConfig(
+        title=title,
+        version="1.0.0",
+        path="/schema",
+        description="Ecolaura: sustainable commerce. Errors are RFC 9457 problem details "
+        "(`application/problem+json`); `/metrics` is Prometheus text.",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+    )
+    app = Litestar(
         state=State({IDENTITY_STATE_KEY: identity}),
         on_shutdown=[identity.close],
         route_handlers=[*route_handlers, *health_handlers(readiness), metrics_controller(metrics or [])],
@@ -74,13 +83,10 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware()],
         request_max_body_size=max_body_bytes,
-        openapi_config=OpenAPIConfig(
-            title=title,
-            version="1.0.0",
-            path="/schema",
-            description="Ecolaura: sustainable commerce. Errors are RFC 9457 problem details.",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
-        ),
+        openapi_config=contract,
         debug=False,
         logging_config=None,  # ecolaura.logs owns logging
     )
+    contract.attach(app)
+    answer_options_with_every_method(app)
+    return app

@@ -72,16 +72,22 @@ async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     return await actor_of(request)
 
 
-def requires_role(*roles: str) -> Any:
-    """A Litestar guard allowing callers who hold any of ``roles``."""
-    wanted = frozenset(roles)
+class RoleGuard:
+    """A Litestar guard allowing callers who hold any of ``roles``; the OpenAPI document reads ``roles``."""
+
+    def __init__(self, roles: tuple[str, ...]) -> None:
+        self.roles = roles
+        self._wanted = frozenset(roles)
 
     # Async on purpose: Litestar runs sync guards in a worker thread.
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = await principal_of(connection)
-        if wanted.isdisjoint(principal.roles):
+        if self._wanted.isdisjoint(principal.roles):
             raise PermissionDeniedException(
-                f"this endpoint needs the {' or '.join(roles)} role; you have {', '.join(principal.roles)}"
+                f"this endpoint needs the {' or '.join(self.roles)} role; you have {', '.join(principal.roles)}"
             )
 
-    return guard
+
+def requires_role(*roles: str) -> RoleGuard:
+    """A Litestar guard allowing callers who hold any of ``roles``."""
+    return RoleGuard(roles)

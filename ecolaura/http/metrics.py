@@ -25,9 +25,15 @@ def metrics_controller(refreshes: list[MetricsRefresh]) -> type[Controller]:
 
     class MetricsController(Controller):
         path = "/metrics"
-        include_in_schema = False
+        tags = ["operations"]  # noqa: RUF012
 
-        @get(operation_id="Metrics")
+        @get(
+            operation_id="Metrics",
+            media_type=CONTENT_TYPE_LATEST,
+            summary="Prometheus metrics, in the Prometheus text format",
+            description="Request counts and latencies; on the query side also projection lag, "
+            "generations, failures and dead letters, per projection.",
+        )
         async def metrics(self) -> Response[bytes]:
             for refresh in refreshes:
                 await refresh()

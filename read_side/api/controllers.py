@@ -15,6 +15,7 @@ from litestar.params import FromPath, QueryParameter, SkipValidation
 
 from analytics.read_model import NAME as ANALYTICS
 from ecolaura.http.identity import provide_actor, requires_role
+from ecolaura.http.openapi import problems, stored
 from projections import keys
 from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateError, list_dead_letters
 from projections.dead_letters import retry as retry_letter
@@ -26,6 +27,8 @@ from projections.runner import dead_letters_key, live_generation
 from projections.store import as_text
 from read_side.api.answers import answer as _answer
 from read_side.queries import (
+    CURSOR_FORMAT,
+    POSITION_PATTERN,
     InvalidCursorError,
     ReadModels,
     decode_offset_cursor,
@@ -33,7 +36,8 @@ from read_side.queries import (
     parse_position,
 )
 from read_side.search.cache import SearchAnswers
-from read_side.search.port import SearchError, SearchRequest
+from read_side.search.port import SearchError, SearchRequest, SearchResult
+from read_side.views import Dashboard, OrderPage, OrderView, ProductCard, ProductPage
 from write_side.contracts.commands import Actor
 
 CATALOG = "product_cards"
@@ -43,9 +47,22 @@ JSON = "application/json"
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="items per page")]
 MinPosition = Annotated[
     str | None,
-    QueryParameter(description="wait (up to 2 s) until the read model has applied this X-Event-Log-Position"),
+    QueryParameter(
+        description="wait (up to 2 s) until the read model has applied this X-Event-Log-Position",
+        pattern=POSITION_PATTERN,
+    ),
 ]
-Cursor = Annotated[str | None, QueryParameter(description="next_cursor from the previous page")]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(
+        description="next_cursor from the previous page: an opaque token only this API issues",
+        max_length=64,
+        schema_extra={"format": CURSOR_FORMAT},
+    ),
+]
+
+# Litestar 2 leaves a bound of 0 out of the document (it tests the bound's truth); say it ourselves.
+_AT_LEAST_0 = {"minimum": 0}
 
 _SORTS = {
     "price": ("price", False),
@@ -104,7 +121,12 @@ class CatalogController(Controller):
     path = "/api/v1/catalog"
     tags = ["catalog"]  # noqa: RUF012
 
-    @get("/products/{product_id:uuid}", operation_id="GetProduct", summary="A product card")
+    @get(
+        "/products/{product_id:uuid}",
+        operation_id="GetProduct",
+        summary="A product card",
+        responses=stored(ProductCard, "The product's card, as projected"),
+    )
     async def product(
         self,
         request: Request[Any, Any, Any],
@@ -120,7 +142,12 @@ class CatalogController(Controller):
             raise NotFoundException(f"product {product_id} does not exist (or is not projected yet)")
         return _answer(request, card, found.position, cache="public, max-age=5, stale-while-revalidate=30")
 
-    @get("/products", operation_id="ListProducts", summary="Active products, by category, sorted, paginated")
+    @get(
+        "/products",
+        operation_id="ListProducts",
+        summary="Active products, by category, sorted, paginated",
+        responses=stored(ProductPage, "A page of product cards"),
+    )
     async def listing(  # noqa: PLR0913 - query parameters
         self,
         request: Request[Any, Any, Any],
@@ -156,7 +183,12 @@ class MeController(Controller):
     tags = ["account"]  # noqa: RUF012
     dependencies = {"actor": Provide(provide_actor)}  # noqa: RUF012
 
-    @get("/orders", operation_id="MyOrders", summary="My orders, newest first")
+    @get(
+        "/orders",
+        operation_id="MyOrders",
+        summary="My orders, newest first",
+        responses=stored(OrderPage, "A page of my orders"),
+    )
     async def orders(  # noqa: PLR0913
         self,
         request: Request[Any, Any, Any],
@@ -182,7 +214,12 @@ class MeController(Controller):
             cache="private, no-cache",
         )
 
-    @get("/orders/{order_id:uuid}", operation_id="MyOrder", summary="One of my orders")
+    @get(
+        "/orders/{order_id:uuid}",
+        operation_id="MyOrder",
+        summary="One of my orders",
+        responses=stored(OrderView, "The order's view, with its history and footprint"),
+    )
     async def order(
         self,
         request: Request[Any, Any, Any],
@@ -198,7 +235,12 @@ class MeController(Controller):
             raise NotFoundException(f"order {order_id} does not exist")
         return _answer(request, found.documents[0], found.position, cache="private, no-cache")
 
-    @get("/dashboard", operation_id="MyDashboard", summary="My orders, spend and refunds at a glance")
+    @get(
+        "/dashboard",
+        operation_id="MyDashboard",
+        summary="My orders, spend and refunds at a glance",
+        responses=stored(Dashboard, "My totals, live, with the latest analytics run's view of me"),
+    )
     async def dashboard(
         self,
         request: Request[Any, Any, Any],
@@ -275,6 +317,7 @@ class AdminOperationsController(Controller):
         operation_id="RebuildProjection",
         status_code=202,
         summary="Rebuild a projection beside the live one (an arq job); poll the job for progress",
+        responses=problems(409),
     )
     async def rebuild(
         self,
@@ -303,6 +346,7 @@ class AdminOperationsController(Controller):
         operation_id="CancelJob",
         status_code=202,
         summary="Cancel a job; a cancelled rebuild resumes where it stopped when started again",
+        responses=problems(409),
     )
     async def cancel(self, job_id: FromPath[str], models: NamedDependency[ReadModels]) -> dict[str, str]:
         state = await request_cancel(models.redis, job_id)
@@ -328,6 +372,7 @@ class AdminOperationsController(Controller):
         operation_id="RetryDeadLetter",
         status_code=200,
         summary="Try the parked event again (after a fix)",
+        responses=problems(409),
     )
     async def retry(
         self,
@@ -345,6 +390,7 @@ class AdminOperationsController(Controller):
         operation_id="SkipDeadLetter",
         status_code=200,
         summary="Skip the parked event for good; who skipped it is recorded",
+        responses=problems(409),
     )
     async def skip(
         self,
@@ -379,7 +425,10 @@ class SearchController(Controller):
     tags = ["catalog"]  # noqa: RUF012
 
     @get(
-        "/", operation_id="SearchProducts", summary="Full-text product search with filters, facets and sorts"
+        "/",
+        operation_id="SearchProducts",
+        summary="Full-text product search with filters, facets and sorts",
+        responses=stored(SearchResult, "Hits, the total and facet counts", 503, etag=False),
     )
     async def search(  # noqa: PLR0913 - the search form's fields
         self,
@@ -389,9 +438,13 @@ class SearchController(Controller):
         category: Annotated[str | None, QueryParameter(max_length=80)] = None,
         brand: Annotated[str | None, QueryParameter(max_length=120)] = None,
         certification: Annotated[str | None, QueryParameter(max_length=60)] = None,
-        price_min: Annotated[int | None, QueryParameter(ge=0, le=100_000_000)] = None,
-        price_max: Annotated[int | None, QueryParameter(ge=0, le=100_000_000)] = None,
-        eco_min: Annotated[int | None, QueryParameter(ge=0, le=100)] = None,
+        price_min: Annotated[
+            int | None, QueryParameter(ge=0, le=100_000_000, schema_extra=_AT_LEAST_0)
+        ] = None,
+        price_max: Annotated[
+            int | None, QueryParameter(ge=0, le=100_000_000, schema_extra=_AT_LEAST_0)
+        ] = None,
+        eco_min: Annotated[int | None, QueryParameter(ge=0, le=100, schema_extra=_AT_LEAST_0)] = None,
         sort: Annotated[
             Literal["relevance", "price", "-price", "newest", "eco"], QueryParameter()
         ] = "relevance",

@@ -20,9 +20,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from analytics.read_model import NAME as ANALYTICS
 from ecolaura.http.identity import provide_actor, requires_role
+from ecolaura.http.openapi import problems, stored
 from projections.jobs import JobConflictError, enqueue_analytics
 from read_side.api.answers import answer
 from read_side.queries import ReadModels
+from read_side.views import ImpactSummary, Leaderboard, ProductImpact
 from write_side.contracts.commands import Actor
 
 CATALOG = "product_cards"
@@ -42,6 +44,7 @@ class ImpactController(Controller):
         "/summary",
         operation_id="ImpactSummary",
         summary="Platform footprint and savings, by month, country and category",
+        responses=stored(ImpactSummary, "The latest analytics run's platform totals", 404),
     )
     async def summary(
         self, request: Request[Any, Any, Any], models: NamedDependency[ReadModels]
@@ -55,6 +58,7 @@ class ImpactController(Controller):
         "/products/{product_id:uuid}",
         operation_id="ProductImpact",
         summary="A product's footprint stage by stage, with factors, sources and ranges",
+        responses=stored(ProductImpact, "The product's footprint and what customers bought of it"),
     )
     async def product(
         self, request: Request[Any, Any, Any], product_id: FromPath[UUID], models: NamedDependency[ReadModels]
@@ -77,6 +81,7 @@ class LeaderboardController(Controller):
         "/{board:str}",
         operation_id="Leaderboard",
         summary="Top customers by kg CO2e saved or by eco points, this week, this month or all time",
+        responses=stored(Leaderboard, "The board's top 100 under pseudonyms"),
     )
     async def board(
         self,
@@ -106,6 +111,7 @@ class AdminAnalyticsController(Controller):
         operation_id="RunAnalytics",
         status_code=202,
         summary="Recompute footprints, impact and leaderboards from the lake (an arq job); poll the job",
+        responses=problems(409),
     )
     async def run(
         self,

@@ -16,6 +16,7 @@ from litestar.params import JSONBody
 from msgspec import Meta
 
 from ecolaura.http.identity import principal_of, requires_role
+from ecolaura.http.openapi import problems
 from ecolaura.identity.signing import Signer
 from write_side.api.dispatch import bus_of
 from write_side.api.schemas import Base, Country
@@ -76,7 +77,13 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]  # noqa: RUF012
 
-    @post("/signup", operation_id="SignUp", status_code=201, summary="Open a customer account and sign in")
+    @post(
+        "/signup",
+        operation_id="SignUp",
+        status_code=201,
+        summary="Open a customer account and sign in",
+        responses=problems(409, 422),
+    )
     async def sign_up(self, request: Request[Any, Any, Any], data: JSONBody[SignUpIn]) -> TokensOut:
         customer_id = new_id()
         command = c.SignUp(
@@ -91,7 +98,13 @@ class AuthController(Controller):
         )
         return _out(await sessions_of(request.app.state).start(customer_id, ["customer"], data.email))
 
-    @post("/signin", operation_id="SignIn", status_code=200, summary="Sign in with email and password")
+    @post(
+        "/signin",
+        operation_id="SignIn",
+        status_code=200,
+        summary="Sign in with email and password",
+        responses=problems(401, 429),
+    )
     async def sign_in(self, request: Request[Any, Any, Any], data: JSONBody[SignInIn]) -> TokensOut:
         return _out(await sessions_of(request.app.state).sign_in(data.email, data.password, _client(request)))
 
@@ -100,6 +113,7 @@ class AuthController(Controller):
         operation_id="RefreshSession",
         status_code=200,
         summary="Trade a refresh token for new tokens (each refresh token works once)",
+        responses=problems(401),
     )
     async def refresh(self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn]) -> TokensOut:
         return _out(await sessions_of(request.app.state).refresh(data.refresh_token))

@@ -12,12 +12,15 @@ from litestar.exceptions import ClientException
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from ecolaura.http.identity import requires_role
+from ecolaura.http.openapi import problems
 from write_side.api import payments
 from write_side.api import schemas as s
 from write_side.api.dispatch import dispatch
 from write_side.contracts import commands as c
 from write_side.service_layer import results as r
 
+# Every route here dispatches a command, which honours Idempotency-Key (ecolaura.http.openapi documents it).
+IDEMPOTENT = {"idempotent": True}
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
 
@@ -26,6 +29,7 @@ def _materials(items: list[s.MaterialIn]) -> tuple[c.MaterialInput, ...]:
 
 
 class ProductController(Controller):
+    opt = IDEMPOTENT
     path = "/api/v1/products"
     tags = ["catalog"]  # noqa: RUF012
 
@@ -35,6 +39,7 @@ class ProductController(Controller):
         guards=[requires_role("admin", "supplier")],
         status_code=201,
         summary="Create a product",
+        responses=problems(409, 422),
     )
     async def create(
         self,
@@ -64,6 +69,7 @@ class ProductController(Controller):
         operation_id="UpdateProduct",
         guards=[requires_role("admin", "supplier")],
         summary="Change a product (send If-Match with its version ETag)",
+        responses=problems(422),
     )
     async def update(
         self,
@@ -103,6 +109,7 @@ class ProductController(Controller):
         guards=[requires_role("admin")],
         status_code=200,
         summary="Receive or write off stock",
+        responses=problems(409, 422),
     )
     async def adjust_stock(
         self,
@@ -115,6 +122,7 @@ class ProductController(Controller):
 
 
 class CustomerController(Controller):
+    opt = IDEMPOTENT
     path = "/api/v1/customers"
     tags = ["customers"]  # noqa: RUF012
 
@@ -124,6 +132,7 @@ class CustomerController(Controller):
         guards=[requires_role("admin")],
         status_code=201,
         summary="Register a customer (until self sign-up arrives)",
+        responses=problems(409, 422),
     )
     async def register(
         self,
@@ -135,6 +144,7 @@ class CustomerController(Controller):
 
 
 class OrderController(Controller):
+    opt = IDEMPOTENT
     path = "/api/v1/orders"
     tags = ["orders"]  # noqa: RUF012
 
@@ -144,6 +154,7 @@ class OrderController(Controller):
         guards=[requires_role("customer", "admin")],
         status_code=201,
         summary="Place an order: prices the lines and reserves stock",
+        responses=problems(404, 409, 422),
     )
     async def place(
         self,
@@ -173,6 +184,7 @@ class OrderController(Controller):
             "browser; with one (pm_…) the payment is confirmed at once. Either way the order becomes paid "
             "only when Stripe's signed webhook says so. A card declined at once is a 402 problem."
         ),
+        responses=problems(402, 409, 503),
     )
     async def pay(
         self,
@@ -188,6 +200,7 @@ class OrderController(Controller):
         status_code=200,
         guards=[requires_role("admin")],
         summary="Record a payment made outside Stripe (bank transfer, cash), with its reference",
+        responses=problems(409),
     )
     async def mark_paid(
         self,
@@ -204,6 +217,7 @@ class OrderController(Controller):
         status_code=200,
         guards=[requires_role("customer", "admin")],
         summary="Cancel an unpaid order",
+        responses=problems(409),
     )
     async def cancel(
         self,
@@ -221,6 +235,7 @@ class OrderController(Controller):
         status_code=200,
         guards=[requires_role("admin")],
         summary="Ship a paid order",
+        responses=problems(409),
     )
     async def ship(
         self,
@@ -235,6 +250,7 @@ class OrderController(Controller):
         status_code=200,
         guards=[requires_role("admin")],
         summary="Confirm delivery of a shipped order",
+        responses=problems(409),
     )
     async def deliver(
         self,
@@ -249,6 +265,7 @@ class OrderController(Controller):
         status_code=200,
         guards=[requires_role("admin")],
         summary="Refund all that remains, or amount_minor of it",
+        responses=problems(409, 422, 503),
     )
     async def refund(
         self,

@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 from msgspec import Meta
 
 from ecolaura.http.identity import actor_of, requires_role
+from ecolaura.http.openapi import problems
 from write_side.adapters import privacy
 from write_side.api.dispatch import bus_of, dispatch
 from write_side.api.schemas import Base
@@ -34,6 +35,7 @@ class PrivacyController(Controller):
         "/export",
         operation_id="ExportMyData",
         summary="Everything the platform holds about me, as JSON (personal fields decrypted)",
+        responses=problems(404),
     )
     async def export(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         actor = await actor_of(request)
@@ -54,6 +56,8 @@ class PrivacyController(Controller):
         operation_id="EraseMyData",
         status_code=200,
         summary="Forget me: pseudonymize my profile, shred my key, end my sessions (amounts stay for the law)",
+        opt={"idempotent": True},
+        responses=problems(404),
     )
     async def erase(
         self, request: Request[Any, Any, Any], data: JSONBody[EraseIn]

@@ -18,6 +18,7 @@ from msgspec import Meta
 from sqlalchemy import select
 
 from ecolaura.http.identity import actor_of, requires_role
+from ecolaura.http.openapi import problems
 from write_side.adapters import subscriptions as rows
 from write_side.adapters.repositories import load_products
 from write_side.adapters.tables import subscriptions as table
@@ -75,6 +76,7 @@ class SubscriptionController(Controller):
     path = "/api/v1/subscriptions"
     tags = ["subscriptions"]  # noqa: RUF012
     guards = [requires_role("customer")]  # noqa: RUF012
+    opt = {"idempotent": True}  # noqa: RUF012 - both routes dispatch a command
 
     @post(
         "/",
@@ -86,6 +88,7 @@ class SubscriptionController(Controller):
             "carries the first invoice's client_secret for Stripe.js; each paid invoice creates that "
             "month's order, already paid."
         ),
+        responses=problems(402, 404, 422, 503),
     )
     async def subscribe(
         self, request: Request[Any, Any, Any], data: JSONBody[SubscriptionIn]
@@ -126,6 +129,7 @@ class SubscriptionController(Controller):
         operation_id="CancelSubscription",
         status_code=200,
         summary="Stop the subscription at the end of the paid month",
+        responses=problems(503),
     )
     async def cancel(
         self, request: Request[Any, Any, Any], subscription_id: FromPath[UUID]

@@ -6,7 +6,7 @@ or failing handler never makes Stripe retry for days; the stored event makes a r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 import stripe
@@ -14,13 +14,25 @@ import structlog
 from arq.connections import ArqRedis
 from litestar import Controller, Request, post
 from litestar.exceptions import ClientException, ServiceUnavailableException
+from litestar.params import HeaderParameter
 
+from ecolaura.http.openapi import problems
 from write_side.adapters.stripe_inbox import StripeInbox
 from write_side.service_layer.stripe_events import job_id
 
 log = structlog.get_logger("ecolaura.payments")
 
 WEBHOOKS_STATE_KEY = "stripe_webhooks"
+
+
+StripeSignature = Annotated[
+    str,
+    HeaderParameter(
+        name="Stripe-Signature",
+        min_length=1,
+        description="`t=<unix time>,v1=<HMAC-SHA256 of t.body>`, as Stripe signs",
+    ),
+]
 
 
 class WebhookReceipt(msgspec.Struct):
@@ -45,14 +57,16 @@ class StripeWebhookController(Controller):
     path = "/api/v1/webhooks/stripe"
     tags = ["payments"]  # noqa: RUF012
 
-    @post(operation_id="StripeWebhook", status_code=200, summary="Events from Stripe (signed)")
-    async def receive(self, request: Request[Any, Any, Any]) -> WebhookReceipt:
+    @post(
+        operation_id="StripeWebhook",
+        status_code=200,
+        summary="Events from Stripe (signed)",
+        responses=problems(503),
+    )
+    async def receive(self, request: Request[Any, Any, Any], signature: StripeSignature) -> WebhookReceipt:
         hooks: StripeWebhooks = request.app.state[WEBHOOKS_STATE_KEY]
         if not hooks.secret:
             raise ServiceUnavailableException("STRIPE_WEBHOOK_SECRET is not configured")
-        signature = request.headers.get("stripe-signature")
-        if not signature:
-            raise ClientException("the Stripe-Signature header is missing")
         payload = await request.body()
         try:
             event = stripe.Webhook.construct_event(

@@ -1,0 +1,261 @@
+"""What the query API answers: the read models' documents as typed structs.
+
+The query routes serve the bytes the projectors (``projections/projectors``) and
+analytics runs (``analytics/publish.py``) stored, without decoding them. These
+structs say what those bytes are, for the OpenAPI document and for
+``tests/integration/test_read_model_views.py``, which converts every stored
+document into them. Unknown fields are refused, so a projector that adds or
+renames a field fails that test until its struct says so.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from analytics.eco_score import EcoScore
+from analytics.footprint import Baseline, Range, Stage
+
+
+class View(msgspec.Struct, forbid_unknown_fields=True):
+    """A read model's document; every field it may carry is named here."""
+
+
+class CardMaterial(View):
+    material: str
+    kg: float
+
+
+class ProductCard(View):
+    """``product:{id}`` of the product cards projection: the product, its stock and its footprint summary."""
+
+    id: str
+    sku: str
+    name: str
+    description: str
+    category: str
+    brand: str
+    price_minor: int
+    currency: str
+    weight_kg: float
+    materials: list[CardMaterial]
+    origin_country: str
+    packaging: str
+    certifications: list[str]
+    status: Literal["draft", "active", "retired"]
+    version: int
+    created_at: str
+    updated_at: str
+    on_hand: int
+    reserved: int
+    available: int
+    in_stock: bool
+    units_sold: int
+    kg_co2e: float | None  # null on products recorded before footprints existed, like the three below
+    baseline_kg_co2e: float | None
+    savings_kg_co2e: float | None
+    eco_score: int | None
+    factor_version: str | UnsetType = UNSET  # absent until the product has a footprint
+
+
+class ProductPage(View):
+    items: list[ProductCard]
+    total: int
+    next_cursor: str | None
+
+
+class OrderViewLine(View):
+    product_id: str
+    sku: str
+    name: str
+    quantity: int
+    unit_price_minor: int
+    line_total_minor: int
+
+
+class OrderViewTotals(View):
+    subtotal_minor: int
+    shipping_minor: int
+    tax_minor: int
+    total_minor: int
+    refunded_minor: int
+
+
+class OrderViewShipping(View):
+    country: str
+    method: str
+
+
+OrderStatus = Literal["pending_payment", "paid", "shipped", "delivered", "cancelled", "refunded"]
+
+
+class StatusChange(View):
+    status: OrderStatus
+    at: str
+
+
+class OrderViewFootprint(View):
+    kg_co2e: float
+    low: float
+    high: float
+    shipping_kg_co2e: float
+    baseline_kg_co2e: float
+    savings_kg_co2e: float
+    factor_version: str
+
+
+class OrderView(View):
+    """``order:{customer}:{order}`` of the order views projection."""
+
+    id: str
+    customer_id: str
+    status: OrderStatus
+    currency: str
+    lines: list[OrderViewLine]
+    totals: OrderViewTotals
+    shipping: OrderViewShipping
+    placed_at: str
+    history: list[StatusChange]
+    footprint: OrderViewFootprint | None
+    version: int
+    payment_reference: str | UnsetType = UNSET  # once paid
+    cancel_reason: str | UnsetType = UNSET  # once cancelled
+    payment_failure: str | UnsetType = UNSET  # when the payment provider reported a failure
+
+
+class OrderPage(View):
+    items: list[OrderView]
+    total: int
+    next_cursor: str | None
+
+
+class CustomerImpact(View):
+    """``impact:customer:{id}`` of the latest analytics run."""
+
+    orders: int
+    units: int
+    kg_co2e: float
+    baseline_kg_co2e: float
+    saved_kg_co2e: float
+    points: int
+    first_order_month: str | None
+    factor_version: str
+
+
+class Dashboard(View):
+    """``dashboard:{customer}`` with the latest analytics run's view of the customer."""
+
+    customer_id: str
+    orders_placed: int
+    orders_cancelled: int
+    items_bought: int
+    spent_minor: dict[str, int]  # per currency
+    refunded_minor: dict[str, int]
+    last_order_at: str | None
+    footprint_kg_co2e: float
+    baseline_kg_co2e: float
+    saved_kg_co2e: float
+    eco_points: int
+    impact: CustomerImpact | None  # null before the customer's first analytics run
+    erased: bool | UnsetType = UNSET  # true once the customer asked to be forgotten
+    pseudonym: str | UnsetType = UNSET
+
+
+class ImpactTotals(View):
+    orders: int
+    units: int
+    kg_co2e: float
+    baseline_kg_co2e: float
+    saved_kg_co2e: float
+
+
+class PlatformImpact(View):
+    """All paid orders; an empty object before the first one."""
+
+    orders: int | UnsetType = UNSET
+    units: int | UnsetType = UNSET
+    kg_co2e: float | UnsetType = UNSET
+    baseline_kg_co2e: float | UnsetType = UNSET
+    saved_kg_co2e: float | UnsetType = UNSET
+    customers: int | UnsetType = UNSET
+    shipping_kg_co2e: float | UnsetType = UNSET
+    points: int | UnsetType = UNSET
+    first_order_at: str | UnsetType = UNSET
+    last_order_at: str | UnsetType = UNSET
+
+
+class MonthImpact(ImpactTotals):
+    month: str
+
+
+class CountryImpact(ImpactTotals):
+    shipping_country: str
+
+
+class CategoryImpact(View):
+    category: str
+    units: int
+    kg_co2e: float
+    baseline_kg_co2e: float
+    saved_kg_co2e: float
+
+
+class ImpactSummary(View):
+    """``impact:summary`` of the latest analytics run."""
+
+    factor_version: str
+    as_of: str
+    computed_at: str
+    lake_position: str
+    engine: Literal["polars", "duckdb"]
+    platform: PlatformImpact
+    by_month: list[MonthImpact]
+    by_country: list[CountryImpact]
+    by_category: list[CategoryImpact]
+    unrated_products: int
+
+
+class ProductPurchases(View):
+    """``impact:product:{id}``: what customers bought of a product, in the latest analytics run."""
+
+    units: int
+    kg_co2e: float
+    baseline_kg_co2e: float
+    saved_kg_co2e: float
+    factor_version: str
+
+
+class ProductImpact(View):
+    """``footprint:{id}`` of the product cards projection, with what the latest run counted."""
+
+    product_id: str
+    name: str
+    category: str
+    version: int
+    factor_version: str
+    kg_co2e: Range
+    shipped_kg: float
+    stages: list[Stage]
+    baseline: Baseline
+    savings_kg_co2e: float
+    eco_score: EcoScore
+    purchases: ProductPurchases | None  # null before an analytics run counted a purchase
+
+
+class LeaderboardEntry(View):
+    rank: int
+    name: str  # a pseudonym, never an email
+    value: float
+
+
+class Leaderboard(View):
+    """``leaderboard:{board}:{period}`` of the latest analytics run."""
+
+    board: Literal["co2e-saved", "eco-points"]
+    period: Literal["week", "month", "all"]
+    period_start: str | None
+    as_of: str
+    factor_version: str
+    entries: list[LeaderboardEntry]
