@@ -54,6 +54,8 @@ return out
 # What ``X-Event-Log-Position`` looks like, and so ``min_position``: two integers of at most 64 bits.
 POSITION_PATTERN = "^[0-9]{1,19}:[0-9]{1,19}$"
 _POSITION = re.compile(POSITION_PATTERN.removeprefix("^").removesuffix("$"))
+# The OpenAPI format of log positions: ones a command answered with.
+POSITION_FORMAT = "ecolaura-log-position"
 # The OpenAPI format of pagination cursors: opaque tokens that only this API issues.
 CURSOR_FORMAT = "ecolaura-cursor"
 

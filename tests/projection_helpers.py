@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import redis.asyncio as aioredis
 
 from ecolaura.settings import libpq_url
 from projections import keys
+from projections.lake_projection import LakeProjectionRunner, export
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner, live_generation
 from write_side.adapters.event_log import EventLogReader
@@ -18,6 +21,16 @@ async def catch_up(redis: aioredis.Redis, database_url: str, names: list[str] | 
             runner = ProjectionRunner(PROJECTIONS[name], redis, reader, batch_size=500)
             while await runner.step():
                 pass
+
+
+async def export_lake(database_url: str, root: Path) -> int:
+    """Export the whole log into a lake under ``root``; returns the events exported."""
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        runner = LakeProjectionRunner(reader, root, batch_size=200)
+        try:
+            return await export(runner, reader)
+        finally:
+            runner.close()
 
 
 async def snapshot(redis: aioredis.Redis, name: str, generation: int | None = None) -> dict[str, object]:

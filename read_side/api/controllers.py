@@ -28,6 +28,7 @@ from projections.store import as_text
 from read_side.api.answers import answer as _answer
 from read_side.queries import (
     CURSOR_FORMAT,
+    POSITION_FORMAT,
     POSITION_PATTERN,
     InvalidCursorError,
     ReadModels,
@@ -50,6 +51,7 @@ MinPosition = Annotated[
     QueryParameter(
         description="wait (up to 2 s) until the read model has applied this X-Event-Log-Position",
         pattern=POSITION_PATTERN,
+        schema_extra={"format": POSITION_FORMAT},
     ),
 ]
 Cursor = Annotated[

@@ -301,10 +301,13 @@ class TantivyIndex:
             for name in ("category", "brand", "certification")
         }
         # The bands cover every value, so the engine adds no bucket of its own: one bucket per band.
+        # An index with no segment yet (nothing committed before the projector's first batch) has no
+        # buckets at all: every band counts zero.
         for name, bands in (("price", PRICE_BANDS), ("eco", ECO_BANDS)):
+            buckets = raw[name]["buckets"] or [{"doc_count": 0}] * len(bands)
             out[name] = [
                 FacetCount(band_label(lo, hi), int(b["doc_count"]))
-                for (lo, hi), b in zip(bands, raw[name]["buckets"], strict=True)
+                for (lo, hi), b in zip(bands, buckets, strict=True)
             ]
         return out, sum(band.count for band in out["price"])
 

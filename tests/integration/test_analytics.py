@@ -27,7 +27,7 @@ from analytics.pipelines.sources import Lake
 from analytics.service import run_analytics
 from ecolaura.settings import libpq_url
 from projections.jobs import worker_settings
-from projections.lake_projection import LakeProjectionRunner, export, rebuild_lake
+from projections.lake_projection import LakeProjectionRunner, rebuild_lake
 from read_side.search.config import SearchConfig
 from tests.factories import (
     admin_headers,
@@ -37,17 +37,8 @@ from tests.factories import (
     mark_paid,
     place_order,
 )
-from tests.projection_helpers import catch_up
+from tests.projection_helpers import catch_up, export_lake
 from write_side.adapters.event_log import EventLogReader
-
-
-async def _export(database_url: str, root: Path) -> int:
-    async with EventLogReader(libpq_url(database_url)) as reader:
-        runner = LakeProjectionRunner(reader, root, batch_size=200)
-        try:
-            return await export(runner, reader)
-        finally:
-            runner.close()
 
 
 def _table(root: Path, name: str) -> pl.DataFrame:
@@ -81,7 +72,7 @@ async def test_an_analytics_run_is_served_by_the_query_api(
     tmp_path: Path,
 ) -> None:
     shop = await _shop(client)
-    await _export(database_url, tmp_path)
+    await export_lake(database_url, tmp_path)
     run = await run_analytics(tmp_path, redis_client)
     assert run.orders >= 1 and (run.results / "leaderboards.parquet").exists()
 
@@ -137,17 +128,17 @@ async def test_a_crash_between_files_and_checkpoint_exports_nothing_twice(
 ) -> None:
     await _shop(client)
     clean, crashed = tmp_path / "clean", tmp_path / "crashed"
-    await _export(database_url, clean)
+    await export_lake(database_url, clean)
     # The crashed lake wrote a batch's part files but died before its checkpoint: simulate it
     # by exporting, then putting the checkpoint back where it was before the last flush.
-    await _export(database_url, crashed)
+    await export_lake(database_url, crashed)
     folder = LakeGenerations(crashed).path(1)
     stale = (folder / "checkpoint.json").read_text()
     await _shop(client)
-    await _export(database_url, crashed)
+    await export_lake(database_url, crashed)
     (folder / "checkpoint.json").write_text(stale)
-    await _export(database_url, crashed)  # reopens: drops the unflushed parts, exports them again
-    await _export(database_url, clean)
+    await export_lake(database_url, crashed)  # reopens: drops the unflushed parts, exports them again
+    await export_lake(database_url, clean)
     for table in ("OrderPlaced", "OrderLine", "OrderPaid", "Product", "StockLevelChanged"):
         assert _table(crashed, table).equals(_table(clean, table)), table
 
@@ -158,7 +149,7 @@ async def test_a_rebuild_equals_the_incremental_export_and_one_writer_holds_a_ge
     tmp_path: Path,
 ) -> None:
     await _shop(client)
-    await _export(database_url, tmp_path)
+    await export_lake(database_url, tmp_path)
     before = {t: _table(tmp_path, t) for t in ("OrderPlaced", "OrderLine", "Product")}
     holder = LakeWriter(LakeGenerations(tmp_path).path(1))
     with pytest.raises(LakeBusyError):
@@ -198,7 +189,7 @@ async def _exported_shops(
     """``times`` shops, each exported on its own: ``times`` part files in each of today's partitions."""
     for _ in range(times):
         await _shop(client)
-        await _export(database_url, root)
+        await export_lake(database_url, root)
     return LakeGenerations(root)
 
 
@@ -237,8 +228,8 @@ async def test_compaction_merges_closed_days_and_changes_no_row_and_no_report(
 
     # Exporting goes on in the new generation, exactly once.
     await _shop(client)
-    await _export(database_url, tmp_path)
-    await _export(database_url, tmp_path / "clean")
+    await export_lake(database_url, tmp_path)
+    await export_lake(database_url, tmp_path / "clean")
     for table in tables:
         assert _table(tmp_path, table).equals(_table(tmp_path / "clean", table)), table
 
@@ -316,7 +307,7 @@ async def test_admins_run_analytics_as_a_job_with_progress(
     tmp_path: Path,
 ) -> None:
     await _shop(client)
-    await _export(database_url, tmp_path)
+    await export_lake(database_url, tmp_path)
     denied = await client.post("/api/v1/admin/analytics/run", headers=customer_headers(str(uuid.uuid4())))
     assert denied.status_code == 403
     bad = await client.post("/api/v1/admin/analytics/run", json={"engine": "excel"}, headers=admin_headers())

@@ -19,7 +19,7 @@ from ecolaura.http.identity import principal_of, requires_role
 from ecolaura.http.openapi import problems
 from ecolaura.identity.signing import Signer
 from write_side.api.dispatch import bus_of
-from write_side.api.schemas import Base, Country
+from write_side.api.schemas import NOT_BLANK, Base, Country, Email
 from write_side.contracts import commands as c
 from write_side.domain.ids import new_id
 from write_side.service_layer.local_sessions import LocalSessions, Tokens, hash_password
@@ -27,17 +27,13 @@ from write_side.service_layer.local_sessions import LocalSessions, Tokens, hash_
 SESSIONS_STATE_KEY = "local_sessions"
 SIGNER_STATE_KEY = "local_signer"
 
-Email = Annotated[
-    str,
-    Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="email address"),
-]
 Password = Annotated[str, Meta(min_length=10, max_length=256, description="at least 10 characters")]
 
 
 class SignUpIn(Base):
     email: Email
     password: Password
-    display_name: Annotated[str, Meta(min_length=1, max_length=80)]
+    display_name: Annotated[str, Meta(min_length=1, max_length=80, pattern=NOT_BLANK)]
     country: Country
 
 

@@ -23,7 +23,14 @@ CONFIRMATION = "erase my personal data"
 class EraseIn(Base):
     """Erasure cannot be undone: the caller must say so."""
 
-    confirm: Annotated[str, Meta(max_length=100, description=f"exactly '{CONFIRMATION}'")]
+    confirm: Annotated[
+        str,
+        Meta(
+            max_length=100,
+            description=f"exactly '{CONFIRMATION}'",
+            extra_json_schema={"enum": [CONFIRMATION]},
+        ),
+    ]
 
 
 class PrivacyController(Controller):

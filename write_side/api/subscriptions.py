@@ -24,7 +24,7 @@ from write_side.adapters.repositories import load_products
 from write_side.adapters.tables import subscriptions as table
 from write_side.api.dispatch import IDEMPOTENCY_HEADER, bus_of, dispatch
 from write_side.api.payments import gateway_of
-from write_side.api.schemas import Base, Country, Uuid
+from write_side.api.schemas import Base, ShippingCountry, Uuid
 from write_side.contracts import commands as c
 from write_side.domain.errors import (
     InvalidInputError,
@@ -49,7 +49,7 @@ class BoxItemIn(Base):
 
 
 class BoxShippingIn(Base):
-    country: Country
+    country: ShippingCountry
     method: Literal["standard", "express", "slow-green"] = "slow-green"
 
 

@@ -12,7 +12,8 @@ from write_side.domain.errors import InvalidInputError, VersionMismatchError
 from write_side.domain.reference import check_country, check_currency
 
 PRODUCT_STATUSES: Final = ("draft", "active", "retired")
-_SKU: Final = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+SKU_PATTERN: Final = "^[A-Z0-9][A-Z0-9-]{2,39}$"
+_SKU: Final = re.compile(SKU_PATTERN)
 MAX_PRICE_MINOR: Final = 100_000_000  # one million in major units: beyond that it is a typo
 MAX_WEIGHT_KG: Final = 1000.0
 

@@ -75,10 +75,14 @@ def problem_response(status: int) -> dict[str, Any]:
 
 
 def _absent_not_null(schema: dict[str, Any]) -> dict[str, Any]:
-    """A parameter's ``X | None`` is its absence: no query string or header can say null."""
+    """A text parameter's ``str | None`` is its absence: no query string or header says null.
+
+    Numbers keep their ``null``: Litestar reads the text ``null`` as None for them (msgspec's lax
+    conversion), so ``price_min=null`` is accepted and the document must say so.
+    """
     variants = schema.get("oneOf", [])
     kept = [v for v in variants if v != {"type": "null"}]
-    if len(kept) != 1 or len(variants) != 2:
+    if len(kept) != 1 or len(variants) != 2 or kept[0].get("type") != "string":
         return schema
     rest = {k: v for k, v in schema.items() if k != "oneOf"}
     return {**kept[0], **rest}
