@@ -134,6 +134,7 @@ class OrderPage(View):
 class CustomerImpact(View):
     """``impact:customer:{id}`` of the latest analytics run."""
 
+    customer_id: str
     orders: int
     units: int
     kg_co2e: float
@@ -220,6 +221,7 @@ class ImpactSummary(View):
 class ProductPurchases(View):
     """``impact:product:{id}``: what customers bought of a product, in the latest analytics run."""
 
+    product_id: str
     units: int
     kg_co2e: float
     baseline_kg_co2e: float

@@ -31,8 +31,8 @@ import redis
 import redis.asyncio as aioredis
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
-from hypothesis.errors import Flaky
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 
 from analytics.service import run_analytics
 from ecolaura.apps import combined_app_for

@@ -530,3 +530,11 @@ async def test_batches_without_products_leave_the_index_and_its_answers_cache_al
         await runner.close()  # what was read is committed when the runner stops
         await asyncio.sleep(0.6)
         assert await engine.live_position() == encode_cursor(runner.position())
+
+
+async def test_a_tantivy_index_nothing_was_committed_to_answers_empty(tmp_path: Path) -> None:
+    """Before the projector's first commit the index has no segment, and so no facet buckets."""
+    result = await TantivyEngine(tmp_path).search(SearchRequest(q="tote", price_min=0, eco_min=0))
+    assert (result.total, result.hits) == (0, [])
+    assert [band.count for band in result.facets["price"]] == [0] * 5
+    assert [band.count for band in result.facets["eco"]] == [0] * 4

@@ -31,7 +31,24 @@ _REF = "#/components/schemas/{name}"
 
 # Answers of handlers whose bodies belong to other modules (``health_handlers``), declared here.
 _EXTRA_RESPONSES: Final[dict[str, dict[str, Any]]] = {
-    "Ready": {"503": problem_response(503)},
+    "Ready": {
+        "200": {
+            "description": "Every dependency answers",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["status", "checks"],
+                        "properties": {
+                            "status": {"const": "ready"},
+                            "checks": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
+                }
+            },
+        },
+        "503": problem_response(503),
+    },
 }
 
 # ``POST /webhooks/stripe`` reads its body raw (the signature covers the bytes), so no handler
