@@ -6,6 +6,7 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
+from analytics.service import AnalyticsRun, run_analytics
 from ecolaura.settings import libpq_url
 from projections import keys
 from projections.lake_projection import LakeProjectionRunner, export
@@ -31,6 +32,12 @@ async def export_lake(database_url: str, root: Path) -> int:
             return await export(runner, reader)
         finally:
             runner.close()
+
+
+async def publish_analytics(redis: aioredis.Redis, database_url: str, lake: Path) -> AnalyticsRun:
+    """Export the log into a lake under ``lake`` and publish an analytics run of it."""
+    await export_lake(database_url, lake)
+    return await run_analytics(lake, redis)
 
 
 async def snapshot(redis: aioredis.Redis, name: str, generation: int | None = None) -> dict[str, object]:

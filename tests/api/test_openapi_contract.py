@@ -34,7 +34,6 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky
 
-from analytics.service import run_analytics
 from ecolaura.apps import combined_app_for
 from ecolaura.http.openapi._operations import IDEMPOTENCY_KEY
 from ecolaura.settings import Settings
@@ -42,7 +41,7 @@ from projections.jobs import ANALYTICS_LOCK, job_key
 from projections.registry import ALL_NAMES, PROJECTIONS
 from read_side.queries import CURSOR_FORMAT, POSITION_FORMAT, encode_offset_cursor
 from tests.factories import admin_headers, customer_headers, order_body, product_body
-from tests.projection_helpers import catch_up, export_lake
+from tests.projection_helpers import catch_up, publish_analytics
 
 ADMIN_ID = str(uuid.uuid4())
 ADMIN = admin_headers(ADMIN_ID)
@@ -182,9 +181,7 @@ def served(
         client = aioredis.Redis.from_url(clean_redis)
         try:
             await catch_up(client, database_url)
-            lake = Path(tmp_path_factory.mktemp("contract-lake"))
-            await export_lake(database_url, lake)
-            await run_analytics(lake, client)
+            await publish_analytics(client, database_url, Path(tmp_path_factory.mktemp("contract-lake")))
         finally:
             await client.aclose()
 

@@ -24,7 +24,6 @@ from analytics.lake import (
 )
 from analytics.pipelines.run import compute
 from analytics.pipelines.sources import Lake
-from analytics.service import run_analytics
 from ecolaura.settings import libpq_url
 from projections.jobs import worker_settings
 from projections.lake_projection import LakeProjectionRunner, rebuild_lake
@@ -37,7 +36,7 @@ from tests.factories import (
     mark_paid,
     place_order,
 )
-from tests.projection_helpers import catch_up, export_lake
+from tests.projection_helpers import catch_up, export_lake, publish_analytics
 from write_side.adapters.event_log import EventLogReader
 
 
@@ -72,8 +71,7 @@ async def test_an_analytics_run_is_served_by_the_query_api(
     tmp_path: Path,
 ) -> None:
     shop = await _shop(client)
-    await export_lake(database_url, tmp_path)
-    run = await run_analytics(tmp_path, redis_client)
+    run = await publish_analytics(redis_client, database_url, tmp_path)
     assert run.orders >= 1 and (run.results / "leaderboards.parquet").exists()
 
     paid = shop["paid"]

@@ -17,7 +17,6 @@ import redis.asyncio as aioredis
 from litestar.testing import AsyncTestClient
 
 from analytics.read_model import NAME as ANALYTICS
-from analytics.service import run_analytics
 from projections import keys
 from projections.runner import live_generation
 from read_side import views
@@ -30,7 +29,7 @@ from tests.factories import (
     mark_paid,
     place_order,
 )
-from tests.projection_helpers import catch_up, export_lake
+from tests.projection_helpers import catch_up, publish_analytics
 
 # Document key prefix in each read model, and the struct its documents decode to.
 STORED: dict[str, list[tuple[str, type[msgspec.Struct]]]] = {
@@ -89,8 +88,7 @@ async def test_every_stored_document_and_answer_decodes_into_its_struct(
 ) -> None:
     shop = await _shop(client)
     await catch_up(redis_client, database_url)
-    await export_lake(database_url, tmp_path)
-    await run_analytics(tmp_path, redis_client)
+    await publish_analytics(redis_client, database_url, tmp_path)
 
     for name, kinds in STORED.items():
         for prefix, struct in kinds:
