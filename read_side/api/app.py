@@ -27,9 +27,9 @@ from read_side.api.controllers import (
     AdminProjectionController,
     CatalogController,
     MeController,
-    SearchController,
 )
 from read_side.api.impact import AdminAnalyticsController, ImpactController, LeaderboardController
+from read_side.api.search import SearchController
 from read_side.queries import ReadModels
 from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchEngine
