@@ -208,16 +208,15 @@ def project(
 
 @app.command()
 def worker() -> None:
-    """Run the background-job worker (arq): rebuilds requested through the admin API."""
-    from arq.worker import run_worker  # noqa: PLC0415
-
-    from ecolaura.worker import worker_settings  # noqa: PLC0415
+    """Run the background-job worker (arq): Stripe events, rebuilds, analytics runs; restarts arq on failure."""
+    from ecolaura.worker import run, worker_settings  # noqa: PLC0415
 
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        run_worker(
-            worker_settings(settings.database_url, settings.redis_url, settings.search, settings.lake_dir)  # type: ignore[arg-type]
+        run(
+            worker_settings(settings.database_url, settings.redis_url, settings.search, settings.lake_dir),
+            settings.redis_url,
         )
 
 

@@ -16,6 +16,7 @@ import structlog
 from ecolaura.runtime import tune_gc
 from ecolaura.settings import libpq_url
 from projections.base import Projection
+from projections.heartbeats import Heartbeat
 from projections.registry import LAKE, PROJECTIONS, get_projection
 from projections.runner import ProjectionRunner
 from projections.search_projection import NAME as SEARCH
@@ -26,9 +27,12 @@ from write_side.adapters.event_log import EventLogReader
 log = structlog.get_logger("ecolaura.projector")
 
 
+MAX_BACKOFF = 5.0  # seconds: after Redis or PostgreSQL come back, a projection resumes this soon
+
+
 async def _supervise(name: str, start: Callable[[], Coroutine[Any, Any, None]], stop: asyncio.Event) -> None:
     """Keep one projection running: an unexpected failure is logged and retried, never fatal to the others."""
-    delay = 1.0
+    delay = 0.5
     while not stop.is_set():
         try:
             await start()
@@ -36,7 +40,7 @@ async def _supervise(name: str, start: Callable[[], Coroutine[Any, Any, None]], 
             log.exception("projection.crashed", projection=name, retry_in=delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
-            delay = min(delay * 2, 30.0)
+            delay = min(delay * 2, MAX_BACKOFF)
         else:
             return
 
@@ -113,10 +117,12 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
             compact_every=COMPACT_EVERY,
         )
         runs.append(_supervise(LAKE, lambda: lake_runner.run(stop), stop))
+    heartbeat = Heartbeat(redis_url, "projector", detail=lambda: ",".join(wanted)).start()
     log.info("projector.started", projections=wanted)
     try:
         await asyncio.gather(*runs)
     finally:
+        heartbeat.stop()
         for reader in readers:
             await reader.close()
         await redis.aclose()

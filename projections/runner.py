@@ -18,6 +18,7 @@ import structlog
 
 from projections import keys
 from projections.base import Projection
+from projections.heartbeats import process_name
 from projections.store import Batch, GenerationStore, encode_cursor
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import RecordedEvent
@@ -146,6 +147,7 @@ class ProjectionRunner:
                 "lag_events": lag_events,
                 "lag_seconds": round(lag_seconds, 3),
                 "updated_at": time.time(),
+                "reported_by": process_name(),
             },
         )
 
@@ -153,7 +155,10 @@ class ProjectionRunner:
         """Follow the log until ``stop`` is set or the projection fails."""
         name = self.projection.name
         if await self.redis.hget(keys.status(name), "state") != b"failed":
-            await self.redis.hset(keys.status(name), mapping={"state": "live"})
+            await self.redis.hset(
+                keys.status(name),
+                mapping={"state": "live", "reported_by": process_name(), "updated_at": time.time()},
+            )
         await self.reader.listen()  # before the first read, so no notification falls in between
         last_report = 0.0
         while not stop.is_set():

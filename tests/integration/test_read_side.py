@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from ecolaura.settings import libpq_url
 from projections import keys
+from projections.heartbeats import Heartbeat
 from projections.projectors.product_cards import ProductCards
 from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS
@@ -279,16 +280,23 @@ async def test_bad_queries_are_400(client: AsyncTestClient, url: str, needle: st
 async def test_admin_sees_projection_status(
     client: AsyncTestClient,
     redis_client: aioredis.Redis,
-    database_url: str,  # type: ignore[type-arg]
+    database_url: str,
+    clean_redis: str,  # type: ignore[type-arg]
 ) -> None:
     await create_product(client)
     await catch_up(redis_client, database_url)
-    async with EventLogReader(libpq_url(database_url)) as reader:
-        await ProjectionRunner(PROJECTIONS["product_cards"], redis_client, reader).report()
-    status = await client.get("/api/v1/admin/projections", headers=admin_headers())
-    by_name = {p["name"]: p for p in status.json()}
+    heartbeat = Heartbeat(clean_redis, "projector").start()  # this test plays the projector
+    try:
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            await ProjectionRunner(PROJECTIONS["product_cards"], redis_client, reader).report()
+        status = (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
+    finally:
+        heartbeat.stop()
+    by_name = {p["name"]: p for p in status["projections"]}
     assert set(PROJECTIONS) <= set(by_name)
     cards = by_name["product_cards"]
-    assert cards["lag_events"] == 0 and cards["checkpoint"] == cards["head"]
+    assert cards["lag_events"] == 0 and cards["checkpoint"] == cards["head"] == status["head"]
+    assert cards["state"] == "live" and cards["reported_by"] == heartbeat.name
+    assert any(p["name"] == heartbeat.name and p["alive"] for p in status["processes"])
     customer = customer_headers(str(uuid.uuid4()))
     assert (await client.get("/api/v1/admin/projections", headers=customer)).status_code == 403

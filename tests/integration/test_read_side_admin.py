@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.settings import libpq_url
 from projections import keys
+from projections.heartbeats import Heartbeat
 from projections.jobs import worker_settings
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionFailedError, ProjectionRunner, live_generation
@@ -145,7 +146,7 @@ async def test_parked_events_can_be_retried_and_skipped_and_rebuilds_honour_the_
     assert len(letters) == 1 and letters[0]["event_type"] == "OrderShipped"
     position = letters[0]["position"]
     status = (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
-    assert {p["name"]: p for p in status}[name]["state"] == "failed"
+    assert {p["name"]: p for p in status["projections"]}[name]["state"] == "failed"
 
     retried = await client.post(
         f"/api/v1/admin/projections/{name}/dead-letters/{position}/retry", headers=admin_headers()
@@ -184,15 +185,18 @@ async def test_the_search_index_reports_status_and_rebuilds_as_a_job(
 
     await create_product(client)
     engine = TantivyEngine(search_dir)
-    async with EventLogReader(libpq_url(database_url)) as reader:
-        runner = SearchProjectionRunner(reader, engine, redis=redis_client)
-        while await runner.step():
-            pass
-        await runner.report()
-        await runner.close()
-    status = {
-        p["name"]: p for p in (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
-    }
+    heartbeat = Heartbeat(clean_redis, "projector").start()  # this test plays the projector
+    try:
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            runner = SearchProjectionRunner(reader, engine, redis=redis_client)
+            while await runner.step():
+                pass
+            await runner.report()
+            await runner.close()
+        answer = (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
+    finally:
+        heartbeat.stop()
+    status = {p["name"]: p for p in answer["projections"]}
     assert status["product_search"]["state"] == "live" and status["product_search"]["lag_events"] == 0
     before = await engine.live_generation()
     job_id = (
