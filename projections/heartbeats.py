@@ -81,6 +81,8 @@ class Heartbeat:
 
     def stop(self) -> None:
         """Stop beating and say so at once: a process that stops on purpose is not left to look stale."""
+        if self._stopped.is_set():
+            return
         self._stopped.set()
         self._thread.join(timeout=2)
         try:

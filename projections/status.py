@@ -76,10 +76,10 @@ def _int(raw: dict[str, str], field: str) -> int | None:
     return int(raw[field]) if raw.get(field) else None
 
 
-def _state(raw: dict[str, str], beat: ProcessBeat | None, now: float) -> State:
+def _state(raw: dict[str, str], beat: ProcessBeat | None, checkpoint: LogCursor, now: float) -> State:
     if raw.get("state") == "failed":
         return "failed"
-    if not raw.get("reported_by"):
+    if not raw.get("reported_by") and checkpoint == LogCursor():
         return "never run"
     if beat is None or not beat.alive(now):
         return "stalled"
@@ -87,11 +87,11 @@ def _state(raw: dict[str, str], beat: ProcessBeat | None, now: float) -> State:
     return "stalled" if now - reported_at > REPORT_STALE_AFTER else "live"
 
 
-async def _checkpoint(redis: aioredis.Redis, name: str, raw: dict[str, str], state: State) -> LogCursor:
+async def _checkpoint(redis: aioredis.Redis, name: str, raw: dict[str, str], alive: bool) -> LogCursor:
     if name not in OWN_GENERATION:
         generation = await live_generation(redis, name)
         return decode_cursor(await redis.get(keys.checkpoint(name, generation)))
-    reported = raw.get("checkpoint") if state == "live" else raw.get("committed") or raw.get("checkpoint")
+    reported = raw.get("checkpoint") if alive else raw.get("committed") or raw.get("checkpoint")
     return decode_cursor(reported)
 
 
@@ -106,8 +106,9 @@ async def projection_status(  # noqa: PLR0913 - one projection's sources
     raw = {as_text(k): as_text(v) for k, v in (await redis.hgetall(keys.status(name))).items()}
     reporter = raw.get("reported_by")
     beat = by_name.get(reporter) if reporter else None
-    state = _state(raw, beat, now)
-    checkpoint = await _checkpoint(redis, name, raw, state)
+    alive = beat is not None and beat.alive(now)
+    checkpoint = await _checkpoint(redis, name, raw, alive)
+    state = _state(raw, beat, checkpoint, now)
     if reader is not None:
         lag_events, lag_seconds = await reader.lag(checkpoint, cap=LAG_COUNT_CAP)
     else:  # no database to ask: the last report is all there is
@@ -170,20 +171,23 @@ SERVING: tuple[str, ...] = tuple(n for n in ALL_NAMES if n != LAKE)
 def serving_problems(status: PlatformStatus, max_lag_seconds: float) -> list[str]:
     """Why the read models cannot be trusted right now, in words an operator can act on."""
     problems: list[str] = []
+    stalled: dict[str, list[str]] = {}  # by the projector that left them
     for p in status.projections:
         if p.name not in SERVING:
             continue
         if p.state == "failed":
             problems.append(f"{p.name} stopped at event {p.failed_position} ({p.error})")
         elif p.state == "stalled":
-            age = (
-                f"{p.heartbeat_age_seconds:.1f} s ago" if p.heartbeat_age_seconds is not None else "long ago"
-            )
-            problems.append(f"{p.name} is not being projected: its projector {p.reported_by} last beat {age}")
+            stalled.setdefault(p.reported_by or "no process", []).append(p.name)
         elif p.state == "never run":
             problems.append(f"{p.name} has never been projected: start `ecolaura project`")
         elif p.lag_seconds > max_lag_seconds:
             problems.append(f"{p.name} is {p.lag_seconds:.1f} s ({p.lag_events} events) behind the log")
+    beat_ages = {b.name: b.heartbeat_age_seconds for b in status.processes}
+    for reporter, names in stalled.items():
+        age = beat_ages.get(reporter)
+        last = f"{reporter} last beat {age:.1f} s ago" if age is not None else f"{reporter} is gone"
+        problems.append(f"no projector is running ({last}): {', '.join(names)} not being projected")
     return problems
 
 
@@ -193,5 +197,6 @@ def worker_problem(processes: list[ProcessBeat], now: float) -> str | None:
     if any(b.alive(now) for b in workers):
         return None
     if workers:
-        return f"no background worker is running: the last one ({workers[0].name}) beat {workers[0].age(now):.1f} s ago"
+        last = workers[0]
+        return f"no background worker is running: the last one ({last.name}) beat {last.age(now):.1f} s ago"
     return "no background worker is running: start `ecolaura worker`"

@@ -138,7 +138,17 @@ async def test_sigkilled_projector_is_reported_stalled_and_ends_equal_to_postgre
         for round_no in range(5):
             daemon = _start(env)
             writing = asyncio.create_task(_load(bus, shop, round_no))
-            await asyncio.sleep(rng.uniform(1.5, 3.0))  # start-up takes about a second; then it is mid-stream
+            await _status_until(  # started (however slow the machine), so the kill lands mid-stream
+                redis_client,
+                reader,
+                lambda s, pid=daemon.pid: all(
+                    p.state == "live" and (p.reported_by or "").endswith(f":{pid}")
+                    for p in s.projections
+                    if p.name in SERVING
+                ),
+                within=60,
+            )
+            await asyncio.sleep(rng.uniform(0.1, 1.0))
             daemon.send_signal(signal.SIGKILL)
             daemon.wait(timeout=10)
             kills += daemon.returncode == -signal.SIGKILL
