@@ -68,6 +68,16 @@ class Batch:
         """An index operation (zadd, zrem, hincrby, ...) on a generation key."""
         self.ops.append((command, (self.prefix + key, *args)))
 
+    def writes(self) -> int:
+        """Redis commands the batch will send when committed."""
+        return len(self.changed) + len(self.ops)
+
+    def settle(self) -> None:
+        """After a commit: what was written is now what is stored, and nothing is pending."""
+        self.loaded.update(self.changed)
+        self.changed.clear()
+        self.ops.clear()
+
 
 class GenerationStore:
     """Reads and writes one generation of one projection."""

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from ecolaura.settings import libpq_url
 from projections import keys
+from projections import runner as runner_module
 from projections.heartbeats import Heartbeat
 from projections.projectors.product_cards import ProductCards
 from projections.rebuild import rebuild
@@ -192,10 +193,17 @@ async def test_a_batch_never_applies_twice(
     assert await snapshot(redis_client, "product_cards") == before
 
 
+# Small commits: a batch spread over many MULTI/EXECs must end exactly as one would.
+SMALL_COMMITS = pytest.mark.parametrize("max_writes", [runner_module.MAX_WRITES_PER_COMMIT, 3])
+
+
+@SMALL_COMMITS
 async def test_rebuild_builds_an_identical_generation_and_swaps_it_in(
     client: AsyncTestClient,
     redis_client: aioredis.Redis,
-    database_url: str,  # type: ignore[type-arg]
+    database_url: str,
+    max_writes: int,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[type-arg]
 ) -> None:
     product = await create_product(client, initial_stock=5)
     customer = await create_customer(client)
@@ -206,6 +214,7 @@ async def test_rebuild_builds_an_identical_generation_and_swaps_it_in(
         live = await live_generation(redis_client, name)
         before = await snapshot(redis_client, name)
         seen: list[int] = []
+        monkeypatch.setattr(runner_module, "MAX_WRITES_PER_COMMIT", max_writes)
         async with EventLogReader(libpq_url(database_url)) as reader:
             new = await rebuild(
                 projection, redis_client, reader, on_progress=lambda p, seen=seen: seen.append(p.done)
@@ -214,6 +223,7 @@ async def test_rebuild_builds_an_identical_generation_and_swaps_it_in(
         assert await snapshot(redis_client, name) == before, f"{name} rebuilt differently"
         assert await snapshot(redis_client, name, live) == {}, "the old generation was not dropped"
         assert seen and seen[-1] > 0
+        monkeypatch.undo()
 
 
 class _PoisonOn(ProductCards):
@@ -231,11 +241,15 @@ class _PoisonOn(ProductCards):
         super().apply(event, batch)
 
 
+@SMALL_COMMITS
 async def test_a_poison_event_stops_that_projection_and_is_parked(
     client: AsyncTestClient,
     redis_client: aioredis.Redis,
-    database_url: str,  # type: ignore[type-arg]
+    database_url: str,
+    max_writes: int,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[type-arg]
 ) -> None:
+    monkeypatch.setattr(runner_module, "MAX_WRITES_PER_COMMIT", max_writes)
     product = await create_product(client)
     changed = await client.patch(
         f"/api/v1/products/{product['id']}",
@@ -245,6 +259,7 @@ async def test_a_poison_event_stops_that_projection_and_is_parked(
     poison_position = int(changed.headers["x-event-log-position"].split(":")[1])
     await create_product(client)  # an event after the poison one
     projection = _PoisonOn(product["id"])
+    projection.name = f"{projection.name}_{max_writes}"
     async with EventLogReader(libpq_url(database_url)) as reader:
         runner = ProjectionRunner(projection, redis_client, reader, batch_size=100_000)
         with pytest.raises(ProjectionFailedError):  # noqa: PT012 - run until it stops
