@@ -134,8 +134,6 @@ def up(
         assert settings.redis_url is not None  # noqa: S101
         run_migrations(settings.database_url)
         console.print("[green]✓[/] database schema up to date")
-        supervisor = start_background(settings, f"http://{host}:{port}", console)
-        background.callback(supervisor.stop)
         admin = None
         if demo:
             from ecolaura.seeding import seed_if_empty  # noqa: PLC0415 - heavy, only for `up`
@@ -143,7 +141,11 @@ def up(
             asyncio.run(seed_if_empty(settings.database_url, console))
             admin = _demo_admin(settings.database_url, settings.var_dir / "demo-admin.txt")
         # Impact and leaderboards answer from the first request on; the worker reruns them nightly.
+        # Before the projector starts, so this export (not the projector's, flushed once a minute)
+        # brings the lake to the end of the seed.
         asyncio.run(refresh_analytics(settings.database_url, settings.redis_url, settings.lake_dir))
+        supervisor = start_background(settings, f"http://{host}:{port}", console)
+        background.callback(supervisor.stop)
         wait_until_current(settings.database_url, settings.redis_url, console)
         show_banner(console, host, port, admin, logs)
         _serve(Side.all, host, port)

@@ -21,7 +21,7 @@ from arq import cron, func
 from arq.worker import Worker
 
 from ecolaura.database import make_engine
-from ecolaura.runtime import tune_gc
+from ecolaura.runtime import tune_gc, watch_event_loop
 from projections import jobs
 from projections.heartbeats import Heartbeat
 from projections.job_owners import recover_orphans
@@ -126,10 +126,12 @@ def run(settings: dict[str, Any], redis_url: str) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         heartbeat = Heartbeat(redis_url, "worker").start()
+        watchdog = asyncio.create_task(watch_event_loop("worker"))
         log.info("worker.started")
         try:
             await run_worker_forever(settings, stop)
         finally:
+            watchdog.cancel()
             heartbeat.stop()
             log.info("worker.stopped")
 

@@ -13,7 +13,7 @@ from typing import Any
 import redis.asyncio as aioredis
 import structlog
 
-from ecolaura.runtime import tune_gc
+from ecolaura.runtime import tune_gc, watch_event_loop
 from ecolaura.settings import libpq_url
 from projections.base import Projection
 from projections.heartbeats import Heartbeat
@@ -118,10 +118,12 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
         )
         runs.append(_supervise(LAKE, lambda: lake_runner.run(stop), stop))
     heartbeat = Heartbeat(redis_url, "projector", detail=lambda: ",".join(wanted)).start()
+    watchdog = asyncio.create_task(watch_event_loop("projector"))
     log.info("projector.started", projections=wanted)
     try:
         await asyncio.gather(*runs)
     finally:
+        watchdog.cancel()
         heartbeat.stop()
         for reader in readers:
             await reader.close()
