@@ -17,6 +17,8 @@ from ecolaura.runtime import tune_gc, watch_event_loop
 from ecolaura.settings import libpq_url
 from projections.base import Projection
 from projections.heartbeats import Heartbeat
+from projections.log_order import built_out_of_order
+from projections.rebuild import rebuild
 from projections.registry import LAKE, PROJECTIONS, get_projection
 from projections.runner import ProjectionRunner
 from projections.search_projection import NAME as SEARCH
@@ -84,7 +86,13 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
     def redis_runner(
         projection: Projection, reader: EventLogReader
     ) -> Callable[[], Coroutine[Any, Any, None]]:
-        return lambda: ProjectionRunner(projection, redis, reader, batch_size=batch_size).run(stop)
+        async def start() -> None:
+            if await built_out_of_order(redis, projection.name):
+                log.warning("projection.rebuilding_in_stream_order", projection=projection.name)
+                await rebuild(projection, redis, reader, cancel=stop)
+            await ProjectionRunner(projection, redis, reader, batch_size=batch_size).run(stop)
+
+        return start
 
     runs = [
         _supervise(p.name, redis_runner(p, reader), stop)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
@@ -207,3 +208,45 @@ async def test_the_search_index_reports_status_and_rebuilds_as_a_job(
     assert job["state"] == "done" and int(job["generation"]) == before + 1 == await engine.live_generation()
     metrics = (await client.get("/metrics")).text
     assert 'ecolaura_projection_lag_events{projection="product_search"}' in metrics
+
+
+async def test_a_read_model_built_in_the_old_log_order_is_rebuilt_once_by_the_projector(
+    client: AsyncTestClient,
+    redis_client: aioredis.Redis,
+    database_url: str,
+    clean_redis: str,  # type: ignore[type-arg]
+) -> None:
+    from projections.daemon import run_projector
+    from projections.log_order import ORDER, marker
+
+    await create_product(client)
+    await catch_up(redis_client, database_url, ["platform_summary"])
+    await redis_client.delete(marker("platform_summary"))  # as if built before migration 0007
+    before = await live_generation(redis_client, "platform_summary")
+    summary = await snapshot(redis_client, "platform_summary")
+
+    async def project_until(done: object) -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_projector(database_url, clean_redis, ["platform_summary"], stop=stop))
+        deadline = asyncio.get_running_loop().time() + 30
+        while not await done():  # type: ignore[operator]
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.05)
+        stop.set()
+        await task
+
+    async def rebuilt() -> bool:
+        return await live_generation(redis_client, "platform_summary") == before + 1
+
+    await project_until(rebuilt)
+    assert await redis_client.get(marker("platform_summary")) == ORDER
+    assert await snapshot(redis_client, "platform_summary") == summary
+    runs = 0
+
+    async def ran_a_while() -> bool:
+        nonlocal runs
+        runs += 1
+        return runs > 10
+
+    await project_until(ran_a_while)  # marked: a second start follows the log, no rebuild
+    assert await live_generation(redis_client, "platform_summary") == before + 1
