@@ -14,8 +14,10 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import ExceptionHandlersMap
+from psycopg import OperationalError as PgOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import OperationalError as SqlOperationalError
 
 from ecolaura.identity.tokens import InvalidTokenError, SignInThrottledError
 from write_side.domain import errors as domain
@@ -144,7 +146,7 @@ def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
 
 
 def unavailable_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    """Redis or PostgreSQL unreachable for a moment (restarting, paused): 503, try again shortly."""
+    """Redis or PostgreSQL unreachable for a moment (restarting, paused, overloaded): 503, try again shortly."""
     log.warning("request.unavailable", path=request.url.path, error=f"{type(exc).__name__}: {exc}")
     return problem_response(
         Problem(
@@ -189,5 +191,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: http_error_handler,
     RedisConnectionError: unavailable_handler,
     RedisTimeoutError: unavailable_handler,
+    PgOperationalError: unavailable_handler,  # lost connection, restart, timeouts, retries exhausted
+    SqlOperationalError: unavailable_handler,
     Exception: unexpected_error_handler,
 }
