@@ -7,6 +7,7 @@ One rule per cause, for every operation alike:
 - an id in the path: 404;
 - a role guard: bearer security, 401 and 403; a caller without a guard (``actor``): 401;
 - ``If-Match``: required, 412 when stale and 428 when missing;
+- every operation but liveness: 503 when PostgreSQL or Redis cannot be reached;
 - ``opt={"idempotent": True}`` (routes that dispatch a command): the ``Idempotency-Key`` header and
   422 when a key is reused for another request.
 
@@ -58,6 +59,9 @@ IF_NONE_MATCH: Final = {
     "schema": {"type": "string"},
 }
 
+# Operations that answer without PostgreSQL or Redis.
+_NEEDS_NOTHING: Final = frozenset({"Live", "Jwks"})
+
 _HEADERS_BY_STATUS: Final = {
     401: {"WWW-Authenticate": {"description": '`Bearer realm="ecolaura"`', "schema": {"type": "string"}}},
     429: {"Retry-After": {"description": "seconds to wait", "schema": {"type": "string"}}},
@@ -108,6 +112,8 @@ def needs_caller(handler: HTTPRouteHandler) -> bool:
 def describe_operation(operation: dict[str, Any], handler: HTTPRouteHandler) -> None:
     """Add the errors, security and headers ``handler``'s shape implies to its ``operation``."""
     statuses = _inputs(operation, handler) | _caller(operation, handler)
+    if operation["operationId"] not in _NEEDS_NOTHING:
+        statuses.add(503)  # PostgreSQL or Redis unreachable (ecolaura.http.problems), with Retry-After
     responses: dict[str, Any] = operation["responses"]
     # Litestar documents its own validation error body; ours is a problem.
     responses.pop("400", None)

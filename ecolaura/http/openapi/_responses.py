@@ -27,7 +27,8 @@ PROBLEM_DESCRIPTIONS: Final[dict[int, str]] = {
     422: "A business rule refused the request (named in `detail`).",
     428: "`If-Match` is missing: send the version this change is based on.",
     429: "Too many failed sign-ins; retry after `Retry-After` seconds.",
-    503: "A service this operation needs is unavailable or not configured (named in `detail`).",
+    503: "A service this operation needs is unavailable or not configured (named in `detail`); "
+    "retry later (after `Retry-After` seconds when given).",
 }
 
 
