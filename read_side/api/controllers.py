@@ -48,8 +48,8 @@ MinPosition = Annotated[
     str | None,
     QueryParameter(
         description="wait (up to 2 s) until the read model has applied this X-Event-Log-Position",
-        pattern=POSITION_PATTERN,
-        schema_extra={"format": POSITION_FORMAT},
+        # parse_position checks the pattern and names the parameter in its 400.
+        schema_extra={"format": POSITION_FORMAT, "pattern": POSITION_PATTERN},
     ),
 ]
 Cursor = Annotated[
