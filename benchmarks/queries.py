@@ -57,7 +57,7 @@ end
 
 
 def wrk(port: int, paths: list[str], seconds: int, clients: int) -> tuple[float, float, float, int]:
-    """Requests/s, p50 ms, p99 ms and non-2xx count for random GETs of ``paths``."""
+    """Requests/s, p50 ms, p99 ms and errors (non-2xx and socket errors) for random GETs of ``paths``."""
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "paths").write_text("\n".join(paths) + "\n")
         return wrk_run(port, WRK_PATHS, {"BENCH_PATHS": str(Path(tmp) / "paths")}, seconds, clients)
@@ -295,7 +295,7 @@ def main() -> None:
             wrk(port, search, WARM_SEARCH, args.clients)
             rows.append(("search, cache off", *wrk(port, search, args.seconds, args.clients)))
     ceiling = rows[0]
-    print(f"\n{'':30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'of ceiling':>12}")
+    print(f"\n{'':30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}{'of ceiling':>12}")
     for name, rps, p50_, p99_, bad in rows:
         print(f"{name:30}{rps:>9.0f}{p50_:>9.2f}{p99_:>9.2f}{bad:>9}{rps / ceiling[1]:>11.0%}")
     named = {r[0]: r for r in rows}

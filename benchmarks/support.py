@@ -38,6 +38,15 @@ def bench_redis() -> Iterator[str]:
     yield url
 
 
+def measured_at(size: int, target: int) -> bool:
+    """Whether a run over ``size`` events measured a target stated for ``target`` of them.
+
+    A run a little over the size (whole order lifecycles, a catalog before them) counts;
+    a smaller run says nothing about the target, and a much larger one cannot miss it fairly.
+    """
+    return target <= size < target * 1.01
+
+
 def wrk_ms(text: str) -> float:
     """A wrk latency such as '812.00us', '4.20ms' or '1.02s' in milliseconds."""
     for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
@@ -74,7 +83,10 @@ def serve(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> Iterator
 def wrk_run(
     port: int, script: str, env: dict[str, str], seconds: int, clients: int
 ) -> tuple[float, float, float, int]:
-    """Warm up for 2 s, then run the wrk Lua ``script``: requests/s, p50 ms, p99 ms and the non-2xx count."""
+    """Warm up for 2 s, then run the wrk Lua ``script``: requests/s, p50 ms, p99 ms and the error count.
+
+    Errors are non-2xx/3xx answers and socket errors (connect, read, write, timeout) together.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         lua = Path(tmp) / "load.lua"
         lua.write_text(script)
@@ -97,5 +109,13 @@ def wrk_run(
     rps = next(float(p[1]) for p in lines if p[:1] == ["Requests/sec:"])
     p50 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["50%"])
     p99 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["99%"])
+    return rps, p50, p99, wrk_errors(out)
+
+
+def wrk_errors(out: str) -> int:
+    """Non-2xx/3xx answers plus socket errors in wrk's report (wrk prints each line only when non-zero)."""
+    lines = [line.split() for line in out.splitlines()]
     bad = next((int(p[-1]) for p in lines if p[:3] == ["Non-2xx", "or", "3xx"]), 0)
-    return rps, p50, p99, bad
+    # "Socket errors: connect 0, read 3, write 0, timeout 12"
+    socket = next((p[2:] for p in lines if p[:2] == ["Socket", "errors:"]), [])
+    return bad + sum(int(n.rstrip(",")) for n in socket[1::2])
