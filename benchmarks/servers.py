@@ -1,0 +1,138 @@
+"""ASGI server benchmark: uvicorn against granian, serving the real read API's product card from Redis.
+
+Both servers load the same app factory (``ecolaura.apps:read_app``) with the same
+worker count, each configured as ``ecolaura serve`` would run it: uvicorn with
+uvloop and httptools, granian with the ASGI interface (lifespan included), uvloop
+and HTTP/1.1. wrk (1 thread, 16 connections by default) sends
+``GET /api/v1/catalog/products/{id}`` for random products of a seeded demo
+catalog; each answer is one Redis read of a projected product card.
+
+The servers take turns (uvicorn, granian, uvicorn, granian, ...) so that drift in
+the machine's load falls on both alike; every row is one wrk run after a 2 s
+warm-up.
+
+Usage: uv run python benchmarks/servers.py [--seconds 10] [--clients 16] [--workers 1 2] [--rounds 2]
+Databases as for the other benchmarks: BENCH_DATABASE_URL and BENCH_REDIS_URL, else the
+local servers, else embedded ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+# This folder holds a script named like the `projections` package: keep it off the path, import siblings
+# as `benchmarks.*` from the repository root.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.commands import bench_server, fresh_database  # noqa: E402
+from benchmarks.queries import wrk  # noqa: E402
+from benchmarks.support import bench_redis, serve  # noqa: E402
+from ecolaura.settings import libpq_url  # noqa: E402
+
+APP = "ecolaura.apps:read_app"
+
+
+def server_command(server: str, workers: int) -> list[str]:
+    """The server as ``ecolaura serve read`` configures it (``serve`` appends ``--port``)."""
+    if server == "uvicorn":
+        return [
+            *(sys.executable, "-m", "uvicorn", APP, "--factory", "--workers", str(workers)),
+            *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
+        ]
+    return [
+        *(sys.executable, "-m", "granian", APP, "--factory", "--workers", str(workers)),
+        *("--interface", "asgi", "--loop", "uvloop", "--http", "1", "--log-level", "warning"),
+    ]
+
+
+def load_catalog(db_url: str, redis_url: str, products: int) -> list[str]:
+    """Seed a demo catalog through the command path, project the product cards; the active ids."""
+    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
+    seed = ["seed", "--products", str(products), "--customers", "20", "--orders", "0"]
+    for args in (seed, ["rebuild", "product_cards"]):
+        subprocess.run(
+            [sys.executable, "-m", "ecolaura.cli", *args],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    with psycopg.connect(libpq_url(db_url)) as conn:
+        return [r[0] for r in conn.execute("SELECT product_id::text FROM products WHERE status = 'active'")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each server per worker count")
+    parser.add_argument("--products", type=int, default=2000)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("this benchmark needs wrk: apt-get install wrk")
+
+    rows: list[tuple[str, int, int, float, float, float, int]] = []
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(bench_server())
+        db_url = stack.enter_context(fresh_database(server))
+        redis_url = stack.enter_context(bench_redis())
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        redis.Redis.from_url(redis_url).flushdb()
+        print(f"Seeding {args.products:,} products and projecting their cards…", flush=True)
+        paths = [f"/api/v1/catalog/products/{p}" for p in load_catalog(db_url, redis_url, args.products)]
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "REDIS_URL": redis_url,
+            "SEARCH_DIR": str(tmp / "search"),
+            "LOG_LEVEL": "WARNING",
+        }
+        for workers in args.workers:
+            for run in range(1, args.rounds + 1):
+                for name in ("uvicorn", "granian"):
+                    with serve(server_command(name, workers), env) as port:
+                        rps, p50, p99, errors = wrk(port, paths, args.seconds, args.clients)
+                    rows.append((name, workers, run, rps, p50, p99, errors))
+                    print(
+                        f"  {name:8} {workers} worker(s), run {run}: {rps:>8,.0f} req/s  "
+                        f"p50 {p50:.2f} ms  p99 {p99:.2f} ms  errors {errors}",
+                        flush=True,
+                    )
+        redis.Redis.from_url(redis_url).flushdb()
+
+    print(f"\n{'':10}{'workers':>8}{'run':>5}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for name, workers, run, rps, p50, p99, errors in rows:
+        print(f"{name:10}{workers:>8}{run:>5}{rps:>10,.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}")
+    print()
+    for workers in args.workers:
+        mean = {
+            name: statistics.mean(r[3] for r in rows if r[0] == name and r[1] == workers)
+            for name in ("uvicorn", "granian")
+        }
+        failed = sum(r[6] for r in rows if r[1] == workers)
+        note = f"; {failed} errors, so not a fair comparison" if failed else ""
+        print(
+            f"{workers} worker(s): granian {mean['granian']:,.0f} req/s against uvicorn "
+            f"{mean['uvicorn']:,.0f} (mean of {args.rounds}): {mean['granian'] / mean['uvicorn']:.2f}x{note}"
+        )
+
+
+if __name__ == "__main__":
+    main()
