@@ -178,17 +178,24 @@ def cache_counts(port: int) -> tuple[float, float]:
     return counts.get("hit", 0.0), counts.get("miss", 0.0)
 
 
-def load_demo(db_url: str, redis_url: str, search_dir: Path) -> list[str]:
+def load_demo(
+    db_url: str, redis_url: str, search_dir: Path | None, seed: list[str] | None = None, rebuild: str = "all"
+) -> list[str]:
+    """Seed demo data and project it; returns the active products' ids.
+
+    ``seed`` holds options for ``ecolaura seed``, ``rebuild`` names what ``ecolaura rebuild``
+    builds, and the search index is built into ``search_dir`` unless it is None.
+    """
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
     subprocess.run(
-        [sys.executable, "-m", "ecolaura.cli", "seed"],
+        [sys.executable, "-m", "ecolaura.cli", "seed", *(seed or [])],
         env=env,
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
     )
     subprocess.run(
-        [sys.executable, "-m", "ecolaura.cli", "rebuild", "all"],
+        [sys.executable, "-m", "ecolaura.cli", "rebuild", rebuild],
         env=env,
         cwd=ROOT,
         check=True,
@@ -196,11 +203,12 @@ def load_demo(db_url: str, redis_url: str, search_dir: Path) -> list[str]:
         stderr=subprocess.DEVNULL,
     )
 
-    async def index() -> None:
+    async def index(folder: Path) -> None:
         async with EventLogReader(libpq_url(db_url)) as reader:
-            await rebuild_search(reader, TantivyEngine(search_dir))
+            await rebuild_search(reader, TantivyEngine(folder))
 
-    asyncio.run(index())
+    if search_dir is not None:
+        asyncio.run(index(search_dir))
     import psycopg
 
     with psycopg.connect(libpq_url(db_url)) as conn:

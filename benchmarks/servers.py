@@ -23,12 +23,10 @@ import contextlib
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +36,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchm
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
-from benchmarks.queries import wrk  # noqa: E402
+from benchmarks.queries import load_demo, wrk  # noqa: E402
 from benchmarks.support import bench_redis, serve  # noqa: E402
-from ecolaura.settings import libpq_url  # noqa: E402
 
 APP = "ecolaura.apps:read_app"
 
@@ -56,23 +53,6 @@ def server_command(server: str, workers: int) -> list[str]:
         *(sys.executable, "-m", "granian", APP, "--factory", "--workers", str(workers)),
         *("--interface", "asgi", "--loop", "uvloop", "--http", "1", "--log-level", "warning"),
     ]
-
-
-def load_catalog(db_url: str, redis_url: str, products: int) -> list[str]:
-    """Seed a demo catalog through the command path, project the product cards; the active ids."""
-    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
-    seed = ["seed", "--products", str(products), "--customers", "20", "--orders", "0"]
-    for args in (seed, ["rebuild", "product_cards"]):
-        subprocess.run(
-            [sys.executable, "-m", "ecolaura.cli", *args],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    with psycopg.connect(libpq_url(db_url)) as conn:
-        return [r[0] for r in conn.execute("SELECT product_id::text FROM products WHERE status = 'active'")]
 
 
 def main() -> None:
@@ -96,7 +76,9 @@ def main() -> None:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         redis.Redis.from_url(redis_url).flushdb()
         print(f"Seeding {args.products:,} products and projecting their cards…", flush=True)
-        paths = [f"/api/v1/catalog/products/{p}" for p in load_catalog(db_url, redis_url, args.products)]
+        seed = ["--products", str(args.products), "--customers", "20", "--orders", "0"]
+        products = load_demo(db_url, redis_url, None, seed, rebuild="product_cards")
+        paths = [f"/api/v1/catalog/products/{p}" for p in products]
         env = {
             **os.environ,
             "DATABASE_URL": db_url,
