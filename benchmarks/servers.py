@@ -25,8 +25,10 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import psutil
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +57,24 @@ def server_command(server: str, workers: int) -> list[str]:
     ]
 
 
+def server_processes(port: int) -> list[psutil.Process]:
+    """The processes of the server listening on ``port``: its main process and its workers."""
+    listening = {
+        c.pid
+        for c in psutil.net_connections("tcp")
+        if c.pid and c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN
+    }
+    found = {}
+    for pid in listening:
+        parent = psutil.Process(pid)
+        found.update({p.pid: p for p in (parent, *parent.children(recursive=True))})
+    return list(found.values())
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    return sum(sum(p.cpu_times()[:2]) for p in processes)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -68,7 +88,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("this benchmark needs wrk: apt-get install wrk")
 
-    rows: list[tuple[str, int, int, float, float, float, int]] = []
+    rows: list[tuple[str, int, int, float, float, float, int, float]] = []
     with contextlib.ExitStack() as stack:
         server = stack.enter_context(bench_server())
         db_url = stack.enter_context(fresh_database(server))
@@ -90,18 +110,26 @@ def main() -> None:
             for run in range(1, args.rounds + 1):
                 for name in ("uvicorn", "granian"):
                     with serve(server_command(name, workers), env) as port:
+                        processes = server_processes(port)
+                        cpu, started = cpu_seconds(processes), time.perf_counter()
                         rps, p50, p99, errors = wrk(port, paths, args.seconds, args.clients)
-                    rows.append((name, workers, run, rps, p50, p99, errors))
+                        # Warm-up and timed run alike are under full load: cores used over both.
+                        cores = (cpu_seconds(processes) - cpu) / (time.perf_counter() - started)
+                    rows.append((name, workers, run, rps, p50, p99, errors, cores))
                     print(
                         f"  {name:8} {workers} worker(s), run {run}: {rps:>8,.0f} req/s  "
-                        f"p50 {p50:.2f} ms  p99 {p99:.2f} ms  errors {errors}",
+                        f"p50 {p50:.2f} ms  p99 {p99:.2f} ms  errors {errors}  server CPU {cores:.2f} cores",
                         flush=True,
                     )
         redis.Redis.from_url(redis_url).flushdb()
 
-    print(f"\n{'':10}{'workers':>8}{'run':>5}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for name, workers, run, rps, p50, p99, errors in rows:
-        print(f"{name:10}{workers:>8}{run:>5}{rps:>10,.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}")
+    header = f"{'':10}{'workers':>8}{'run':>5}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+    print(f"\n{header}{'CPU cores':>11}{'CPU µs/req':>12}")
+    for name, workers, run, rps, p50, p99, errors, cores in rows:
+        print(
+            f"{name:10}{workers:>8}{run:>5}{rps:>10,.0f}{p50:>9.2f}{p99:>9.2f}{errors:>8}"
+            f"{cores:>11.2f}{cores / rps * 1e6:>12.0f}"
+        )
     print()
     for workers in args.workers:
         mean = {
