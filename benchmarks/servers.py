@@ -27,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 import psutil
 import redis
@@ -59,16 +61,28 @@ def server_command(server: str, workers: int) -> list[str]:
 
 def server_processes(port: int) -> list[psutil.Process]:
     """The processes of the server listening on ``port``: its main process and its workers."""
-    listening = {
+    listening = next(
         c.pid
         for c in psutil.net_connections("tcp")
         if c.pid and c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN
-    }
-    found = {}
-    for pid in listening:
-        parent = psutil.Process(pid)
-        found.update({p.pid: p for p in (parent, *parent.children(recursive=True))})
-    return list(found.values())
+    )
+    # The socket may be listed under any process that shares it (a worker, say): the server
+    # is the one this script started.
+    main = psutil.Process(listening)
+    while (parent := main.parent()) is not None and parent.pid != os.getpid():
+        main = parent
+    return [main, *main.children(recursive=True)]
+
+
+def answer(port: int, path: str) -> str:
+    """The status and the start of the body of one GET, to tell what the failing requests got."""
+    try:
+        with urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return f"{response.status}"
+    except HTTPError as exc:
+        return f"{exc.code} {exc.read()[:200]!r}"
+    except OSError as exc:
+        return repr(exc)
 
 
 def cpu_seconds(processes: list[psutil.Process]) -> float:
@@ -115,6 +129,10 @@ def main() -> None:
                         rps, p50, p99, errors = wrk(port, paths, args.seconds, args.clients)
                         # Warm-up and timed run alike are under full load: cores used over both.
                         cores = (cpu_seconds(processes) - cpu) / (time.perf_counter() - started)
+                        if errors:
+                            print(
+                                f"  after the errors, one card answers: {answer(port, paths[0])}", flush=True
+                            )
                     rows.append((name, workers, run, rps, p50, p99, errors, cores))
                     print(
                         f"  {name:8} {workers} worker(s), run {run}: {rps:>8,.0f} req/s  "
