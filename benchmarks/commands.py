@@ -5,7 +5,7 @@ an idempotency claim, a 3-line order priced from the catalog, stock locked and
 reserved for 3 products, a balanced journal, 4 events in the log, commit.
 
 * raw ceiling: pgbench (C, no Python, no HTTP) running that transaction as SQL;
-* API: `ecolaura serve write` under uvicorn, driven by a minimal asyncio HTTP/1.1
+* API: `ecolaura serve write` (granian), driven by a minimal asyncio HTTP/1.1
   keep-alive client (cheap, so the load generator steals little CPU from the
   server on a 2-core machine).
 
@@ -488,7 +488,7 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes for the API")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes for the API")
     parser.add_argument(
         "--loader",
         choices=["auto", "wrk", "python"],
