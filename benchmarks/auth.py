@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.support import serve, wrk_run  # noqa: E402
+from benchmarks.support import asgi_server, serve, wrk_run  # noqa: E402
 from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
 
 WRK_TOKENS = """
@@ -62,22 +62,9 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("this benchmark needs wrk: apt-get install wrk")
-    server = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        # By its package path: with benchmarks/ itself on sys.path, its analytics.py script
-        # would shadow the analytics package the app imports.
-        "benchmarks.auth_app:app",
-        "--factory",
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    # By its package path: with benchmarks/ itself on sys.path, its analytics.py script would
+    # shadow the analytics package the app imports.
+    server = asgi_server("granian", "benchmarks.auth_app:app", factory=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         key_file = Path(tmp) / "signing-key.pem"

@@ -38,7 +38,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchm
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
-from benchmarks.support import bench_redis, serve, wrk_run  # noqa: E402
+from benchmarks.support import asgi_server, bench_redis, serve, wrk_run  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from projections.search_projection import rebuild_search  # noqa: E402
 from read_side.search.port import SearchDocument, SearchRequest  # noqa: E402
@@ -258,21 +258,7 @@ def main() -> None:
         search = shopper_searches(db_url, 20_000)
         rows = []
         with serve(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "baseline_apps:app",
-                "--app-dir",
-                "benchmarks",
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
+            asgi_server("granian", "benchmarks.baseline_apps:app"),  # the stack `ecolaura serve` runs
             env,
         ) as port:
             rows.append(

@@ -1,11 +1,13 @@
 """ASGI server benchmark: uvicorn against granian, serving the real read API's product card from Redis.
 
 Both servers load the same app factory (``ecolaura.apps:read_app``) with the same
-worker count, each configured as ``ecolaura serve`` would run it: uvicorn with
-uvloop and httptools, granian with the ASGI interface (lifespan included), uvloop
-and HTTP/1.1. wrk (1 thread, 16 connections by default) sends
-``GET /api/v1/catalog/products/{id}`` for random products of a seeded demo
-catalog; each answer is one Redis read of a projected product card.
+worker count: uvicorn as ``ecolaura serve`` ran it until 2026-12-02 (uvloop,
+httptools), granian as it runs it now (ASGI with lifespan, uvloop, HTTP/1.1);
+``benchmarks.support.asgi_server`` holds both command lines. wrk (1 thread, 16
+connections by default) sends ``GET /api/v1/catalog/products/{id}`` for random
+products of a seeded demo catalog; each answer is one Redis read of a projected
+product card. Beside each run: the CPU the server's processes used (main and
+workers), in cores and in microseconds per request.
 
 The servers take turns (uvicorn, granian, uvicorn, granian, ...) so that drift in
 the machine's load falls on both alike; every row is one wrk run after a 2 s
@@ -41,22 +43,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
 from benchmarks.queries import load_demo, wrk  # noqa: E402
-from benchmarks.support import bench_redis, serve  # noqa: E402
+from benchmarks.support import asgi_server, bench_redis, serve  # noqa: E402
 
 APP = "ecolaura.apps:read_app"
-
-
-def server_command(server: str, workers: int) -> list[str]:
-    """The server as ``ecolaura serve read`` configures it (``serve`` appends ``--port``)."""
-    if server == "uvicorn":
-        return [
-            *(sys.executable, "-m", "uvicorn", APP, "--factory", "--workers", str(workers)),
-            *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
-        ]
-    return [
-        *(sys.executable, "-m", "granian", APP, "--factory", "--workers", str(workers)),
-        *("--interface", "asgi", "--loop", "uvloop", "--http", "1", "--log-level", "warning"),
-    ]
 
 
 def server_processes(port: int) -> list[psutil.Process]:
@@ -123,7 +112,7 @@ def main() -> None:
         for workers in args.workers:
             for run in range(1, args.rounds + 1):
                 for name in ("uvicorn", "granian"):
-                    with serve(server_command(name, workers), env) as port:
+                    with serve(asgi_server(name, APP, factory=True, workers=workers), env) as port:
                         processes = server_processes(port)
                         cpu, started = cpu_seconds(processes), time.perf_counter()
                         rps, p50, p99, errors = wrk(port, paths, args.seconds, args.clients)

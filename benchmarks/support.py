@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -36,6 +37,23 @@ def bench_redis() -> Iterator[str]:
             yield embedded
         return
     yield url
+
+
+def asgi_server(server: str, target: str, *, factory: bool = False, workers: int = 1) -> list[str]:
+    """``server`` (granian, as ``ecolaura serve`` runs, or uvicorn) serving ``target``; ``serve`` adds --port.
+
+    Targets are named by package path (``benchmarks.x:app``) and loaded from the repository root.
+    """
+    flags = ["--factory"] if factory else []
+    if server == "uvicorn":
+        return [
+            *(sys.executable, "-m", "uvicorn", target, *flags, "--workers", str(workers)),
+            *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
+        ]
+    return [
+        *(sys.executable, "-m", "granian", target, *flags, "--workers", str(workers)),
+        *("--interface", "asgi", "--loop", "uvloop", "--http", "1", "--log-level", "warning"),
+    ]
 
 
 def measured_at(size: int, target: int) -> bool:
