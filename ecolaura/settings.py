@@ -64,8 +64,27 @@ class Settings:
     log_format: str = field(default_factory=lambda: _env("LOG_FORMAT", "json") or "json")
     """``json`` for machines, ``console`` for people at a terminal."""
 
+    log_file: Path | None = field(default_factory=lambda: Path(f) if (f := _env("LOG_FILE")) else None)
+    """Append logs to this file instead of stderr (``ecolaura up`` keeps one per process in ``var/log``)."""
+
     db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "20") or 20))
     """Connections per API process."""
+
+    ready_max_lag_seconds: float = field(
+        default_factory=lambda: float(_env("READY_MAX_LAG_SECONDS", "10") or 10)
+    )
+    """``/health/ready`` answers 503 while a read model's oldest unapplied event is older than this."""
+
+    ready_checks_background: bool = field(
+        default_factory=lambda: (
+            (_env("READY_CHECKS_BACKGROUND", "true") or "true").lower() not in ("0", "false", "no")
+        )
+    )
+    """Readiness also checks the projector and the worker (heartbeats, failed or lagging projections).
+
+    Turn off where an orchestrator restarts those processes itself and a dead worker must not take
+    the APIs out of service.
+    """
 
     max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", "65536") or 65536))
     """Largest request body accepted; larger ones get 413."""

@@ -13,9 +13,12 @@ from typing import Any
 import redis.asyncio as aioredis
 import structlog
 
-from ecolaura.runtime import tune_gc
+from ecolaura.runtime import tune_gc, watch_event_loop
 from ecolaura.settings import libpq_url
 from projections.base import Projection
+from projections.heartbeats import Heartbeat
+from projections.log_order import built_out_of_order
+from projections.rebuild import rebuild
 from projections.registry import LAKE, PROJECTIONS, get_projection
 from projections.runner import ProjectionRunner
 from projections.search_projection import NAME as SEARCH
@@ -26,9 +29,12 @@ from write_side.adapters.event_log import EventLogReader
 log = structlog.get_logger("ecolaura.projector")
 
 
+MAX_BACKOFF = 5.0  # seconds: after Redis or PostgreSQL come back, a projection resumes this soon
+
+
 async def _supervise(name: str, start: Callable[[], Coroutine[Any, Any, None]], stop: asyncio.Event) -> None:
     """Keep one projection running: an unexpected failure is logged and retried, never fatal to the others."""
-    delay = 1.0
+    delay = 0.5
     while not stop.is_set():
         try:
             await start()
@@ -36,7 +42,7 @@ async def _supervise(name: str, start: Callable[[], Coroutine[Any, Any, None]], 
             log.exception("projection.crashed", projection=name, retry_in=delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
-            delay = min(delay * 2, 30.0)
+            delay = min(delay * 2, MAX_BACKOFF)
         else:
             return
 
@@ -80,7 +86,13 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
     def redis_runner(
         projection: Projection, reader: EventLogReader
     ) -> Callable[[], Coroutine[Any, Any, None]]:
-        return lambda: ProjectionRunner(projection, redis, reader, batch_size=batch_size).run(stop)
+        async def start() -> None:
+            if await built_out_of_order(redis, projection.name):
+                log.warning("projection.rebuilding_in_stream_order", projection=projection.name)
+                await rebuild(projection, redis, reader, cancel=stop)
+            await ProjectionRunner(projection, redis, reader, batch_size=batch_size).run(stop)
+
+        return start
 
     runs = [
         _supervise(p.name, redis_runner(p, reader), stop)
@@ -113,10 +125,14 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
             compact_every=COMPACT_EVERY,
         )
         runs.append(_supervise(LAKE, lambda: lake_runner.run(stop), stop))
+    heartbeat = Heartbeat(redis_url, "projector", detail=lambda: ",".join(wanted)).start()
+    watchdog = asyncio.create_task(watch_event_loop("projector"))
     log.info("projector.started", projections=wanted)
     try:
         await asyncio.gather(*runs)
     finally:
+        watchdog.cancel()
+        heartbeat.stop()
         for reader in readers:
             await reader.close()
         await redis.aclose()

@@ -9,15 +9,25 @@ from collections.abc import Awaitable, Callable
 import redis.asyncio as aioredis
 
 from projections import keys
+from projections.heartbeats import process_name
 from projections.store import encode_cursor
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor
 
 
-async def report_status(
-    redis: aioredis.Redis, reader: EventLogReader, name: str, generation: int, checkpoint: LogCursor
+async def report_status(  # noqa: PLR0913 - a status report's parts
+    redis: aioredis.Redis,
+    reader: EventLogReader,
+    name: str,
+    generation: int,
+    checkpoint: LogCursor,
+    committed: LogCursor | None = None,
 ) -> None:
-    """Generation, checkpoint, head and lag, in the status hash the Redis projections use too."""
+    """Generation, checkpoint, head and lag, in the status hash the Redis projections use too.
+
+    ``checkpoint`` is how far the projection has applied the log; ``committed`` how far a
+    restart would resume from, when the projection commits less often than it applies.
+    """
     lag_events, lag_seconds = await reader.lag(checkpoint)
     await redis.hset(
         keys.status(name),
@@ -25,10 +35,12 @@ async def report_status(
             "state": "live",
             "generation": generation,
             "checkpoint": encode_cursor(checkpoint),
+            "committed": encode_cursor(committed or checkpoint),
             "head": encode_cursor(await reader.head()),
             "lag_events": lag_events,
             "lag_seconds": round(lag_seconds, 3),
             "updated_at": time.time(),
+            "reported_by": process_name(),
         },
     )
 

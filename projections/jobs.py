@@ -23,6 +23,7 @@ from arq.connections import ArqRedis, RedisSettings
 
 from ecolaura.settings import libpq_url
 from projections import keys
+from projections.job_owners import disown_job, own_job
 from projections.lake_projection import rebuild_lake
 from projections.rebuild import Progress, rebuild
 from projections.registry import LAKE, SEARCH, check_known, get_projection
@@ -222,6 +223,10 @@ async def _run_job(
     try:
         generation = await work(report, cancel)
     except asyncio.CancelledError:
+        if not cancel.is_set():
+            # The worker is stopping, not the admin: arq runs the job again, and it resumes.
+            await redis.hset(key, mapping={"state": "queued", "interrupted_at": time.time()})
+            raise
         await redis.hset(key, mapping={"state": "cancelled", "finished_at": time.time()})
         log.info("job.cancelled", job=job_id)
         return None
@@ -236,7 +241,8 @@ async def _run_job(
         reporter.cancel()
         if latest:
             await redis.hset(key, mapping=latest)  # type: ignore[arg-type]
-        await redis.delete(lock)
+        if await redis.hget(key, "state") != b"queued":  # an interrupted job keeps its lock for its rerun
+            await redis.delete(lock)
     await redis.hset(key, mapping={"state": "done", "generation": generation, "finished_at": time.time()})
     return generation
 
@@ -262,8 +268,12 @@ def worker_settings(
         "redis_settings": arq_settings(redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,
+        "on_job_start": own_job,
+        "on_job_end": disown_job,
         "job_timeout": 6 * 3600,
-        "max_tries": 1,  # a rebuild resumes by itself; retrying blindly would only repeat a failure
+        # arq tries a job again only when it was interrupted (the worker stopped or died) or asked
+        # for it (Retry); a job that raised is never repeated blindly. A rebuild resumes its generation.
+        "max_tries": 5,
         "handle_signals": True,
     }
 

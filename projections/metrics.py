@@ -1,13 +1,10 @@
-"""Projection status as Prometheus gauges, read from the status hashes the runners keep in Redis."""
+"""Projection and process status as Prometheus gauges, from the status assembled at scrape time."""
 
 from __future__ import annotations
 
-import redis.asyncio as aioredis
 from prometheus_client import Gauge
 
-from projections import keys
-from projections.registry import ALL_NAMES, OWN_GENERATION
-from projections.runner import dead_letters_key, live_generation
+from projections.status import PlatformStatus
 
 LAG_EVENTS = Gauge("ecolaura_projection_lag_events", "Events in the log not yet applied", ["projection"])
 LAG_SECONDS = Gauge(
@@ -17,18 +14,28 @@ GENERATION = Gauge("ecolaura_projection_generation", "Live generation of the rea
 FAILED = Gauge(
     "ecolaura_projection_failed", "1 while the projection is stopped at a poison event", ["projection"]
 )
+STALLED = Gauge(
+    "ecolaura_projection_stalled", "1 while no live projector is applying the projection", ["projection"]
+)
 DEAD_LETTERS = Gauge("ecolaura_projection_dead_letters", "Parked events awaiting a decision", ["projection"])
+HEARTBEAT_AGE = Gauge(
+    "ecolaura_process_heartbeat_age_seconds",
+    "Seconds since the newest heartbeat of a background process of this kind",
+    ["kind"],
+)
 
 
-async def refresh_projection_metrics(redis: aioredis.Redis) -> None:
-    for name in ALL_NAMES:
-        status = await redis.hgetall(keys.status(name))
-        LAG_EVENTS.labels(name).set(float(status.get(b"lag_events", 0)))
-        LAG_SECONDS.labels(name).set(float(status.get(b"lag_seconds", 0)))
-        GENERATION.labels(name).set(
-            int(status.get(b"generation", 1))
-            if name in OWN_GENERATION
-            else await live_generation(redis, name)
-        )
-        FAILED.labels(name).set(1.0 if status.get(b"state") == b"failed" else 0.0)
-        DEAD_LETTERS.labels(name).set(await redis.scard(dead_letters_key(name)))
+def refresh_projection_metrics(status: PlatformStatus) -> None:
+    for p in status.projections:
+        LAG_EVENTS.labels(p.name).set(p.lag_events)
+        LAG_SECONDS.labels(p.name).set(p.lag_seconds)
+        GENERATION.labels(p.name).set(p.generation)
+        FAILED.labels(p.name).set(1.0 if p.state == "failed" else 0.0)
+        STALLED.labels(p.name).set(1.0 if p.state == "stalled" else 0.0)
+        DEAD_LETTERS.labels(p.name).set(p.dead_letters)
+    newest: dict[str, float] = {}
+    for process in status.processes:
+        newest[process.kind] = min(newest.get(process.kind, float("inf")), process.heartbeat_age_seconds)
+    for kind in ("projector", "worker"):
+        # No beat at all in the last minutes reads as "very old", which any alert catches.
+        HEARTBEAT_AGE.labels(kind).set(newest.get(kind, 1e9))

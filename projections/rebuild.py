@@ -20,6 +20,7 @@ import structlog
 
 from projections import keys
 from projections.base import Projection
+from projections.log_order import mark_in_order
 from projections.runner import ProjectionRunner, live_generation
 from projections.store import GenerationStore
 from write_side.adapters.event_log import EventLogReader
@@ -93,6 +94,7 @@ async def rebuild(  # noqa: PLR0913 - the parts of a rebuild
         if applied == 0:
             break
     await redis.set(keys.pointer(name), target)
+    await mark_in_order(redis, name)
     await redis.hdel(
         keys.status(name), "rebuilding_generation", "rebuild_done", "rebuild_total", "rebuild_rate"
     )

@@ -18,11 +18,13 @@ import structlog
 
 from projections import keys
 from projections.base import Projection
-from projections.store import Batch, GenerationStore, encode_cursor
+from projections.heartbeats import process_name
+from projections.store import GenerationStore, encode_cursor
 from write_side.adapters.event_log import EventLogReader
-from write_side.contracts.events import RecordedEvent
+from write_side.contracts.events import LogCursor, RecordedEvent
 
 log = structlog.get_logger("ecolaura.projections")
+MAX_WRITES_PER_COMMIT = 200  # about half a millisecond of Redis time (benchmarks/redis_stalls.py)
 CODE_VERSION = version("ecolaura")
 
 
@@ -71,29 +73,20 @@ class ProjectionRunner:
         return GenerationStore(self.redis, self.projection.name, generation)
 
     async def step(self) -> int:
-        """Apply one batch; returns how many events it covered (0 when caught up)."""
+        """Apply one batch; returns how many events it covered (0 when caught up).
+
+        The batch is committed in chunks of at most ``MAX_WRITES_PER_COMMIT`` writes, each with
+        the checkpoint of its last event: a MULTI/EXEC blocks every other Redis client while it
+        runs, so it must stay short however large the documents and the batch are.
+        """
         store = await self.store()
         start = await store.checkpoint()
         events = await self.reader.read_from(start, self.batch_size)
         if not events:
             return 0
-        batch, failed_at = await self._apply(store, events)
-        if failed_at is not None:
-            good = events[:failed_at]
-            if good:
-                batch, _ = await self._apply(store, good)
-                await store.commit(batch, start, good[-1].cursor)
-            await self._park(store, events[failed_at])
-            raise ProjectionFailedError(
-                f"{self.projection.name} stopped at event {events[failed_at].position}"
-            )
-        await store.commit(batch, start, events[-1].cursor)
-        self.applied += len(events)
-        return len(events)
-
-    async def _apply(self, store: GenerationStore, events: list[RecordedEvent]) -> tuple[Batch, int | None]:
         skipped = {int(p) for p in await self.redis.smembers(skipped_key(self.projection.name))}
         batch = await store.new_batch(k for e in events for k in self.projection.document_keys(e))
+        committed, first_open = start, 0
         for index, event in enumerate(events):
             if event.position in skipped:
                 continue  # an admin's recorded decision, honoured by rebuilds too
@@ -101,8 +94,31 @@ class ProjectionRunner:
                 self.projection.apply(event, batch)
             except Exception:  # noqa: BLE001 - any failure makes the event poison for this projection
                 self._error = traceback.format_exc(limit=5)
-                return batch, index
-        return batch, None
+                await self._stop_at(store, committed, events[first_open:index], skipped)
+                await self._park(store, event)
+                raise ProjectionFailedError(
+                    f"{self.projection.name} stopped at event {event.position}"
+                ) from None
+            if batch.writes() >= MAX_WRITES_PER_COMMIT:
+                await store.commit(batch, committed, event.cursor)
+                committed, first_open = event.cursor, index + 1
+                batch.settle()
+        if batch.writes() or committed != events[-1].cursor:
+            await store.commit(batch, committed, events[-1].cursor)
+        self.applied += len(events)
+        return len(events)
+
+    async def _stop_at(
+        self, store: GenerationStore, committed: LogCursor, good: list[RecordedEvent], skipped: set[int]
+    ) -> None:
+        """Commit the events before a poison one, applied afresh: the failed apply may have half-changed documents."""
+        if not good:
+            return
+        clean = await store.new_batch(k for e in good for k in self.projection.document_keys(e))
+        for event in good:
+            if event.position not in skipped:
+                self.projection.apply(event, clean)
+        await store.commit(clean, committed, good[-1].cursor)
 
     async def _park(self, store: GenerationStore, event: RecordedEvent) -> None:
         name = self.projection.name
@@ -146,6 +162,7 @@ class ProjectionRunner:
                 "lag_events": lag_events,
                 "lag_seconds": round(lag_seconds, 3),
                 "updated_at": time.time(),
+                "reported_by": process_name(),
             },
         )
 
@@ -153,7 +170,10 @@ class ProjectionRunner:
         """Follow the log until ``stop`` is set or the projection fails."""
         name = self.projection.name
         if await self.redis.hget(keys.status(name), "state") != b"failed":
-            await self.redis.hset(keys.status(name), mapping={"state": "live"})
+            await self.redis.hset(
+                keys.status(name),
+                mapping={"state": "live", "reported_by": process_name(), "updated_at": time.time()},
+            )
         await self.reader.listen()  # before the first read, so no notification falls in between
         last_report = 0.0
         while not stop.is_set():

@@ -126,7 +126,9 @@ class SearchProjectionRunner:
         """Generation, checkpoint, head and lag, in the same status hash the Redis projections use."""
         if self.redis is not None:
             await self.index()
-            await report_status(self.redis, self.reader, NAME, self._index_generation, self._cursor)
+            await report_status(
+                self.redis, self.reader, NAME, self._index_generation, self._cursor, self._committed
+            )
 
     async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
         try:

@@ -3,7 +3,7 @@
 Each call resolves the projection's live generation and reads what it needs in
 one Lua script, so a generation swap can never mix two generations in one
 answer. Every answer carries the checkpoint it reflects. These functions never
-touch PostgreSQL.
+touch PostgreSQL (only the admin status reads the log's head, through ``LogReader``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from redis.exceptions import NoScriptError
 
 from projections import keys
 from projections.store import decode_cursor
+from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor
 
 # KEYS[1]: pointer. ARGV: generation prefix base, then document keys.
@@ -48,6 +49,17 @@ local out = {redis.call('GET', prefix .. 'checkpoint'), redis.call('ZCARD', inde
 for _, id in ipairs(ids) do out[#out + 1] = redis.call('GET', prefix .. ARGV[6] .. id) end
 return out
 """
+
+
+@dataclass(frozen=True, slots=True)
+class LogReader:
+    """The event log, where this process can reach PostgreSQL: status counts head and lag from it.
+
+    Reading the log's head is the only PostgreSQL access of the query side; without a
+    database URL the status falls back to what the projector last reported.
+    """
+
+    reader: EventLogReader | None
 
 
 class InvalidCursorError(ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -22,10 +23,27 @@ from ecolaura.identity.tokens import TokenVerifier
 from ecolaura.runtime import tune_gc
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+CHECK_TIMEOUT = 2.0  # seconds: a dependency that answers slower than this is not ready (Redis paused, say)
+
+
+class NotReadyError(RuntimeError):
+    """A readiness check found the service unable to serve what it promises; the message says why."""
+
+
+async def _failure(check: ReadinessCheck) -> str | None:
+    try:
+        await asyncio.wait_for(check(), CHECK_TIMEOUT)
+    except TimeoutError:
+        return f"no answer within {CHECK_TIMEOUT:g} s"
+    except NotReadyError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - readiness reports any failure
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def health_handlers(checks: dict[str, ReadinessCheck]) -> list[ControllerRouterHandler]:
-    """``/health/live`` (the process answers) and ``/health/ready`` (its dependencies do)."""
+    """``/health/live`` (the process answers) and ``/health/ready`` (its dependencies and workers do)."""
 
     @get("/health/live", operation_id="Live", tags=["operations"], include_in_schema=True)
     async def live() -> dict[str, str]:
@@ -33,12 +51,8 @@ def health_handlers(checks: dict[str, ReadinessCheck]) -> list[ControllerRouterH
 
     @get("/health/ready", operation_id="Ready", tags=["operations"])
     async def ready() -> Response[Any]:
-        failures: dict[str, str] = {}
-        for name, check in checks.items():
-            try:
-                await check()
-            except Exception as exc:  # noqa: BLE001 - readiness reports any failure
-                failures[name] = f"{type(exc).__name__}: {exc}"
+        results = await asyncio.gather(*(_failure(check) for check in checks.values()))
+        failures = {name: why for name, why in zip(checks, results, strict=True) if why}
         if failures:
             return problem_response(
                 Problem(
@@ -46,6 +60,7 @@ def health_handlers(checks: dict[str, ReadinessCheck]) -> list[ControllerRouterH
                     title="Not ready",
                     status=503,
                     detail="; ".join(f"{k}: {v}" for k, v in failures.items()),
+                    extra={"checks": failures},
                 )
             )
         return Response({"status": "ready", "checks": sorted(checks)})

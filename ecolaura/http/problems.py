@@ -14,6 +14,10 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import ExceptionHandlersMap
+from psycopg import OperationalError as PgOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import OperationalError as SqlOperationalError
 
 from ecolaura.identity.tokens import InvalidTokenError, SignInThrottledError
 from write_side.domain import errors as domain
@@ -141,6 +145,21 @@ def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
     )
 
 
+def unavailable_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    """Redis or PostgreSQL unreachable for a moment (restarting, paused, overloaded): 503, try again shortly."""
+    log.warning("request.unavailable", path=request.url.path, error=f"{type(exc).__name__}: {exc}")
+    return problem_response(
+        Problem(
+            type=_TYPE_BASE + "service-unavailable",
+            title="Service unavailable",
+            status=503,
+            detail="a data store did not answer in time; try again (a retry with the same Idempotency-Key is safe)",
+            instance=request.url.path,
+        ),
+        headers={"Retry-After": "2"},
+    )
+
+
 def invalid_token_handler(request: Request[Any, Any, Any], exc: InvalidTokenError) -> Response[bytes]:
     """A failed sign-in or refresh: 401, with the reason."""
     return problem_response(
@@ -170,5 +189,9 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     domain.DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
+    RedisConnectionError: unavailable_handler,
+    RedisTimeoutError: unavailable_handler,
+    PgOperationalError: unavailable_handler,  # lost connection, restart, timeouts, retries exhausted
+    SqlOperationalError: unavailable_handler,
     Exception: unexpected_error_handler,
 }

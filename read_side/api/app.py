@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 from arq.connections import ArqRedis
@@ -16,11 +16,12 @@ from litestar import Litestar
 from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
-from ecolaura.http.appkit import ReadinessCheck, make_litestar
+from ecolaura.http.appkit import NotReadyError, ReadinessCheck, make_litestar
 from ecolaura.identity.setup import make_verifier
-from ecolaura.settings import Settings, get_settings
+from ecolaura.settings import Settings, get_settings, libpq_url
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
+from projections.status import platform_status, serving_problems
 from read_side.api.controllers import (
     MODELS_STATE_KEY,
     AdminOperationsController,
@@ -30,9 +31,10 @@ from read_side.api.controllers import (
     SearchController,
 )
 from read_side.api.impact import AdminAnalyticsController, ImpactController, LeaderboardController
-from read_side.queries import ReadModels
+from read_side.queries import LogReader, ReadModels
 from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchEngine
+from write_side.adapters.event_log import EventLogReader
 
 
 @dataclass
@@ -43,6 +45,7 @@ class ReadSide:
     jobs: ArqRedis | None = None
     search_engine: SearchEngine | None = None
     searcher: SearchAnswers | None = None
+    log_reader: LogReader = field(default_factory=lambda: LogReader(None))
 
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
@@ -53,9 +56,13 @@ class ReadSide:
         self.jobs = await arq_pool(self.settings.redis_url)
         self.search_engine = self.search_engine or self.settings.search.engine()
         self.searcher = SearchAnswers(self.search_engine, self.settings.search_cache_mb * 1024 * 1024)
+        if self.settings.database_url:
+            self.log_reader = LogReader(EventLogReader(libpq_url(self.settings.database_url)))
         try:
             yield
         finally:
+            if self.log_reader.reader is not None:
+                await self.log_reader.reader.close()
             await self.search_engine.close()
             await self.jobs.aclose()
             await self.redis.aclose()
@@ -64,6 +71,14 @@ class ReadSide:
         assert self.redis is not None  # noqa: S101
         await self.redis.ping()
 
+    async def check_projections(self) -> None:
+        """Not ready while a read model is failed, unattended (its projector gone) or far behind the log."""
+        assert self.redis is not None  # noqa: S101
+        status = await platform_status(self.redis, self.log_reader.reader)
+        problems = serving_problems(status, self.settings.ready_max_lag_seconds)
+        if problems:
+            raise NotReadyError("; ".join(problems))
+
     def provide_models(self) -> ReadModels:
         assert self.models is not None, "the app's lifespan has not started"  # noqa: S101
         return self.models
@@ -71,6 +86,9 @@ class ReadSide:
     def provide_jobs(self) -> ArqRedis:
         assert self.jobs is not None, "the app's lifespan has not started"  # noqa: S101
         return self.jobs
+
+    def provide_log_reader(self) -> LogReader:
+        return self.log_reader
 
     def provide_searcher(self) -> SearchAnswers:
         assert self.searcher is not None, "the app's lifespan has not started"  # noqa: S101
@@ -93,14 +111,18 @@ class ReadSide:
             "models": Provide(self.provide_models, sync_to_thread=False),
             "jobs": Provide(self.provide_jobs, sync_to_thread=False),
             "searcher": Provide(self.provide_searcher, sync_to_thread=False),
+            "log_reader": Provide(self.provide_log_reader, sync_to_thread=False),
         }
 
     def readiness(self) -> dict[str, ReadinessCheck]:
-        return {"redis": self.check_redis}
+        checks: dict[str, ReadinessCheck] = {"redis": self.check_redis}
+        if self.settings.ready_checks_background:
+            checks["projections"] = self.check_projections
+        return checks
 
     async def refresh_metrics(self) -> None:
         assert self.redis is not None  # noqa: S101
-        await refresh_projection_metrics(self.redis)
+        refresh_projection_metrics(await platform_status(self.redis, self.log_reader.reader))
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

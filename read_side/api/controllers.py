@@ -15,18 +15,18 @@ from litestar.params import FromPath, QueryParameter, SkipValidation
 
 from analytics.read_model import NAME as ANALYTICS
 from ecolaura.http.identity import provide_actor, requires_role
-from projections import keys
 from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateError, list_dead_letters
 from projections.dead_letters import retry as retry_letter
 from projections.dead_letters import skip as skip_letter
 from projections.jobs import FINISHED, JobConflictError, enqueue_rebuild, job_key, request_cancel
 from projections.projectors.orders import empty_dashboard
-from projections.registry import ALL_NAMES, OWN_GENERATION, UnknownProjectionError, check_known
-from projections.runner import dead_letters_key, live_generation
+from projections.registry import UnknownProjectionError, check_known
+from projections.status import PlatformStatus, platform_status
 from projections.store import as_text
 from read_side.api.answers import answer as _answer
 from read_side.queries import (
     InvalidCursorError,
+    LogReader,
     ReadModels,
     decode_offset_cursor,
     encode_offset_cursor,
@@ -229,37 +229,17 @@ class AdminProjectionController(Controller):
     @get(
         "/",
         operation_id="ProjectionStatus",
-        summary="Generation, checkpoint, lag and state of every projection",
+        summary="Every projection's generation, checkpoint, lag and state, and the background processes",
+        description=(
+            "Assembled when asked: checkpoints are read from the read models, head and lag are counted "
+            "from the event log now, and a projection whose projector stopped beating is `stalled`, "
+            "whatever it last reported. `processes` lists the projector and worker heartbeats."
+        ),
     )
-    async def status(self, models: NamedDependency[ReadModels]) -> list[dict[str, Any]]:
-        redis = models.redis
-        out = []
-        for name in sorted(ALL_NAMES):
-            raw = {as_text(k): as_text(v) for k, v in (await redis.hgetall(keys.status(name))).items()}
-            generation = (
-                int(raw.get("generation", 1))
-                if name in OWN_GENERATION
-                else await live_generation(redis, name)
-            )
-            out.append(
-                {
-                    "name": name,
-                    "generation": generation,
-                    "state": raw.get("state", "never run"),
-                    "checkpoint": raw.get("checkpoint"),
-                    "head": raw.get("head"),
-                    "lag_events": int(raw.get("lag_events", 0)),
-                    "lag_seconds": float(raw.get("lag_seconds", 0)),
-                    "updated_at": float(raw["updated_at"]) if "updated_at" in raw else None,
-                    "failed_position": int(raw["failed_position"]) if raw.get("state") == "failed" else None,
-                    "error": raw.get("error") if raw.get("state") == "failed" else None,
-                    "rebuilding_generation": int(raw["rebuilding_generation"])
-                    if "rebuilding_generation" in raw
-                    else None,
-                    "dead_letters": await redis.scard(dead_letters_key(name)),
-                }
-            )
-        return out
+    async def status(
+        self, models: NamedDependency[ReadModels], log_reader: NamedDependency[SkipValidation[LogReader]]
+    ) -> PlatformStatus:
+        return await platform_status(models.redis, log_reader.reader)
 
 
 class AdminOperationsController(Controller):

@@ -17,7 +17,12 @@ from tests.factories import admin_headers, create_product, customer_headers, pro
 async def test_health(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     assert (await client.get("/health/live")).json() == {"status": "ok"}
     ready = await client.get("/health/ready")
-    assert ready.status_code == 200 and ready.json()["checks"] == ["postgres", "redis"]
+    # No projector or worker runs beside this test app: it is alive, but not ready to serve.
+    assert ready.status_code == 503, ready.text
+    assert ready.headers["content-type"].startswith("application/problem+json")
+    checks = ready.json()["extra"]["checks"]
+    assert set(checks) == {"projections", "worker"}, checks
+    assert "no background worker is running" in checks["worker"]
 
 
 async def test_openapi_documents_every_command_with_an_operation_id(client: AsyncTestClient) -> None:  # type: ignore[type-arg]

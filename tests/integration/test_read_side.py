@@ -13,6 +13,8 @@ from litestar.testing import AsyncTestClient
 
 from ecolaura.settings import libpq_url
 from projections import keys
+from projections import runner as runner_module
+from projections.heartbeats import Heartbeat
 from projections.projectors.product_cards import ProductCards
 from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS
@@ -191,10 +193,17 @@ async def test_a_batch_never_applies_twice(
     assert await snapshot(redis_client, "product_cards") == before
 
 
+# Small commits: a batch spread over many MULTI/EXECs must end exactly as one would.
+SMALL_COMMITS = pytest.mark.parametrize("max_writes", [runner_module.MAX_WRITES_PER_COMMIT, 3])
+
+
+@SMALL_COMMITS
 async def test_rebuild_builds_an_identical_generation_and_swaps_it_in(
     client: AsyncTestClient,
     redis_client: aioredis.Redis,
-    database_url: str,  # type: ignore[type-arg]
+    database_url: str,
+    max_writes: int,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[type-arg]
 ) -> None:
     product = await create_product(client, initial_stock=5)
     customer = await create_customer(client)
@@ -205,6 +214,7 @@ async def test_rebuild_builds_an_identical_generation_and_swaps_it_in(
         live = await live_generation(redis_client, name)
         before = await snapshot(redis_client, name)
         seen: list[int] = []
+        monkeypatch.setattr(runner_module, "MAX_WRITES_PER_COMMIT", max_writes)
         async with EventLogReader(libpq_url(database_url)) as reader:
             new = await rebuild(
                 projection, redis_client, reader, on_progress=lambda p, seen=seen: seen.append(p.done)
@@ -213,6 +223,7 @@ async def test_rebuild_builds_an_identical_generation_and_swaps_it_in(
         assert await snapshot(redis_client, name) == before, f"{name} rebuilt differently"
         assert await snapshot(redis_client, name, live) == {}, "the old generation was not dropped"
         assert seen and seen[-1] > 0
+        monkeypatch.undo()
 
 
 class _PoisonOn(ProductCards):
@@ -230,11 +241,15 @@ class _PoisonOn(ProductCards):
         super().apply(event, batch)
 
 
+@SMALL_COMMITS
 async def test_a_poison_event_stops_that_projection_and_is_parked(
     client: AsyncTestClient,
     redis_client: aioredis.Redis,
-    database_url: str,  # type: ignore[type-arg]
+    database_url: str,
+    max_writes: int,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[type-arg]
 ) -> None:
+    monkeypatch.setattr(runner_module, "MAX_WRITES_PER_COMMIT", max_writes)
     product = await create_product(client)
     changed = await client.patch(
         f"/api/v1/products/{product['id']}",
@@ -244,6 +259,7 @@ async def test_a_poison_event_stops_that_projection_and_is_parked(
     poison_position = int(changed.headers["x-event-log-position"].split(":")[1])
     await create_product(client)  # an event after the poison one
     projection = _PoisonOn(product["id"])
+    projection.name = f"{projection.name}_{max_writes}"
     async with EventLogReader(libpq_url(database_url)) as reader:
         runner = ProjectionRunner(projection, redis_client, reader, batch_size=100_000)
         with pytest.raises(ProjectionFailedError):  # noqa: PT012 - run until it stops
@@ -279,16 +295,23 @@ async def test_bad_queries_are_400(client: AsyncTestClient, url: str, needle: st
 async def test_admin_sees_projection_status(
     client: AsyncTestClient,
     redis_client: aioredis.Redis,
-    database_url: str,  # type: ignore[type-arg]
+    database_url: str,
+    clean_redis: str,  # type: ignore[type-arg]
 ) -> None:
     await create_product(client)
     await catch_up(redis_client, database_url)
-    async with EventLogReader(libpq_url(database_url)) as reader:
-        await ProjectionRunner(PROJECTIONS["product_cards"], redis_client, reader).report()
-    status = await client.get("/api/v1/admin/projections", headers=admin_headers())
-    by_name = {p["name"]: p for p in status.json()}
+    heartbeat = Heartbeat(clean_redis, "projector").start()  # this test plays the projector
+    try:
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            await ProjectionRunner(PROJECTIONS["product_cards"], redis_client, reader).report()
+        status = (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
+    finally:
+        heartbeat.stop()
+    by_name = {p["name"]: p for p in status["projections"]}
     assert set(PROJECTIONS) <= set(by_name)
     cards = by_name["product_cards"]
-    assert cards["lag_events"] == 0 and cards["checkpoint"] == cards["head"]
+    assert cards["lag_events"] == 0 and cards["checkpoint"] == cards["head"] == status["head"]
+    assert cards["state"] == "live" and cards["reported_by"] == heartbeat.name
+    assert any(p["name"] == heartbeat.name and p["alive"] for p in status["processes"])
     customer = customer_headers(str(uuid.uuid4()))
     assert (await client.get("/api/v1/admin/projections", headers=customer)).status_code == 403

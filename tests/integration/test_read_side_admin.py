@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.settings import libpq_url
 from projections import keys
+from projections.heartbeats import Heartbeat
 from projections.jobs import worker_settings
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionFailedError, ProjectionRunner, live_generation
@@ -145,7 +147,7 @@ async def test_parked_events_can_be_retried_and_skipped_and_rebuilds_honour_the_
     assert len(letters) == 1 and letters[0]["event_type"] == "OrderShipped"
     position = letters[0]["position"]
     status = (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
-    assert {p["name"]: p for p in status}[name]["state"] == "failed"
+    assert {p["name"]: p for p in status["projections"]}[name]["state"] == "failed"
 
     retried = await client.post(
         f"/api/v1/admin/projections/{name}/dead-letters/{position}/retry", headers=admin_headers()
@@ -184,15 +186,18 @@ async def test_the_search_index_reports_status_and_rebuilds_as_a_job(
 
     await create_product(client)
     engine = TantivyEngine(search_dir)
-    async with EventLogReader(libpq_url(database_url)) as reader:
-        runner = SearchProjectionRunner(reader, engine, redis=redis_client)
-        while await runner.step():
-            pass
-        await runner.report()
-        await runner.close()
-    status = {
-        p["name"]: p for p in (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
-    }
+    heartbeat = Heartbeat(clean_redis, "projector").start()  # this test plays the projector
+    try:
+        async with EventLogReader(libpq_url(database_url)) as reader:
+            runner = SearchProjectionRunner(reader, engine, redis=redis_client)
+            while await runner.step():
+                pass
+            await runner.report()
+            await runner.close()
+        answer = (await client.get("/api/v1/admin/projections", headers=admin_headers())).json()
+    finally:
+        heartbeat.stop()
+    status = {p["name"]: p for p in answer["projections"]}
     assert status["product_search"]["state"] == "live" and status["product_search"]["lag_events"] == 0
     before = await engine.live_generation()
     job_id = (
@@ -203,3 +208,45 @@ async def test_the_search_index_reports_status_and_rebuilds_as_a_job(
     assert job["state"] == "done" and int(job["generation"]) == before + 1 == await engine.live_generation()
     metrics = (await client.get("/metrics")).text
     assert 'ecolaura_projection_lag_events{projection="product_search"}' in metrics
+
+
+async def test_a_read_model_built_in_the_old_log_order_is_rebuilt_once_by_the_projector(
+    client: AsyncTestClient,
+    redis_client: aioredis.Redis,
+    database_url: str,
+    clean_redis: str,  # type: ignore[type-arg]
+) -> None:
+    from projections.daemon import run_projector
+    from projections.log_order import ORDER, marker
+
+    await create_product(client)
+    await catch_up(redis_client, database_url, ["platform_summary"])
+    await redis_client.delete(marker("platform_summary"))  # as if built before migration 0007
+    before = await live_generation(redis_client, "platform_summary")
+    summary = await snapshot(redis_client, "platform_summary")
+
+    async def project_until(done: object) -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_projector(database_url, clean_redis, ["platform_summary"], stop=stop))
+        deadline = asyncio.get_running_loop().time() + 30
+        while not await done():  # type: ignore[operator]
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.05)
+        stop.set()
+        await task
+
+    async def rebuilt() -> bool:
+        return await live_generation(redis_client, "platform_summary") == before + 1
+
+    await project_until(rebuilt)
+    assert await redis_client.get(marker("platform_summary")) == ORDER
+    assert await snapshot(redis_client, "platform_summary") == summary
+    runs = 0
+
+    async def ran_a_while() -> bool:
+        nonlocal runs
+        runs += 1
+        return runs > 10
+
+    await project_until(ran_a_while)  # marked: a second start follows the log, no rebuild
+    assert await live_generation(redis_client, "platform_summary") == before + 1

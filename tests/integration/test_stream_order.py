@@ -19,21 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import msgspec
 import pytest
 import redis.asyncio as aioredis
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.settings import libpq_url
-from projections import keys
 from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS
-from projections.runner import ProjectionRunner, live_generation
+from projections.runner import ProjectionRunner
 from projections.search_projection import SearchProjectionRunner, rebuild_search
-from read_side.search.port import SearchRequest
 from read_side.search.tantivy_index import TantivyEngine
 from tests.factories import admin_headers, create_customer, create_product, customer_headers, order_body
+from tests.read_model_truth import Entities, disagreements, scalar, search_disagreements
 from write_side.adapters.event_log import EventLogReader
 
 pytestmark = pytest.mark.slow
@@ -41,14 +38,12 @@ pytestmark = pytest.mark.slow
 ADMIN = admin_headers()
 
 
-class _Shop:
+class _Shop(Entities):
     """Hot products with little stock and a few customers, changed by racing requests in waves."""
 
     def __init__(self, http: httpx.AsyncClient, engine: AsyncEngine, seed: int) -> None:
+        super().__init__(category=f"race-{uuid.uuid4().hex[:8]}")
         self.http, self.engine, self.rng = http, engine, random.Random(seed)
-        self.category = f"race-{uuid.uuid4().hex[:8]}"
-        self.products: list[str] = []
-        self.customers: list[str] = []
         self.orders: list[str] = []
 
     async def open(self) -> None:
@@ -102,7 +97,7 @@ class _Shop:
             assert r.status_code == 200, r.text
 
     async def reprice(self, product_id: str) -> None:
-        version = await _scalar(
+        version = await scalar(
             self.engine, "SELECT version FROM products WHERE product_id = :p", p=product_id
         )
         r = await self.http.patch(
@@ -127,109 +122,10 @@ class _Shop:
         return [orders, everything, orders, everything]
 
 
-async def _scalar(engine: AsyncEngine, sql: str, **params: Any) -> Any:
-    async with engine.connect() as conn:
-        return (await conn.execute(text(sql), params)).scalar()
-
-
-async def _rows(engine: AsyncEngine, sql: str, **params: Any) -> list[Any]:
-    async with engine.connect() as conn:
-        return list((await conn.execute(text(sql), params)).mappings())
-
-
-_json = msgspec.json.Decoder()
-
-
-async def _doc(redis: aioredis.Redis, projection: str, key: str) -> dict[str, Any] | None:
-    generation = await live_generation(redis, projection)
-    raw = await redis.get(keys.generation_prefix(projection, generation) + key)
-    return _json.decode(raw) if raw else None
-
-
-async def _disagreements(redis: aioredis.Redis, engine: AsyncEngine, shop: _Shop) -> list[str]:
-    """Every field of every read model of the race's entities that differs from the tables."""
-    wrong: list[str] = []
-    for row in await _rows(
-        engine,
-        """SELECT p.product_id::text AS id, p.price_minor, p.version, s.on_hand, s.reserved,
-                  (SELECT coalesce(sum(quantity), 0) FROM order_lines l WHERE l.product_id = p.product_id) AS sold
-           FROM products p JOIN stock_items s USING (product_id) WHERE p.category = :c""",
-        c=shop.category,
-    ):
-        card = await _doc(redis, "product_cards", f"product:{row['id']}") or {}
-        want = {
-            "on_hand": row["on_hand"],
-            "reserved": row["reserved"],
-            "available": row["on_hand"] - row["reserved"],
-            "units_sold": row["sold"],
-            "price_minor": row["price_minor"],
-            "version": row["version"],
-        }
-        got = {k: card.get(k) for k in want}
-        if got != want:
-            wrong.append(f"product card {row['id']}: {got} != PostgreSQL {want}")
-    for customer in shop.customers:
-        orders = await _rows(
-            engine,
-            """SELECT order_id::text AS id, status, version, refunded_minor, total_minor, placed_at,
-                      payment_reference IS NOT NULL AS paid,
-                      (SELECT sum(quantity) FROM order_lines l WHERE l.order_id = o.order_id) AS items
-               FROM orders o WHERE customer_id = :c""",
-            c=customer,
-        )
-        for order in orders:
-            view = await _doc(redis, "order_views", f"order:{customer}:{order['id']}") or {}
-            got = (view.get("status"), view.get("version"), view.get("totals", {}).get("refunded_minor"))
-            want_view = (order["status"], order["version"], order["refunded_minor"])
-            if got != want_view:
-                wrong.append(f"order view {order['id']}: {got} != PostgreSQL {want_view}")
-        board = await _doc(redis, "customer_dashboards", f"dashboard:{customer}") or {}
-        want_board = {
-            "orders_placed": len(orders),
-            "orders_cancelled": sum(o["status"] == "cancelled" for o in orders),
-            "items_bought": sum(o["items"] for o in orders),
-            "spent_minor": {"EUR": sum(o["total_minor"] for o in orders if o["paid"])}
-            if any(o["paid"] for o in orders)
-            else {},
-            "refunded_minor": {"EUR": sum(o["refunded_minor"] for o in orders)}
-            if any(o["refunded_minor"] for o in orders)
-            else {},
-            "last_order_at": max(o["placed_at"] for o in orders).isoformat() if orders else None,
-        }
-        got_board = {k: board.get(k) for k in want_board}
-        if got_board["last_order_at"] and want_board["last_order_at"]:
-            got_board["last_order_at"] = _same_instant(
-                got_board["last_order_at"], want_board["last_order_at"]
-            )
-        if got_board != want_board:
-            wrong.append(f"dashboard {customer}: {got_board} != PostgreSQL {want_board}")
-    return wrong
-
-
-def _same_instant(got: str, want: str) -> str:
-    from datetime import datetime
-
-    return want if datetime.fromisoformat(got) == datetime.fromisoformat(want) else got
-
-
-async def _search_disagreements(search: TantivyEngine, engine: AsyncEngine, shop: _Shop) -> list[str]:
-    found = await search.search(SearchRequest(category=shop.category, size=50, sort="price"))
-    got = {h.id: h.price_minor for h in found.hits}
-    want = {
-        r["id"]: r["price_minor"]
-        for r in await _rows(
-            engine,
-            "SELECT product_id::text AS id, price_minor FROM products WHERE category = :c",
-            c=shop.category,
-        )
-    }
-    return [] if got == want else [f"search prices {got} != PostgreSQL {want}"]
-
-
 async def _streams_written_out_of_transaction_order(engine: AsyncEngine, shop: _Shop) -> int:
     """How many of the race's streams have a later version written by an older transaction."""
     return int(
-        await _scalar(
+        await scalar(
             engine,
             """SELECT count(DISTINCT stream_id) FROM (
                    SELECT stream_id, tx_id < lag(tx_id) OVER (PARTITION BY stream_id ORDER BY stream_version) AS back
@@ -269,8 +165,8 @@ async def test_read_models_equal_postgresql_after_writers_race_on_the_same_strea
         async def compare(when: str) -> None:
             await _follow_until_caught_up(runners)
             await runners[-1].close()  # commits the search index's pending batch
-            wrong = [w for shop in shops for w in await _disagreements(redis_client, engine, shop)]
-            wrong += [w for shop in shops for w in await _search_disagreements(search, engine, shop)]
+            wrong = [w for shop in shops for w in await disagreements(redis_client, engine, shop)]
+            wrong += [w for shop in shops for w in await search_disagreements(search, engine, shop)]
             assert wrong == [], f"{when}:\n" + "\n".join(wrong)
 
         stop = asyncio.Event()

@@ -79,9 +79,11 @@ _HEAD = """
 
 _LAG = """
     SELECT count(*), extract(epoch FROM now() - min(recorded_at))
-    FROM event_log
-    WHERE (causal_tx, position) > (%(causal_tx)s, %(position)s)
-      AND causal_tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    FROM (SELECT recorded_at FROM event_log
+          WHERE (causal_tx, position) > (%(causal_tx)s, %(position)s)
+            AND causal_tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          ORDER BY causal_tx, position
+          LIMIT %(cap)s) pending
 """
 
 _metadata_decoder = msgspec.json.Decoder(EventMetadata)
@@ -182,10 +184,10 @@ class EventLogReader:
         row = await cur.fetchone()
         return LogCursor(int(row[0]), int(row[1])) if row else LogCursor()  # type: ignore[call-overload]
 
-    async def lag(self, after: LogCursor) -> tuple[int, float]:
-        """Events visible after ``after``, and the age in seconds of the oldest of them."""
+    async def lag(self, after: LogCursor, cap: int | None = None) -> tuple[int, float]:
+        """Events visible after ``after`` (counted up to ``cap``), and the age in seconds of the oldest."""
         conn = await self._connection()
-        cur = await conn.execute(_LAG, {"causal_tx": after.causal_tx, "position": after.position})
+        cur = await conn.execute(_LAG, {"causal_tx": after.causal_tx, "position": after.position, "cap": cap})
         row = await cur.fetchone()
         count, age = row or (0, None)
         return int(count or 0), float(age or 0.0)  # type: ignore[call-overload,arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -14,10 +15,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.database import make_command_engine, make_engine
-from ecolaura.http.appkit import ReadinessCheck, make_litestar
+from ecolaura.http.appkit import NotReadyError, ReadinessCheck, make_litestar
 from ecolaura.identity.setup import local_signer, make_verifier
 from ecolaura.settings import Settings, get_settings
+from projections.heartbeats import beats
 from projections.jobs import arq_pool
+from projections.status import worker_problem
 from write_side.adapters.accounts import AccountStore
 from write_side.adapters.stripe_gateway import StripeGateway, make_client
 from write_side.adapters.stripe_inbox import StripeInbox
@@ -115,8 +118,19 @@ class WriteSide:
         """None: routes find the bus in the app's state (see ``write_side.api.dispatch.bus_of``)."""
         return {}
 
+    async def check_worker(self) -> None:
+        """Not ready while no background worker is alive: Stripe's events would wait, unapplied."""
+        if self.queue is None:
+            raise NotReadyError("REDIS_URL is not set: background jobs cannot be queued")
+        problem = worker_problem(await beats(self.queue, "worker"), time.time())
+        if problem:
+            raise NotReadyError(problem)
+
     def readiness(self) -> dict[str, ReadinessCheck]:
-        return {"postgres": self.check_database}
+        checks: dict[str, ReadinessCheck] = {"postgres": self.check_database}
+        if self.settings.ready_checks_background:
+            checks["worker"] = self.check_worker
+        return checks
 
 
 def create_app(settings: Settings | None = None, payments: PaymentGateway | None = None) -> Litestar:

@@ -32,7 +32,7 @@ log = structlog.get_logger("ecolaura.payments")
 
 STRIPE = c.Actor("system:stripe", "admin")  # who settles payments: the provider's verified word
 MAX_TRIES = 8
-STALE_AFTER = timedelta(seconds=30)
+STALE_AFTER = timedelta(seconds=10)  # a webhook's job is queued within milliseconds, when Redis answers
 REFUND_EVENTS = frozenset({"charge.refunded", "refund.created", "refund.updated", "charge.refund.updated"})
 
 

@@ -1,0 +1,97 @@
+"""``ecolaura up``: the whole platform on one machine, supervised, with a short and readable start.
+
+The terminal gets what a person needs: what is starting, progress bars, the
+addresses, the demo admin's credentials, and restarts or failures of the
+background processes. Every process logs to its own file in ``var/log``
+(JSON by default, ``LOG_FORMAT=console`` for plain lines).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from ecolaura.embedded import free_port, localstripe_command, register_stripe_webhook, wait_for_port
+from ecolaura.settings import Settings, get_settings
+from ecolaura.supervisor import Child, Supervisor
+
+
+def log_dir() -> Path:
+    return get_settings().var_dir / "log"
+
+
+def _ecolaura(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ecolaura.cli", *args]
+
+
+def background_children(logs: Path) -> list[Child]:
+    """The projector and the worker, each logging to its own file."""
+    return [
+        Child(name, _ecolaura(name_cmd), logs / f"{name}.log", env={"LOG_FILE": str(logs / f"{name}.log")})
+        for name, name_cmd in (("projector", "project"), ("worker", "worker"))
+    ]
+
+
+def localstripe_child(logs: Path, api_url: str, console: Console) -> Child | None:
+    """localstripe as a supervised child when no Stripe key is set (it forgets everything when restarted).
+
+    Sets the Stripe settings in this process's environment, so the API and the worker use it.
+    """
+    if get_settings().stripe_api_key:
+        return None
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    os.environ.update(
+        STRIPE_API_BASE=base,
+        STRIPE_API_KEY="sk_test_localstripe",
+        STRIPE_WEBHOOK_SECRET=os.environ.get("STRIPE_WEBHOOK_SECRET") or f"whsec_{secrets.token_hex(16)}",
+        ECOLAURA_LOCALSTRIPE="1",
+    )
+    get_settings.cache_clear()
+    secret = os.environ["STRIPE_WEBHOOK_SECRET"]
+    child = Child("localstripe", localstripe_command(port), logs / "localstripe.log")
+
+    def ready() -> None:
+        assert child.process is not None  # noqa: S101 - called right after the start
+        wait_for_port(port, child.process, "localstripe")
+        # A restarted localstripe knows nothing, not even where to send its events.
+        register_stripe_webhook(base, f"{api_url}/api/v1/webhooks/stripe", secret)
+
+    child.after_start = ready
+    console.print(f"[green]✓[/] Stripe API: localstripe (a local fake of Stripe) at {base}")
+    return child
+
+
+def start_background(settings: Settings, api_url: str, console: Console) -> Supervisor:
+    logs = settings.var_dir / "log"
+    children = background_children(logs)
+    stripe = localstripe_child(logs, api_url, console)
+    supervisor = Supervisor([*([stripe] if stripe else []), *children], say=console.print).start()
+    console.print("[green]✓[/] projector and worker started (restarted if they stop)")
+    return supervisor
+
+
+def show_banner(console: Console, host: str, port: int, admin: tuple[str, str] | None, logs: Path) -> None:
+    base = f"http://{host}:{port}"
+    console.print(f"\n[bold green]Ecolaura is up at {base}[/]")
+    console.print(f"  API docs     {base}/schema")
+    console.print(f"  health       {base}/health/ready")
+    if admin is not None:
+        console.print(f"  demo admin   {admin[0]} / {admin[1]}")
+    console.print(f"  logs         {logs}/")
+    console.print("  Ctrl-C to stop\n")
+
+
+def wait_until_current(database_url: str, redis_url: str, console: Console) -> None:
+    from ecolaura.cli_analytics import wait_for_read_models  # noqa: PLC0415 - heavy imports, only here
+
+    problems = asyncio.run(wait_for_read_models(database_url, redis_url))
+    for problem in problems:
+        console.print(f"[bold red]{problem}[/]")
+    if problems:
+        console.print("[yellow]Serving anyway; /health/ready answers 503 until this is fixed.[/]")
