@@ -79,6 +79,7 @@ from analytics.pipelines.polars_reports import (  # noqa: E402
 from analytics.pipelines.run import compute  # noqa: E402
 from analytics.pipelines.sources import Lake  # noqa: E402
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
+from benchmarks.support import measured_at  # noqa: E402
 from ecolaura.runtime import tune_gc  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from projections.lake_projection import LakeProjectionRunner, export  # noqa: E402
@@ -87,6 +88,7 @@ from write_side.contracts import events as ev  # noqa: E402
 
 CACHE = Path("/tmp/ecolaura-bench-lake")  # noqa: S108 - a benchmark cache, rebuilt when missing
 DATASET_VERSION = 1  # bump when the generator changes, so cached lakes are not reused
+EXPORT_TARGET_EVENTS = 1_000_000  # the export target is for a log of this size
 N_PRODUCTS, N_CUSTOMERS = 50_000, 200_000
 YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
 DAY_US = 86_400_000_000
@@ -1036,12 +1038,26 @@ def bench_export(n_events: int, batch: int, repeat: int, profile: bool) -> None:
         print(f"  baseline, EventLogReader.read_from  {rate(read_times, read)}")
         print(f"  export() into an empty lake         {rate(export_times, exported)}   ({files} part files)")
         print(f"  one progress count from the start of the log: {count:.2f} s (export() recounts every 5 s)")
-        per_million = min(export_times) * 1_000_000 / exported
         print(
-            f"  target < 30 s for 1M events: {'met' if per_million < 30 else 'MISSED'} "
-            f"({per_million:.1f} s per million, best run; the reader alone takes "
-            f"{min(read_times) * 1_000_000 / read:.1f} s)"
+            f"  target < 30 s for 1M events: {_export_verdict(written, exported, export_times, read_times, profile)}"
         )
+
+
+def _export_verdict(
+    written: int, exported: int, export_times: list[float], read_times: list[float], profile: bool
+) -> str:
+    """Met or MISSED only for an export of the whole 1M-event log, timed without a profiler."""
+    if profile:
+        return "not measured (the run was timed under cProfile)"
+    if exported != written:
+        return f"not measured (the export wrote {exported:,} of the log's {written:,} events)"
+    if not measured_at(written, EXPORT_TARGET_EVENTS):
+        return f"not measured (the log held {written:,} events; run with --events {EXPORT_TARGET_EVENTS})"
+    best = min(export_times)
+    return (
+        f"{'met' if best < 30 else 'MISSED'} ({best:.1f} s for {exported:,} events, best run; "
+        f"the reader alone takes {min(read_times):.1f} s)"
+    )
 
 
 def main() -> None:

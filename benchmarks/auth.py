@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.support import serve, wrk_run  # noqa: E402
+from benchmarks.support import asgi_server, serve, wrk_run  # noqa: E402
 from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
 
 WRK_TOKENS = """
@@ -44,7 +44,7 @@ end
 
 
 def wrk(port: int, path: str, tokens: Path, seconds: int, clients: int) -> tuple[float, float, float, int]:
-    """Requests/s, p50 ms, p99 ms and non-2xx count; ``/protected`` requests carry a random user's token."""
+    """Requests/s, p50 ms, p99 ms and errors; ``/protected`` requests carry a random user's token."""
     env = {
         "BENCH_TOKENS": str(tokens),
         "BENCH_PATH": path,
@@ -62,22 +62,9 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("this benchmark needs wrk: apt-get install wrk")
-    server = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "auth_app:app",
-        "--factory",
-        "--app-dir",
-        "benchmarks",
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    # By its package path: with benchmarks/ itself on sys.path, its analytics.py script would
+    # shadow the analytics package the app imports.
+    server = asgi_server("granian", "benchmarks.auth_app:app", factory=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         key_file = Path(tmp) / "signing-key.pem"
@@ -106,13 +93,17 @@ def main() -> None:
                 ("protected, cache off", *wrk(port, "/protected", tokens, args.seconds, args.clients))
             )
     baseline = rows[0][1]
-    print(f"\n{'':26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'of open':>10}")
+    print(f"\n{'':26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}{'of open':>10}")
     for name, rps, p50, p99, bad in rows:
         print(f"{name:26}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{bad:>9}{rps / baseline:>9.0%}")
     deployed = rows[1][1] / baseline
-    print(
-        f"\nTarget: protected >= 85% of unauthenticated ({'met' if deployed >= 0.85 else 'MISSED'}: {deployed:.0%})"
+    failed = [f"{name}: {bad}" for name, *_, bad in rows[:2] if bad]  # the two rows the target compares
+    verdict = (
+        f"not measured: errors or non-2xx answers in {'; '.join(failed)}"
+        if failed
+        else f"{'met' if deployed >= 0.85 else 'MISSED'}: {deployed:.0%}"
     )
+    print(f"\nTarget: protected >= 85% of unauthenticated ({verdict})")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Two baselines served by the same stack, for benchmarks/queries.py.
 
-* ``/ceiling/{id}``: one Redis GET returned as bytes: the ceiling of Litestar + uvicorn + redis-py here.
+* ``/ceiling/{id}``: one Redis GET returned as bytes: the ceiling of Litestar + granian + redis-py here.
 * ``/sql/{id}``: the product card computed from the normalized write tables with a SQL join, the way a
   plain CRUD shop would answer it.
 """

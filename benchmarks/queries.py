@@ -38,7 +38,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchm
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
-from benchmarks.support import bench_redis, serve, wrk_run  # noqa: E402
+from benchmarks.support import asgi_server, bench_redis, serve, wrk_run  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from projections.search_projection import rebuild_search  # noqa: E402
 from read_side.search.port import SearchDocument, SearchRequest  # noqa: E402
@@ -57,7 +57,7 @@ end
 
 
 def wrk(port: int, paths: list[str], seconds: int, clients: int) -> tuple[float, float, float, int]:
-    """Requests/s, p50 ms, p99 ms and non-2xx count for random GETs of ``paths``."""
+    """Requests/s, p50 ms, p99 ms and errors (non-2xx and socket errors) for random GETs of ``paths``."""
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "paths").write_text("\n".join(paths) + "\n")
         return wrk_run(port, WRK_PATHS, {"BENCH_PATHS": str(Path(tmp) / "paths")}, seconds, clients)
@@ -178,17 +178,24 @@ def cache_counts(port: int) -> tuple[float, float]:
     return counts.get("hit", 0.0), counts.get("miss", 0.0)
 
 
-def load_demo(db_url: str, redis_url: str, search_dir: Path) -> list[str]:
+def load_demo(
+    db_url: str, redis_url: str, search_dir: Path | None, seed: list[str] | None = None, rebuild: str = "all"
+) -> list[str]:
+    """Seed demo data and project it; returns the active products' ids.
+
+    ``seed`` holds options for ``ecolaura seed``, ``rebuild`` names what ``ecolaura rebuild``
+    builds, and the search index is built into ``search_dir`` unless it is None.
+    """
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
     subprocess.run(
-        [sys.executable, "-m", "ecolaura.cli", "seed"],
+        [sys.executable, "-m", "ecolaura.cli", "seed", *(seed or [])],
         env=env,
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
     )
     subprocess.run(
-        [sys.executable, "-m", "ecolaura.cli", "rebuild", "all"],
+        [sys.executable, "-m", "ecolaura.cli", "rebuild", rebuild],
         env=env,
         cwd=ROOT,
         check=True,
@@ -196,11 +203,12 @@ def load_demo(db_url: str, redis_url: str, search_dir: Path) -> list[str]:
         stderr=subprocess.DEVNULL,
     )
 
-    async def index() -> None:
+    async def index(folder: Path) -> None:
         async with EventLogReader(libpq_url(db_url)) as reader:
-            await rebuild_search(reader, TantivyEngine(search_dir))
+            await rebuild_search(reader, TantivyEngine(folder))
 
-    asyncio.run(index())
+    if search_dir is not None:
+        asyncio.run(index(search_dir))
     import psycopg
 
     with psycopg.connect(libpq_url(db_url)) as conn:
@@ -250,21 +258,7 @@ def main() -> None:
         search = shopper_searches(db_url, 20_000)
         rows = []
         with serve(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "baseline_apps:app",
-                "--app-dir",
-                "benchmarks",
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
+            asgi_server("granian", "benchmarks.baseline_apps:app"),  # the stack `ecolaura serve` runs
             env,
         ) as port:
             rows.append(
@@ -295,7 +289,7 @@ def main() -> None:
             wrk(port, search, WARM_SEARCH, args.clients)
             rows.append(("search, cache off", *wrk(port, search, args.seconds, args.clients)))
     ceiling = rows[0]
-    print(f"\n{'':30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'of ceiling':>12}")
+    print(f"\n{'':30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}{'of ceiling':>12}")
     for name, rps, p50_, p99_, bad in rows:
         print(f"{name:30}{rps:>9.0f}{p50_:>9.2f}{p99_:>9.2f}{bad:>9}{rps / ceiling[1]:>11.0%}")
     named = {r[0]: r for r in rows}

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -36,6 +37,32 @@ def bench_redis() -> Iterator[str]:
             yield embedded
         return
     yield url
+
+
+def asgi_server(server: str, target: str, *, factory: bool = False, workers: int = 1) -> list[str]:
+    """``server`` (granian, as ``ecolaura serve`` runs, or uvicorn) serving ``target``; ``serve`` adds --port.
+
+    Targets are named by package path (``benchmarks.x:app``) and loaded from the repository root.
+    """
+    flags = ["--factory"] if factory else []
+    if server == "uvicorn":
+        return [
+            *(sys.executable, "-m", "uvicorn", target, *flags, "--workers", str(workers)),
+            *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
+        ]
+    return [
+        *(sys.executable, "-m", "granian", target, *flags, "--workers", str(workers)),
+        *("--interface", "asgi", "--loop", "uvloop", "--http", "1", "--log-level", "warning"),
+    ]
+
+
+def measured_at(size: int, target: int) -> bool:
+    """Whether a run over ``size`` events measured a target stated for ``target`` of them.
+
+    A run a little over the size (whole order lifecycles, a catalog before them) counts;
+    a smaller run says nothing about the target, and a much larger one cannot miss it fairly.
+    """
+    return target <= size < target * 1.01
 
 
 def wrk_ms(text: str) -> float:
@@ -74,7 +101,10 @@ def serve(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> Iterator
 def wrk_run(
     port: int, script: str, env: dict[str, str], seconds: int, clients: int
 ) -> tuple[float, float, float, int]:
-    """Warm up for 2 s, then run the wrk Lua ``script``: requests/s, p50 ms, p99 ms and the non-2xx count."""
+    """Warm up for 2 s, then run the wrk Lua ``script``: requests/s, p50 ms, p99 ms and the error count.
+
+    Errors are non-2xx/3xx answers and socket errors (connect, read, write, timeout) together.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         lua = Path(tmp) / "load.lua"
         lua.write_text(script)
@@ -97,5 +127,13 @@ def wrk_run(
     rps = next(float(p[1]) for p in lines if p[:1] == ["Requests/sec:"])
     p50 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["50%"])
     p99 = next(wrk_ms(p[1]) for p in lines if p[:1] == ["99%"])
+    return rps, p50, p99, wrk_errors(out)
+
+
+def wrk_errors(out: str) -> int:
+    """Non-2xx/3xx answers plus socket errors in wrk's report (wrk prints each line only when non-zero)."""
+    lines = [line.split() for line in out.splitlines()]
     bad = next((int(p[-1]) for p in lines if p[:3] == ["Non-2xx", "or", "3xx"]), 0)
-    return rps, p50, p99, bad
+    # "Socket errors: connect 0, read 3, write 0, timeout 12"
+    socket = next((p[2:] for p in lines if p[:2] == ["Socket", "errors:"]), [])
+    return bad + sum(int(n.rstrip(",")) for n in socket[1::2])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import secrets
 import signal
@@ -12,7 +13,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
+from granian import Granian
+from granian.constants import HTTPModes, Interfaces, Loops
+from granian.log import LogLevels
 from rich.console import Console
 
 from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics
@@ -91,24 +94,27 @@ def _exit_cleanly(_signum: int, _frame: object) -> None:
 
 
 def _serve(side: Side, host: str, port: int, workers: int = 1) -> None:
-    # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the
-    # signal to the handler it found. With the default SIGTERM handler that
-    # would kill us before the embedded servers stop; ours exits cleanly, so
-    # every context manager above runs.
-    signal.signal(signal.SIGTERM, _exit_cleanly)
-    signal.signal(signal.SIGINT, _exit_cleanly)
-    uvicorn.run(
+    # Granian's main process takes SIGINT/SIGTERM itself: it stops its worker processes (each
+    # drains its connections and runs the app's lifespan shutdown, killed after 10 s), then
+    # returns, so the caller's context managers stop the projector and embedded services after it.
+    # Workers start as fresh interpreters: `up` has a supervisor thread by now, and a forked child
+    # would inherit any lock that thread held at that moment.
+    multiprocessing.set_start_method("spawn", force=True)
+    Granian(
         _FACTORIES[side],
-        factory=True,
-        host=host,
+        address=host,
         port=port,
+        interface=Interfaces.ASGI,
         workers=workers,
-        log_config=None,
-        access_log=False,
-        loop="uvloop",
-        http="httptools",
-        timeout_graceful_shutdown=10,
-    )
+        factory=True,
+        loop=Loops.uvloop,
+        http=HTTPModes.http1,
+        log_access=False,  # our middleware writes the access line
+        # Granian's own records go through our handlers, at the root's level.
+        log_level=LogLevels.notset,
+        log_dictconfig={"loggers": {"_granian": {"propagate": True}}},
+        workers_kill_timeout=10,
+    ).serve()
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""The real API served by uvicorn in its own process, for tests that need real connections.
+"""The real API served by `ecolaura serve all` in its own process, for tests that need real connections.
 
 Litestar's test client serves one request at a time on the test's event loop, so
 a test of what happens when requests overlap (locks, idempotency, stream order)

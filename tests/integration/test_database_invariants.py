@@ -15,7 +15,8 @@ from tests.factories import create_product
 from write_side.adapters.tables import metadata
 
 
-async def _post(engine: AsyncEngine, entries: list[tuple[str, str, int]]) -> None:
+async def _post(engine: AsyncEngine, entries: list[tuple[str, str, int]]) -> int:
+    """Post a journal with ``entries`` and commit; returns its transaction id."""
     async with engine.connect() as conn:
         tx = (
             await conn.execute(
@@ -31,10 +32,19 @@ async def _post(engine: AsyncEngine, entries: list[tuple[str, str, int]]) -> Non
                 {"t": tx, "a": account, "c": currency, "m": amount},
             )
         await conn.commit()
+    return int(tx)
+
+
+async def _committed(engine: AsyncEngine, transaction_id: int) -> list[tuple[str, str, int]]:
+    """The journal's entries as another connection sees them: only what was committed."""
+    query = "SELECT account, currency, amount_minor FROM journal_entries WHERE transaction_id = :t ORDER BY account"
+    async with engine.connect() as conn:
+        return [tuple(r) for r in await conn.execute(text(query), {"t": transaction_id})]  # type: ignore[misc]
 
 
 async def test_a_balanced_journal_commits(engine: AsyncEngine) -> None:
-    await _post(engine, [("payment_clearing", "EUR", 500), ("revenue", "EUR", -500)])
+    entries = [("payment_clearing", "EUR", 500), ("revenue", "EUR", -500)]
+    assert await _committed(engine, await _post(engine, entries)) == entries
 
 
 @pytest.mark.parametrize(
@@ -56,7 +66,8 @@ async def test_the_database_rejects_unbalanced_journals_at_commit(
 
 
 async def test_eco_points_balance_in_their_own_asset_class(engine: AsyncEngine) -> None:
-    await _post(engine, [("eco_points_reserve", "ECO", 50), ("eco_points_outstanding", "ECO", -50)])
+    entries = [("eco_points_outstanding", "ECO", -50), ("eco_points_reserve", "ECO", 50)]
+    assert await _committed(engine, await _post(engine, entries)) == entries
 
 
 async def test_journals_are_append_only(engine: AsyncEngine) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from read_side.search.port import (
 from read_side.search.tantivy_index import TantivyEngine, TantivyIndex
 from tests.factories import admin_headers, create_customer, create_product, place_order
 from tests.search_engines import NO_REAL_CLUSTER, REAL_CLUSTER, osmem_engine, real_cluster_engine
+from tests.waiting import wait_for
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor
 
@@ -414,7 +414,8 @@ async def test_repeated_searches_are_answered_from_the_cache_until_the_index_mov
 
     index.upsert([_doc(8, "Bamboo straw")])
     await index.commit(LogCursor(11, 1))
-    await asyncio.sleep(0.6)  # readers reload at most every half second
+    # Readers reload at most every half second; the answers follow once this engine's reader has.
+    await wait_for(engine.live_position, lambda position: position == encode_cursor(LogCursor(11, 1)))
     moved = await answers.answer(bamboo)
     assert moved.position == encode_cursor(LogCursor(11, 1))
     assert "p8" in {h.id for h in msgspec.json.decode(moved.body, type=SearchResult).hits}
@@ -525,11 +526,11 @@ async def test_batches_without_products_leave_the_index_and_its_answers_cache_al
         while await runner.step():
             pass
         assert runner.position() != LogCursor() and encode_cursor(runner.position()) != before
-        await asyncio.sleep(0.6)  # past the readers' reload interval
-        assert await engine.live_position() == before  # nothing a search shows has changed
+        # Nothing a search shows has changed: a reader opened now sees what is on disk, not a cache.
+        assert await TantivyEngine(tmp_path / "search").live_position() == before
         await runner.close()  # what was read is committed when the runner stops
-        await asyncio.sleep(0.6)
-        assert await engine.live_position() == encode_cursor(runner.position())
+        closed = encode_cursor(runner.position())
+        assert await wait_for(engine.live_position, lambda position: position == closed) == closed
 
 
 async def test_a_tantivy_index_nothing_was_committed_to_answers_empty(tmp_path: Path) -> None:

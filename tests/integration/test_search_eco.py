@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -11,19 +10,27 @@ from litestar.testing import AsyncTestClient
 
 from ecolaura.settings import libpq_url
 from projections.search_projection import SearchProjectionRunner, search_document
+from projections.store import encode_cursor
 from read_side.search.tantivy_index import TantivyEngine
 from tests.factories import admin_headers, create_product
+from tests.waiting import wait_for
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts import events as ev
 
 
-async def _project(database_url: str, search_dir: Path) -> None:
+async def _project(client: AsyncTestClient, database_url: str, search_dir: Path, q: str) -> None:  # type: ignore[type-arg]
+    """Project the log into the search index, then wait until the API's searches show it.
+
+    The API's readers reload at most every half second, so a search right after the
+    projection may still answer from the index before it.
+    """
     async with EventLogReader(libpq_url(database_url)) as reader:
         runner = SearchProjectionRunner(reader, TantivyEngine(search_dir))
         while await runner.step():
             pass
         await runner.close()
-    await asyncio.sleep(0.6)  # the API's readers reload at most every half second
+    projected = encode_cursor(runner.position())
+    await wait_for(lambda: _search(client, q=q), lambda body: body["position"] == projected)
 
 
 async def _search(client: AsyncTestClient, **params: object) -> dict[str, Any]:  # type: ignore[type-arg]
@@ -52,7 +59,7 @@ async def test_the_search_projection_indexes_the_eco_score_a_product_was_recorde
         certifications=[],
     )
     assert _score(better) > _score(worse)
-    await _project(database_url, search_dir)
+    await _project(client, database_url, search_dir, marker.lower())
 
     body = await _search(client, q=marker.lower(), sort="eco")
     assert [(h["id"], h["eco_score"]) for h in body["hits"]] == [
@@ -71,7 +78,7 @@ async def test_the_search_projection_indexes_the_eco_score_a_product_was_recorde
         headers={**admin_headers(), "If-Match": f'"{worse["version"]}"'},
     )
     assert changed.status_code == 200, changed.text
-    await _project(database_url, search_dir)
+    await _project(client, database_url, search_dir, marker.lower())
     hits = (await _search(client, q=marker.lower(), sort="eco"))["hits"]
     assert {h["id"]: h["eco_score"] for h in hits}[worse["id"]] == _score(changed.json())
 
