@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
+import psycopg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, pool
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from ecolaura.settings import sqlalchemy_url
+from ecolaura.settings import libpq_url, sqlalchemy_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "write_side" / "migrations"
 
@@ -30,15 +35,17 @@ def make_engine(database_url: str, pool_size: int = 20, **options: Any) -> Async
     )
 
 
-def make_command_engine(database_url: str, pool_size: int = 20) -> AsyncEngine:
+def make_command_engine(database_url: str, pool_size: int = 20, **options: Any) -> AsyncEngine:
     """The command path's engine: autocommit connections (it sends BEGIN and COMMIT itself).
 
     Connections stay in autocommit for their whole life, and the pool does not roll them back on
     check-in: the unit of work always ends its transaction itself. Switching a shared engine's
     connections to autocommit and back on every checkout cost about 8% of the order throughput
-    (552-623 against 649-675 orders/s, ``benchmarks/commands.py``).
+    (552-623 against 649-675 orders/s, ``benchmarks/commands.py``). ``options`` go to SQLAlchemy.
     """
-    return make_engine(database_url, pool_size, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+    return make_engine(
+        database_url, pool_size, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options
+    )
 
 
 def migrate(database_url: str, revision: str = "head") -> None:
@@ -50,3 +57,21 @@ def migrate(database_url: str, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     engine.dispose()
+
+
+@contextmanager
+def temporary_database(server_url: str, prefix: str = "ecolaura_tmp") -> Iterator[str]:
+    """A fresh, migrated database on the server of ``server_url``, dropped on leaving."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    _as_admin(server_url, f"CREATE DATABASE {name}")
+    try:
+        url = urlunsplit(urlsplit(libpq_url(server_url))._replace(path=f"/{name}"))
+        migrate(url)
+        yield url
+    finally:
+        _as_admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _as_admin(server_url: str, sql: str) -> None:
+    with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
+        admin.execute(sql)

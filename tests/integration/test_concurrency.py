@@ -1,4 +1,13 @@
-"""Invariants under concurrent load: no overselling, idempotent retries, one effect per key."""
+"""Invariants under concurrent load: no overselling, idempotent retries, one effect per key.
+
+The races go over real sockets to a served API (the ``http`` fixture), so their
+requests overlap in PostgreSQL, and each checks through ``overlap_probe`` that
+they did. Their setup goes through the in-process client instead: ``http``
+then opens every connection during the race and the requests reach the server
+together. Over connections left open by the setup, each request goes out as
+soon as it is built, and the first orders had committed before the last were
+sent (2-4 transactions open at once instead of 40).
+"""
 
 from __future__ import annotations
 
@@ -6,29 +15,35 @@ import asyncio
 import uuid
 from collections import Counter
 
+import httpx
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import admin_headers, create_customer, create_product, customer_headers, order_body
+from tests.overlap import overlap_probe
 
 
 async def test_fifty_parallel_orders_for_the_last_ten_units_sell_exactly_ten(
-    client: AsyncTestClient,
-    engine: AsyncEngine,  # type: ignore[type-arg]
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    http: httpx.AsyncClient,
+    engine: AsyncEngine,
+    database_url: str,
 ) -> None:
+    # Fails without FOR UPDATE in StockRepository.lock_statement: 5-8 won, 42-45 got 500 (stream version).
     product = await create_product(client, initial_stock=10)
     customers = [await create_customer(client) for _ in range(50)]
+    # Signed before the race: signing in it would space the requests out by a millisecond each.
+    callers = [customer_headers(c) for c in customers]
 
-    async def order(customer: str) -> int:
-        r = await client.post(
-            "/api/v1/orders", json=order_body((product["id"], 1)), headers=customer_headers(customer)
-        )
+    async def order(headers: dict[str, str]) -> int:
+        r = await http.post("/api/v1/orders", json=order_body((product["id"], 1)), headers=headers)
         if r.status_code == 409:
             assert r.json()["title"] == "Out of stock" and "available" in r.json()["detail"]
         return r.status_code
 
-    statuses = Counter(await asyncio.gather(*(order(c) for c in customers)))
+    with overlap_probe(database_url) as overlap:
+        statuses = Counter(await asyncio.gather(*(order(h) for h in callers)))
     assert statuses == {201: 10, 409: 40}
     async with engine.connect() as conn:
         on_hand, reserved = (
@@ -42,12 +57,16 @@ async def test_fifty_parallel_orders_for_the_last_ten_units_sell_exactly_ten(
             )
         ).scalar_one()
     assert (on_hand, reserved, orders) == (10, 10, 10)
+    overlap.assert_concurrent(open_at_least=12, waiting_at_least=5)
 
 
 async def test_overlapping_multi_line_orders_never_deadlock_or_oversell(
-    client: AsyncTestClient,
-    engine: AsyncEngine,  # type: ignore[type-arg]
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    http: httpx.AsyncClient,
+    engine: AsyncEngine,
+    database_url: str,
 ) -> None:
+    # Fails if stock rows are locked in line order, not by product_id: 20 of 30 got 500 after deadlocks.
     products = [await create_product(client, initial_stock=15) for _ in range(3)]
     customer = await create_customer(client)
     ids = [p["id"] for p in products]
@@ -55,10 +74,11 @@ async def test_overlapping_multi_line_orders_never_deadlock_or_oversell(
     async def order(i: int) -> int:
         # Lines in different orders would deadlock without ordered locking.
         lines = [(ids[(i + k) % 3], 1) for k in range(3)]
-        r = await client.post("/api/v1/orders", json=order_body(*lines), headers=customer_headers(customer))
+        r = await http.post("/api/v1/orders", json=order_body(*lines), headers=customer_headers(customer))
         return r.status_code
 
-    statuses = Counter(await asyncio.gather(*(order(i) for i in range(30))))
+    with overlap_probe(database_url) as overlap:
+        statuses = Counter(await asyncio.gather(*(order(i) for i in range(30))))
     assert statuses == {201: 15, 409: 15}
     async with engine.connect() as conn:
         rows = (
@@ -68,6 +88,7 @@ async def test_overlapping_multi_line_orders_never_deadlock_or_oversell(
             )
         ).all()
     assert sorted(r[0] for r in rows) == [15, 15, 15]
+    overlap.assert_concurrent(open_at_least=8, waiting_at_least=5)
 
 
 async def test_retry_with_same_key_replays_the_first_response(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
@@ -122,18 +143,22 @@ async def test_keys_are_scoped_per_caller(client: AsyncTestClient) -> None:  # t
 
 
 async def test_concurrent_duplicates_run_the_effect_once(
-    client: AsyncTestClient,
-    engine: AsyncEngine,  # type: ignore[type-arg]
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    http: httpx.AsyncClient,
+    engine: AsyncEngine,
+    database_url: str,
 ) -> None:
+    # Fails if the key is checked first and stored at commit (no claim to wait on): 19-20 orders, one key.
     product = await create_product(client, initial_stock=100)
     customer = await create_customer(client)
     headers = {**customer_headers(customer), "Idempotency-Key": str(uuid.uuid4())}
-    responses = await asyncio.gather(
-        *(
-            client.post("/api/v1/orders", json=order_body((product["id"], 1)), headers=headers)
-            for _ in range(20)
+    with overlap_probe(database_url) as overlap:
+        responses = await asyncio.gather(
+            *(
+                http.post("/api/v1/orders", json=order_body((product["id"], 1)), headers=headers)
+                for _ in range(20)
+            )
         )
-    )
     assert {r.status_code for r in responses} == {201}
     assert len({r.json()["id"] for r in responses}) == 1
     assert sum(r.headers.get("idempotent-replayed") == "true" for r in responses) == 19
@@ -142,6 +167,7 @@ async def test_concurrent_duplicates_run_the_effect_once(
             await conn.execute(text("SELECT count(*) FROM orders WHERE customer_id = :c"), {"c": customer})
         ).scalar_one()
     assert placed == 1
+    overlap.assert_concurrent(open_at_least=5, waiting_at_least=4)
 
 
 async def test_a_failed_request_does_not_burn_its_key(client: AsyncTestClient) -> None:  # type: ignore[type-arg]

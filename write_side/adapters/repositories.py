@@ -133,7 +133,7 @@ _LOCK_STOCK = f"""
 _SAVE_STOCK = """
     UPDATE stock_items AS s SET on_hand = v.on_hand, reserved = v.reserved, version = v.version
     FROM jsonb_to_recordset(%(items)s::jsonb) AS v(product_id uuid, on_hand int, reserved int, version int)
-    WHERE s.product_id = v.product_id
+    WHERE s.product_id = v.product_id AND s.product_id = ANY(%(ids)s::uuid[])
 """
 
 
@@ -172,6 +172,9 @@ class StockRepository:
             self._session.defer(
                 _SAVE_STOCK,
                 {
+                    # The planner guesses 100 rows for the recordset and would hash-join it against
+                    # a scan of every stock row; the ids let it fetch just these by primary key.
+                    "ids": [i.product_id for i in changed],
                     "items": _json(
                         [
                             {
@@ -182,7 +185,7 @@ class StockRepository:
                             }
                             for i in changed
                         ]
-                    )
+                    ),
                 },
             )
 
