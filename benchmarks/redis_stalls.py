@@ -90,7 +90,7 @@ def batch(prefix: str, products: int, first: int) -> Batch:
 async def commit(store: GenerationStore, whole: Batch, chunk: int | None) -> None:
     """Commit ``whole`` in one EXEC (``chunk`` None) or in EXECs of at most ``chunk`` writes."""
     cursor = await store.checkpoint()
-    items, ops = list(whole.changed.items()), list(whole.ops)
+    items, ops = list(whole.changed.items()), whole.index_commands()
     size = chunk or len(items) + len(ops)
     while items or ops:
         part = Batch(whole.prefix)

@@ -24,7 +24,7 @@ from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor, RecordedEvent
 
 log = structlog.get_logger("ecolaura.projections")
-MAX_WRITES_PER_COMMIT = 200  # about half a millisecond of Redis time (benchmarks/redis_stalls.py)
+MAX_WRITES_PER_COMMIT = 1000  # a few milliseconds of Redis time at most (benchmarks/redis_stalls.py)
 CODE_VERSION = version("ecolaura")
 
 

@@ -54,6 +54,9 @@ class Batch:
     loaded: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     changed: dict[str, dict[str, Any]] = field(default_factory=dict)
     ops: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    # The last word on each member of an index: a batch of orders re-scores a popular product in a
+    # listing many times, and only the final score needs writing.
+    members: dict[tuple[str, str], tuple[str, Any]] = field(default_factory=dict)
 
     def doc(self, key: str) -> dict[str, Any] | None:
         """The current document (changed in this batch, else as loaded)."""
@@ -65,17 +68,37 @@ class Batch:
         self.changed[key] = document
 
     def op(self, command: str, key: str, *args: Any) -> None:
-        """An index operation (zadd, zrem, hincrby, ...) on a generation key."""
-        self.ops.append((command, (self.prefix + key, *args)))
+        """An index operation (zadd, zrem, sadd, hincrby, ...) on a generation key.
+
+        Single-member ``zadd``, ``zrem`` and ``sadd`` replace any earlier operation of the batch
+        on the same member of the same key (they are idempotent, and the last one decides).
+        """
+        full = self.prefix + key
+        if command == "zadd" and len(args) == 1 and len(args[0]) == 1:
+            ((member, score),) = args[0].items()
+            self.members[(full, member)] = ("zadd", score)
+        elif command in ("zrem", "sadd") and len(args) == 1:
+            self.members[(full, args[0])] = (command, None)
+        else:
+            self.ops.append((command, (full, *args)))
+
+    def index_commands(self) -> list[tuple[str, tuple[Any, ...]]]:
+        """Every index operation to send, the collapsed member operations first."""
+        collapsed = [
+            (command, (key, {member: score}) if command == "zadd" else (key, member))
+            for (key, member), (command, score) in self.members.items()
+        ]
+        return collapsed + self.ops
 
     def writes(self) -> int:
         """Redis commands the batch will send when committed."""
-        return len(self.changed) + len(self.ops)
+        return len(self.changed) + len(self.members) + len(self.ops)
 
     def settle(self) -> None:
         """After a commit: what was written is now what is stored, and nothing is pending."""
         self.loaded.update(self.changed)
         self.changed.clear()
+        self.members.clear()
         self.ops.clear()
 
 
@@ -115,7 +138,7 @@ class GenerationStore:
                 pipe.multi()  # type: ignore[no-untyped-call]
                 for key, document in batch.changed.items():
                     pipe.set(self.prefix + key, _encoder.encode(document))
-                for command, args in batch.ops:
+                for command, args in batch.index_commands():
                     getattr(pipe, command)(*args)
                 pipe.set(self.checkpoint_key, encode_cursor(reached))
                 await pipe.execute()
