@@ -171,7 +171,7 @@ def migrate() -> None:
 def seed(
     products: Annotated[int, typer.Option(min=1)] = 2000,
     customers: Annotated[int, typer.Option(min=1)] = 500,
-    orders: Annotated[int, typer.Option(min=0)] = 20_000,
+    orders: Annotated[int, typer.Option(min=0)] = 3_000,
     seed_value: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same data.")] = 42,
 ) -> None:
     """Load deterministic demo data through the command side (so every event is real)."""

@@ -52,7 +52,7 @@ _OUTCOMES = (
 class SeedPlan:
     products: int = 2000
     customers: int = 500
-    orders: int = 20_000
+    orders: int = 3_000  # a first `ecolaura up` under a minute; `ecolaura seed --orders` for more
     seed: int = 42
 
 
@@ -256,6 +256,6 @@ async def seed_if_empty(database_url: str, console: Console, plan: SeedPlan | No
     if count:
         console.print(f"[dim]Database has {count} products; skipping the demo seed.[/]")
         return False
-    console.print("[bold]Empty database: loading the demo data (takes a few minutes)…[/]")
+    console.print("[bold]Empty database: loading the demo data (about half a minute)…[/]")
     await seed_database(database_url, plan or SeedPlan(), console)
     return True
