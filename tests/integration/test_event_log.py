@@ -227,3 +227,32 @@ async def test_the_log_is_append_only(engine: AsyncEngine) -> None:
             with pytest.raises(DBAPIError, match="append-only"):
                 await conn.execute(text(statement))
             await conn.rollback()
+
+
+async def test_a_command_whose_stream_version_was_taken_meanwhile_runs_again(engine: AsyncEngine) -> None:
+    """Streams without a locked row (a customer's) compute their next version; a racer may take it."""
+    from dataclasses import dataclass
+
+    from write_side.contracts.commands import Actor
+    from write_side.service_layer import results as res
+    from write_side.service_layer.messagebus import MessageBus
+
+    stream = f"race-{uuid.uuid4().hex[:8]}"
+    attempts = []
+
+    @dataclass(frozen=True)
+    class Touch:
+        pass
+
+    async def touch(cmd: Touch, uow, ctx) -> res.Outcome:  # noqa: ARG001
+        conn = await uow.session.begin()
+        pending = await event_log.next_in_stream(conn, stream, _event(stream, 0).event)
+        attempts.append(pending.stream_version)
+        if len(attempts) == 1:  # another command takes this version first, and commits
+            async with engine.begin() as other:
+                await event_log.append(PgSession(other), [pending], META)
+        uow.extra_events.append(pending)
+        return res.Outcome(200, res.ErasureResult(stream, "x"))
+
+    reply = await MessageBus(engine, handlers={Touch: touch}).handle(Touch(), Actor("admin", "admin"))
+    assert reply.status == 200 and attempts == [1, 2]

@@ -26,6 +26,20 @@ log = structlog.get_logger("ecolaura.commands")
 
 # Serialization failures and deadlocks are safe to retry: the transaction left nothing behind.
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+# A stream's next version taken by a concurrent command (streams whose version is computed
+# without a row lock, such as a customer's): run again, from the state that command left.
+_STREAM_VERSION_KEY = "uq_event_log_stream_id"
+
+
+def _retryable(exc: Exception) -> bool:
+    error = getattr(exc, "orig", exc)
+    sqlstate = getattr(error, "sqlstate", None)
+    if sqlstate in _RETRYABLE_SQLSTATES:
+        return True
+    diag = getattr(error, "diag", None)
+    return sqlstate == "23505" and getattr(diag, "constraint_name", None) == _STREAM_VERSION_KEY
+
+
 _MAX_ATTEMPTS = 3
 _encoder = msgspec.json.Encoder()
 
@@ -79,7 +93,7 @@ class MessageBus:
                 return await self._run(command, actor, correlation_id or new_id(), claim)
             except (DBAPIError, psycopg.Error) as exc:
                 sqlstate = getattr(getattr(exc, "orig", exc), "sqlstate", None)
-                if sqlstate not in _RETRYABLE_SQLSTATES or attempt == _MAX_ATTEMPTS:
+                if not _retryable(exc) or attempt == _MAX_ATTEMPTS:
                     raise
                 log.warning("command.retry", command=type(command).__name__, sqlstate=sqlstate)
                 await asyncio.sleep(0.005 * attempt)
