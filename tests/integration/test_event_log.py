@@ -244,7 +244,7 @@ async def test_a_command_whose_stream_version_was_taken_meanwhile_runs_again(eng
     class Touch:
         pass
 
-    async def touch(cmd: Touch, uow, ctx) -> res.Outcome:  # noqa: ARG001
+    async def touch(cmd: Touch, uow, ctx) -> res.Outcome:
         conn = await uow.session.begin()
         pending = await event_log.next_in_stream(conn, stream, _event(stream, 0).event)
         attempts.append(pending.stream_version)
