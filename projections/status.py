@@ -17,6 +17,7 @@ SIGKILL it would go on saying "lag 0". So the status is assembled at read time:
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Literal
 
@@ -147,9 +148,12 @@ async def platform_status(
     return PlatformStatus(
         checked_at=now,
         head=encode_cursor(head) if head is not None else None,
-        projections=[
-            await projection_status(redis, reader, name, by_name, head, now) for name in sorted(names)
-        ],
+        # Side by side: readiness is asked under load, and load balancers give up after a second or two.
+        projections=list(
+            await asyncio.gather(
+                *(projection_status(redis, reader, name, by_name, head, now) for name in sorted(names))
+            )
+        ),
         processes=[
             ProcessStatus(
                 kind=b.kind,
