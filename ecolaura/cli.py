@@ -19,6 +19,7 @@ from granian.log import LogLevels
 from rich.console import Console
 
 from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics
+from ecolaura.cli_factors import factors_app
 from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
 from ecolaura.logs import configure_logging
@@ -38,6 +39,7 @@ app = typer.Typer(
 console = Console(stderr=True)
 app.add_typer(analytics_app, name="analytics")
 app.add_typer(lake_app, name="lake")
+app.add_typer(factors_app, name="factors")
 
 
 class Side(StrEnum):
