@@ -46,3 +46,55 @@ def import_command(
             writer.writeheader()
             writer.writerows(rows)
         console.print(f"[green]✓[/] grid.csv of {version}: {len(rows)} countries derived from the imports")
+
+
+def demo_sales(orders: int) -> list[tuple[object, int]]:
+    """The demo shop's products (as the calculator takes them) with the units its seed sells."""
+    from collections import Counter  # noqa: PLC0415
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from analytics.footprint import ProductSpec  # noqa: PLC0415
+    from ecolaura.demo_catalog import generate_customers, generate_products  # noqa: PLC0415
+    from ecolaura.seeding import SeedPlan, plan_orders  # noqa: PLC0415
+
+    plan = SeedPlan(orders=orders)
+    catalog = generate_products(plan.products, plan.seed)
+    units: Counter[int] = Counter()
+    for order in plan_orders(plan, catalog, generate_customers(plan.customers, plan.seed), datetime.now(UTC)):
+        for index, quantity in order.lines:
+            units[index] += quantity
+    return [
+        (
+            ProductSpec(
+                p.category, p.weight_kg, p.materials, p.origin_country, p.packaging, p.certifications
+            ),
+            units[i],
+        )
+        for i, p in enumerate(catalog)
+        if units[i]
+    ]
+
+
+@factors_app.command("evidence")
+def evidence_command(
+    version: Annotated[
+        list[str] | None, typer.Option(help="Factor versions (default: every version).")
+    ] = None,
+    orders: Annotated[int, typer.Option(min=1, help="Demo orders whose sales weigh the shares.")] = 20_000,
+) -> None:
+    """Per category, the share of the demo shop's footprint resting on cited data and on our estimates."""
+    from rich.table import Table  # noqa: PLC0415
+
+    from analytics.evidence import by_category  # noqa: PLC0415
+    from analytics.factor_tables import available_versions, load_factors  # noqa: PLC0415
+
+    versions = version or available_versions()
+    sales = demo_sales(orders)
+    shares = {v: by_category(sales, load_factors(v)) for v in versions}  # type: ignore[arg-type]
+    table = Table(title=f"Share of kg CO2e resting on our estimates (demo sales, {orders:,} orders)")
+    table.add_column("category")
+    for v in versions:
+        table.add_column(v, justify="right")
+    for category in sorted(shares[versions[0]], key=lambda c: (c == "all", c)):
+        table.add_row(category, *(f"{shares[v][category].estimated_share:.0%}" for v in versions))
+    Console().print(table)

@@ -229,6 +229,13 @@ class ProductPurchases(View):
     factor_version: str
 
 
+class EvidenceShares(View):
+    """What a footprint rests on: shares (0-1) of its central kg CO2e (``analytics.evidence``)."""
+
+    cited_share: float
+    estimated_share: float
+
+
 class ProductImpact(View):
     """``footprint:{id}`` of the product cards projection, with what the latest run counted."""
 
@@ -244,6 +251,8 @@ class ProductImpact(View):
     savings_kg_co2e: float
     eco_score: EcoScore
     purchases: ProductPurchases | None  # null before an analytics run counted a purchase
+    # Shares of kg CO2e resting on cited datasets and on our estimates (null on older documents).
+    evidence: EvidenceShares | None = None
 
 
 class LeaderboardEntry(View):

@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from analytics.evidence import evidence
 from projections.store import Batch
 from write_side.contracts import events as ev
 
@@ -109,6 +110,7 @@ class ProductCards:
                     "category": product.category,
                     "version": product.version,
                     **msgspec.to_builtins(product.footprint),
+                    "evidence": msgspec.to_builtins(evidence(product.footprint)),
                 },
             )
         if previous is not None and previous["category"] != product.category:

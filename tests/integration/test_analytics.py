@@ -97,6 +97,17 @@ async def test_an_analytics_run_is_served_by_the_query_api(
     assert [s["name"] for s in product["stages"]] == ["materials", "manufacturing", "packaging", "transport"]
     assert product["stages"][0]["items"][0]["source"] == "DESNZ2024"
     assert product["purchases"]["units"] == 2
+    # What the figure rests on: the materials line is cited (DESNZ); the process energy is our estimate.
+    cited = sum(
+        i["kg_co2e"]["central"]
+        for st in product["stages"]
+        for i in st["items"]
+        if "ECOLAURA" not in i["source"]
+    )
+    assert product["evidence"]["cited_share"] == pytest.approx(
+        cited / product["kg_co2e"]["central"], abs=1e-3
+    )
+    assert product["evidence"]["cited_share"] + product["evidence"]["estimated_share"] == pytest.approx(1)
 
     mine = (await client.get("/api/v1/me/dashboard", headers=customer_headers(shop["saver"]))).json()  # type: ignore[arg-type]
     assert mine["saved_kg_co2e"] == pytest.approx(paid["footprint"]["savings_kg_co2e"], abs=1e-3)  # type: ignore[index]
