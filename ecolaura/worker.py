@@ -64,11 +64,12 @@ def worker_settings(
 
 
 async def _recover_forever(worker: Worker) -> None:
+    suspects: dict[str, float] = {}
     while True:
         await asyncio.sleep(RECOVER_EVERY)
         if worker._pool is not None:  # noqa: SLF001 - arq keeps its pool private; None until connected
             with contextlib.suppress(Exception):  # the next round tries again; arq's own loop reports outages
-                await recover_orphans(worker.pool, worker.in_progress_timeout_s, worker.queue_name)
+                await recover_orphans(worker.pool, worker.in_progress_timeout_s, suspects, worker.queue_name)
 
 
 async def _close(worker: Worker) -> None:

@@ -4,10 +4,12 @@ Each process runs a daemon thread that writes ``el:process:{kind}:{host}:{pid}``
 every ``BEAT_EVERY`` seconds: what it is, since when, and when it last beat.
 A thread, not a task on the event loop, because the beat says "this process is
 alive"; a loop busy with a long batch is not dead, and the projections report
-their own progress separately. A process killed with SIGKILL stops beating at
-once, so readers call it stale ``STALE_AFTER`` seconds later. The key expires
-after ``FORGET_AFTER``, so a dead process stays visible to admins for a while
-and then disappears.
+their own progress separately. Each beat also sets ``el:alive:{kind}:{name}``
+to expire ``STALE_AFTER`` seconds later: a process is alive while that key
+exists, so Redis's own clock decides, and the hosts' clocks never matter. A
+process killed with SIGKILL stops beating at once and is dead ``STALE_AFTER``
+seconds later. The details expire after ``FORGET_AFTER``, so a dead process
+stays visible to admins for a while and then disappears.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ def heartbeat_key(kind: str, name: str) -> str:
     return f"{keys.PREFIX}:process:{kind}:{name}"
 
 
+def alive_key(kind: str, name: str) -> str:
+    return f"{keys.PREFIX}:alive:{kind}:{name}"
+
+
 # Every beating process by last beat, so readers find them without scanning the keyspace.
 PROCESSES = f"{keys.PREFIX}:processes"
 
@@ -51,14 +57,12 @@ class ProcessBeat:
     kind: str
     name: str
     started_at: float
-    beat_at: float
+    beat_at: float  # the beating host's clock: for showing, never for deciding
     detail: str
+    live: bool  # its alive key has not expired
 
     def age(self, now: float) -> float:
         return max(now - self.beat_at, 0.0)
-
-    def alive(self, now: float) -> bool:
-        return self.age(now) <= STALE_AFTER
 
 
 class Heartbeat:
@@ -68,6 +72,7 @@ class Heartbeat:
         self.kind = kind
         self.name = process_name()
         self.key = heartbeat_key(kind, self.name)
+        self.alive_key = alive_key(kind, self.name)
         self._detail = detail
         # Short timeouts: a beat that cannot be written soon is better skipped than queued.
         self._redis = redis.Redis.from_url(redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
@@ -86,7 +91,7 @@ class Heartbeat:
         self._stopped.set()
         self._thread.join(timeout=2)
         try:
-            self._redis.delete(self.key)
+            self._redis.delete(self.key, self.alive_key)
             self._redis.zrem(PROCESSES, self.key)
         except redis.RedisError:
             pass
@@ -122,6 +127,7 @@ class Heartbeat:
                 },
             )
             pipe.expire(self.key, FORGET_AFTER)
+            pipe.set(self.alive_key, now, px=int(STALE_AFTER * 1000))
             pipe.execute()
 
 
@@ -135,9 +141,11 @@ async def beats(redis_client: aioredis.Redis, kind: str | None = None) -> list[P
     async with redis_client.pipeline(transaction=False) as pipe:
         for key in wanted:
             pipe.hgetall(key)
-        rows = await pipe.execute()
+            kind_, name = key.removeprefix(f"{keys.PREFIX}:process:").split(":", 1)
+            pipe.exists(alive_key(kind_, name))
+        replies = await pipe.execute()
     found: list[ProcessBeat] = []
-    for row in rows:
+    for row, live in zip(replies[::2], replies[1::2], strict=True):
         raw = {as_text(k): as_text(v) for k, v in row.items()}
         if "beat_at" in raw:
             found.append(
@@ -147,6 +155,7 @@ async def beats(redis_client: aioredis.Redis, kind: str | None = None) -> list[P
                     started_at=float(raw.get("started_at", 0)),
                     beat_at=float(raw["beat_at"]),
                     detail=raw.get("detail", ""),
+                    live=bool(live),
                 )
             )
     return sorted(found, key=lambda b: (b.kind, -b.beat_at))

@@ -23,7 +23,7 @@ from arq.connections import ArqRedis, RedisSettings
 
 from ecolaura.settings import libpq_url
 from projections import keys
-from projections.job_owners import disown_job, own_job
+from projections.job_owners import disown_job, own_job, release_own_jobs
 from projections.lake_projection import rebuild_lake
 from projections.rebuild import Progress, rebuild
 from projections.registry import LAKE, SEARCH, check_known, get_projection
@@ -253,6 +253,7 @@ def worker_settings(
     """arq worker settings: the rebuild task, with a Redis client and the database URL in its context."""
 
     async def startup(ctx: dict[str, Any]) -> None:
+        await release_own_jobs(ctx["redis"])  # arq started again in this process: its old jobs run no more
         ctx["ecolaura_redis"] = aioredis.Redis.from_url(redis_url)
         ctx["database_url"] = database_url
         ctx["search"] = search or SearchConfig(Path("var/search"))

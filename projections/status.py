@@ -82,7 +82,7 @@ def _state(raw: dict[str, str], beat: ProcessBeat | None, checkpoint: LogCursor,
         return "failed"
     if not raw.get("reported_by") and checkpoint == LogCursor():
         return "never run"
-    if beat is None or not beat.alive(now):
+    if beat is None or not beat.live:
         return "stalled"
     reported_at = float(raw.get("updated_at", 0))
     return "stalled" if now - reported_at > REPORT_STALE_AFTER else "live"
@@ -107,7 +107,7 @@ async def projection_status(  # noqa: PLR0913 - one projection's sources
     raw = {as_text(k): as_text(v) for k, v in (await redis.hgetall(keys.status(name))).items()}
     reporter = raw.get("reported_by")
     beat = by_name.get(reporter) if reporter else None
-    alive = beat is not None and beat.alive(now)
+    alive = beat is not None and beat.live
     checkpoint = await _checkpoint(redis, name, raw, alive)
     state = _state(raw, beat, checkpoint, now)
     if reader is not None:
@@ -158,7 +158,7 @@ async def platform_status(
             ProcessStatus(
                 kind=b.kind,
                 name=b.name,
-                alive=b.alive(now),
+                alive=b.live,
                 heartbeat_age_seconds=round(b.age(now), 3),
                 started_at=b.started_at,
                 detail=b.detail,
@@ -198,7 +198,7 @@ def serving_problems(status: PlatformStatus, max_lag_seconds: float) -> list[str
 def worker_problem(processes: list[ProcessBeat], now: float) -> str | None:
     """Why background jobs (Stripe events, rebuilds) are not being run, or None when a worker is alive."""
     workers = [b for b in processes if b.kind == "worker"]
-    if any(b.alive(now) for b in workers):
+    if any(b.live for b in workers):
         return None
     if workers:
         last = workers[0]

@@ -32,6 +32,7 @@ import pytest
 import redis
 
 from ecolaura.embedded import free_port
+from projections import job_owners
 from tests.factories import admin_headers, customer_headers, product_body
 
 pytestmark = pytest.mark.slow
@@ -278,7 +279,11 @@ def test_a_job_whose_worker_was_killed_mid_job_runs_again_and_finishes(platform:
     with ReadinessWatch(platform) as watch:
         platform.child("ecolaura.cli worker").kill()  # mid-job: it holds arq's in-progress mark
         customer, order_id = platform.pay()
-        _until(lambda: state() == "done", RECOVERS_WITHIN + 10, "the interrupted job to run again and finish")
+        _until(
+            lambda: state() == "done",
+            RECOVERS_WITHIN + job_owners.RECOVER_AFTER + 10,
+            "the interrupted job to run again and finish",
+        )
         _recovered(platform, customer, order_id)
     assert watch.said_not_ready("no background worker is running"), watch.seen[-5:]
 
