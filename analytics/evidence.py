@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Final
 
 import msgspec
+import polars as pl
 
 from analytics.factor_tables import FactorSet
 from analytics.footprint import FootprintError, ProductFootprint, ProductSpec, product_footprint
@@ -66,3 +67,14 @@ def by_category(sales: Iterable[tuple[ProductSpec, int]], factors: FactorSet) ->
             totals[key][0] += cited * units
             totals[key][1] += estimated * units
     return {category: _shares(*kg) for category, kg in sorted(totals.items())}
+
+
+def evidence_frame(shares: dict[str, Evidence]) -> pl.DataFrame:
+    """:func:`by_category`'s answer as a table: category, cited_share, estimated_share."""
+    return pl.DataFrame(
+        [
+            {"category": c, "cited_share": e.cited_share, "estimated_share": e.estimated_share}
+            for c, e in shares.items()
+        ],
+        schema={"category": pl.String, "cited_share": pl.Float64, "estimated_share": pl.Float64},
+    )

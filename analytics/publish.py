@@ -53,6 +53,11 @@ def summary(result: RunResult, computed_at: datetime) -> dict[str, Any]:
         .sort("category")
     )
     platform = _rows(t["platform"])[0] if t["platform"].height else {}
+    shares = {
+        row.pop("category"): row
+        for row in _rows(t.get("evidence", pl.DataFrame(schema={"category": pl.String})))
+    }
+    no_evidence = {"cited_share": 0.0, "estimated_share": 0.0}
     return {
         "factor_version": result.factor_version,
         "as_of": result.as_of.isoformat(),
@@ -62,8 +67,11 @@ def summary(result: RunResult, computed_at: datetime) -> dict[str, Any]:
         "platform": platform,
         "by_month": _rows(t["by_month"]),
         "by_country": _rows(t["by_country"]),
-        "by_category": _rows(by_category),
+        "by_category": [
+            {**row, "evidence": shares.get(row["category"], no_evidence)} for row in _rows(by_category)
+        ],
         "unrated_products": result.unrated.height,
+        "evidence": shares.get("all", no_evidence),
     }
 
 

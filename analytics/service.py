@@ -12,9 +12,10 @@ from typing import Final
 import redis.asyncio as aioredis
 import structlog
 
-from analytics.factor_tables import load_factors
+from analytics.factor_tables import available_versions, load_factors
 from analytics.pipelines.run import Engine, compute, live_lake, write_results
 from analytics.publish import publish
+from analytics.rerating import previous_version
 
 log = structlog.get_logger("ecolaura.analytics")
 STEPS: Final = ("products", "reports", "results", "publish")
@@ -44,6 +45,8 @@ async def run_analytics(  # noqa: PLR0913 - a run's knobs
     """Compute every report from the live lake, store it as Parquet and publish it to Redis."""
     started = datetime.now(UTC)
     factors = load_factors(factor_version)
+    before = previous_version(factors.version, available_versions())
+    compare_with = load_factors(before) if before else None
     lake, position, events = live_lake(lake_root)
     done = 0
 
@@ -56,7 +59,9 @@ async def run_analytics(  # noqa: PLR0913 - a run's knobs
             raise asyncio.CancelledError(f"analytics run cancelled after {name}")
 
     # Polars and DuckDB release the GIL: the loop stays free for progress reports meanwhile.
-    result = await asyncio.to_thread(compute, lake, factors, engine, None, step, (position, events))
+    result = await asyncio.to_thread(
+        compute, lake, factors, engine, None, step, (position, events), compare_with
+    )
     folder = await asyncio.to_thread(write_results, result, lake_root)
     step("results")
     generation = await publish(redis, result, started)

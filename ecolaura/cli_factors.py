@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -98,3 +99,51 @@ def evidence_command(
     for category in sorted(shares[versions[0]], key=lambda c: (c == "all", c)):
         table.add_row(category, *(f"{shares[v][category].estimated_share:.0%}" for v in versions))
     Console().print(table)
+
+
+def rerating_files(old: str, new: str) -> tuple[Path, Path]:
+    """Where the demo shop's re-rating from ``old`` to ``new`` is kept: per category, per factor line."""
+    from analytics.factor_tables import FACTORS_DIR  # noqa: PLC0415
+
+    stem = FACTORS_DIR / "rerating" / f"{old}-to-{new}"
+    return stem.with_name(f"{stem.name}.csv"), stem.with_name(f"{stem.name}.factors.csv")
+
+
+@factors_app.command("rerate")
+def rerate_command(
+    old: Annotated[str, typer.Option("--from", help="The version rated before.")] = "2025.1",
+    new: Annotated[str, typer.Option("--to", help="The version rated now.")] = "2026.1",
+    orders: Annotated[int, typer.Option(min=1, help="Demo orders whose sales weigh the totals.")] = 20_000,
+) -> None:
+    """How each category's total over the demo shop's sales moves from one version to another, and why.
+
+    Writes analytics/factors/rerating/OLD-to-NEW.csv (per category) and .factors.csv (per factor line).
+    `ecolaura analytics run` writes the same report over the shop's real sales into its results.
+    """
+    from rich.table import Table  # noqa: PLC0415
+
+    from analytics.factor_tables import FactorVersionError, load_factors  # noqa: PLC0415
+    from analytics.rerating import as_csv, rerate  # noqa: PLC0415
+
+    try:
+        before, after = load_factors(old), load_factors(new)
+    except FactorVersionError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    categories, factors = rerate(demo_sales(orders), before, after)  # type: ignore[arg-type]
+    by_category, by_factor = rerating_files(old, new)
+    by_category.parent.mkdir(exist_ok=True)
+    by_category.write_text(as_csv(categories))
+    by_factor.write_text(as_csv(factors))
+    table = Table(title=f"Demo sales ({orders:,} orders) re-rated from {old} to {new}, kg CO2e")
+    for column in ("category", old, new, "change", "mostly because of"):
+        table.add_column(column, justify="left" if column in ("category", "mostly because of") else "right")
+    for row in categories.iter_rows(named=True):
+        table.add_row(
+            row["category"],
+            f"{row['from_kg_co2e']:,.0f}",
+            f"{row['to_kg_co2e']:,.0f}",
+            f"{row['change_pct']:+.0f}%",
+            row["why"],
+        )
+    Console(width=160).print(table)
+    console.print(f"[green]✓[/] {by_category} and {by_factor}")

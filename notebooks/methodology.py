@@ -327,5 +327,57 @@ def _(factors, footprint, mo, spec):
     return
 
 
+@app.cell
+def _(factors, lake_root, mo, pl, plt, save):
+    # Re-rating: how the totals moved from the previous factor version, and which factors or quantities moved them.
+    # The run's own report when `ecolaura analytics run` wrote one; else the demo shop's, kept in the repository.
+    from analytics.factor_tables import FACTORS_DIR, available_versions
+    from analytics.rerating import previous_version
+
+    _before = previous_version(factors.version, available_versions())
+    _ran = lake_root / "results" / factors.version / "rerating.parquet"
+    _kept = FACTORS_DIR / "rerating" / f"{_before}-to-{factors.version}.csv"
+    if _before is None:
+        _out = mo.md(
+            f"## Re-rating\n\n{factors.version} is the first factor version: nothing to compare with."
+        )
+    else:
+        if _ran.exists():
+            rerating, _where = pl.read_parquet(_ran), f"this shop's paid orders (`{_ran}`)"
+        else:
+            rerating, _where = (
+                pl.read_csv(_kept),
+                f"the demo shop's sales (`{_kept.relative_to(FACTORS_DIR.parent.parent)}`)",
+            )
+        _cats = rerating.filter(pl.col("category") != "all").sort("change_kg_co2e")
+        _fig, _ax = plt.subplots(figsize=(10, 0.3 * _cats.height + 1.5))
+        _ax.barh(_cats["category"], _cats["from_kg_co2e"], 0.4, label=_before, color="#9e9e9e", align="edge")
+        _ax.barh(
+            _cats["category"], _cats["to_kg_co2e"], -0.4, label=factors.version, color="#2e7d32", align="edge"
+        )
+        _ax.set_xlabel("kg CO2e over the units sold")
+        _ax.set_title(f"Each category's total at {_before} and at {factors.version}")
+        _ax.legend()
+        _all = rerating.filter(pl.col("category") == "all").row(0, named=True)
+        _out = mo.vstack(
+            [
+                mo.md(
+                    f"""
+                    ## Re-rating: {_before} to {factors.version}
+
+                    Over {_where}, the same units rated at both versions: **{_all["from_kg_co2e"]:,.0f}** to
+                    **{_all["to_kg_co2e"]:,.0f} kg CO2e** ({_all["change_pct"]:+.0f}%), mostly because of
+                    {_all["why"]}. Each category's move splits exactly into the factors (a material's kg CO2e
+                    per kg, a grid's per kWh) and the quantities (process energy per kg, distances) that changed.
+                    """
+                ),
+                save(_fig, "rerating"),
+                rerating.select("category", "from_kg_co2e", "to_kg_co2e", "change_pct", "why"),
+            ]
+        )
+    _out
+    return
+
+
 if __name__ == "__main__":
     app.run()

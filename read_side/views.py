@@ -201,6 +201,8 @@ class CategoryImpact(View):
     kg_co2e: float
     baseline_kg_co2e: float
     saved_kg_co2e: float
+    # what the category's footprint rests on, over the units sold (absent from runs before 0.1.0)
+    evidence: EvidenceShares | None = None
 
 
 class ImpactSummary(View):
@@ -216,6 +218,7 @@ class ImpactSummary(View):
     by_country: list[CountryImpact]
     by_category: list[CategoryImpact]
     unrated_products: int
+    evidence: EvidenceShares | None = None  # over every unit sold; absent from runs before 0.1.0
 
 
 class ProductPurchases(View):

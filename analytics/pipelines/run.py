@@ -22,10 +22,12 @@ from typing import Final, Literal
 
 import polars as pl
 
+from analytics.evidence import by_category, evidence_frame
 from analytics.factor_tables import FactorSet
 from analytics.lake import LakeGenerations, LakeWriter
 from analytics.pipelines import duckdb_reports, polars_reports
-from analytics.pipelines.sources import Lake, product_footprints, shipping_rates
+from analytics.pipelines.sources import Lake, product_footprints, shipping_rates, sold_products
+from analytics.rerating import rerate
 
 Engine = Literal["polars", "duckdb"]
 STEPS: Final = ("products", "reports", "write")
@@ -62,12 +64,21 @@ def compute(  # noqa: PLR0913 - a run's knobs
     as_of: datetime | None = None,
     on_step: Callable[[str], None] | None = None,
     position: tuple[str, int] = ("0:0", 0),
+    compare_with: FactorSet | None = None,
 ) -> RunResult:
-    """Every report over ``lake`` at ``factors``; ``as_of`` (default: the newest paid order) sets the periods."""
+    """Every report over ``lake`` at ``factors``; ``as_of`` (default: the newest paid order) sets the periods.
+
+    Besides the engine's reports: ``evidence`` (what each category's footprint rests on) and, with
+    ``compare_with``, ``rerating`` and ``rerating_factors`` (how the totals moved from that version).
+    """
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     products, unrated = product_footprints(lake, factors)
     rates = shipping_rates(lake, factors)
+    sold = sold_products(lake)
+    calculated = {"evidence": evidence_frame(by_category(sold, factors))}
+    if compare_with is not None:
+        calculated["rerating"], calculated["rerating_factors"] = rerate(sold, compare_with, factors)
     seconds["products"] = time.perf_counter() - started
     if on_step:
         on_step("products")
@@ -87,6 +98,7 @@ def compute(  # noqa: PLR0913 - a run's knobs
     seconds["reports"] = time.perf_counter() - started
     if on_step:
         on_step("reports")
+    tables.update(calculated)
     return RunResult(factors.version, engine, as_of, position[0], position[1], tables, unrated, seconds)
 
 

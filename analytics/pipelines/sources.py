@@ -163,3 +163,41 @@ def shipping_rates(lake: Lake, factors: FactorSet) -> pl.DataFrame:
             "per_kg_co2e": pl.Float64,
         },
     )
+
+
+def sold_products(lake: Lake) -> list[tuple[ProductSpec, int]]:
+    """Every product version in paid orders, as the calculator takes it, with the units sold of it.
+
+    A line that names no version (0, from before footprints) counts for the product's latest version.
+    """
+    snapshots = (
+        lake.scan("Product")
+        .select(SNAPSHOT_COLUMNS)
+        .unique(["product_id", "product_version"], keep="last")
+        .collect()
+    )
+    latest = snapshots.group_by("product_id").agg(pl.col("product_version").max().alias("latest"))
+    paid = lake.scan("OrderPaid").select("order_id")
+    units = (
+        lake.scan("OrderLine")
+        .select("position", "product_id", "product_version", "quantity")
+        .join(
+            lake.scan("OrderPlaced").select("position", "order_id").join(paid, on="order_id", how="semi"),
+            on="position",
+            how="semi",
+        )
+        .join(latest.lazy(), on="product_id", how="left")
+        .with_columns(
+            pl.when(pl.col("product_version") == 0)
+            .then(pl.col("latest"))
+            .otherwise(pl.col("product_version"))
+            .alias("product_version")
+        )
+        .group_by("product_id", "product_version")
+        .agg(pl.col("quantity").sum().alias("units"))
+        .collect()
+    )
+    sold = units.join(snapshots, on=["product_id", "product_version"], how="inner").sort(
+        "product_id", "product_version"
+    )
+    return [(spec_of(row), int(row["units"])) for row in sold.iter_rows(named=True)]

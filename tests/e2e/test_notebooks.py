@@ -35,7 +35,7 @@ CHARTS = {
         "savings_distribution",
         "eco_scores",
     },
-    "methodology": {"stages_uncertainty", "last_mile"},
+    "methodology": {"stages_uncertainty", "last_mile", "rerating"},
 }
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

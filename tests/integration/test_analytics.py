@@ -81,6 +81,16 @@ async def test_an_analytics_run_is_served_by_the_query_api(
     assert body["factor_version"] == run.factor_version and body["lake_position"] == run.lake_position
     assert body["platform"]["orders"] == run.orders
     assert summary.headers["x-read-position"] == run.lake_position
+    # what the totals rest on, over all units sold and per category: the run's evidence table
+    evidence = pl.read_parquet(run.results / "evidence.parquet")
+    shares = {r.pop("category"): r for r in evidence.to_dicts()}
+    assert body["evidence"] == shares["all"]
+    assert {c["category"]: c["evidence"] for c in body["by_category"]} == {
+        c: s for c, s in shares.items() if c != "all"
+    }
+    if run.factor_version != "2025.1":  # a newer version says how the totals moved from the previous one
+        rerating = pl.read_parquet(run.results / "rerating.parquet")
+        assert set(rerating["category"]) == set(shares)
 
     board = (await client.get("/api/v1/leaderboards/co2e-saved", params={"period": "all"})).json()
     entry = next(e for e in board["entries"] if e["name"] == f"Shopper {shop['saver'][-8:]}")  # type: ignore[index]

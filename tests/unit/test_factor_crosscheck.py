@@ -8,12 +8,15 @@ from them, value by value with its provenance.
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from analytics.factor_import import grid_rows, imported_path, read_imported, render
 from analytics.factor_sources import READERS, Sourced
 from analytics.factor_tables import load_factors
 from analytics.footprint import ProductSpec, product_footprint
+from analytics.rerating import as_csv, rerate
+from ecolaura.cli_factors import demo_sales, rerating_files
 
 VERSION = "2026.1"
 # Two datasets of the same public source (Our World in Data, from Ember) for different years and
@@ -114,3 +117,14 @@ def test_packaged_reference_footprints_fall_inside_our_range(archetype: str) -> 
     before = product_footprint(ARCHETYPES[archetype], load_factors("2025.1")).kg_co2e
     inside_before = before.low <= reference <= before.high
     assert inside_before == (archetype == "laptop"), (archetype, reference, before)
+
+
+def test_the_kept_rerating_of_the_demo_shop_is_reproduced_to_the_last_digit() -> None:
+    """`ecolaura factors rerate` wrote analytics/factors/rerating/; rating again gives the same bytes."""
+    categories, factors = rerate(demo_sales(20_000), load_factors("2025.1"), load_factors("2026.1"))  # type: ignore[arg-type]
+    kept_categories, kept_factors = rerating_files("2025.1", "2026.1")
+    assert as_csv(categories) == kept_categories.read_text()
+    assert as_csv(factors) == kept_factors.read_text()
+    everything = categories.filter(pl.col("category") == "all").row(0, named=True)
+    moved = factors.filter(pl.col("category") == "all")["change_kg_co2e"].sum()
+    assert moved == pytest.approx(everything["change_kg_co2e"], rel=1e-4)  # every kg of the move is explained

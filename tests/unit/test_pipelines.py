@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import polars as pl
@@ -13,6 +14,7 @@ from analytics.footprint import ProductSpec, product_footprint
 from analytics.lake import LakeGenerations, LakeWriter
 from analytics.order_footprint import OrderItem, order_footprint
 from analytics.pipelines.run import compute, live_lake, write_results
+from analytics.rerating import NOISE_KG
 from write_side.contracts import events as ev
 
 FACTORS = load_factors("2025.1")
@@ -228,3 +230,84 @@ def test_results_are_written_per_factor_version(lake, tmp_path) -> None:
     assert (folder / "run.json").exists()
     write_results(run, root)  # a second run replaces the first in one rename
     assert sorted(p.name for p in (root / "results").iterdir()) == ["2025.1"]
+
+
+def test_a_run_says_what_each_category_rests_on(lake) -> None:
+    root, _ = lake
+    source, *_ = live_lake(root)
+    run = compute(source, FACTORS, "polars", AS_OF)
+    shares = {r["category"]: r for r in run.tables["evidence"].to_dicts()}
+    assert set(shares) == {"kitchen", "bags-accessories", "all"}
+    # the tote's organic cotton and process energy rest on our estimates; the board's wood on DESNZ
+    for row in shares.values():
+        assert row["cited_share"] + row["estimated_share"] == pytest.approx(1.0, abs=1e-4)
+    assert shares["bags-accessories"]["estimated_share"] > shares["kitchen"]["estimated_share"]
+
+
+def test_rerating_splits_each_categorys_move_into_the_factor_lines_that_moved_it(lake) -> None:
+    root, _ = lake
+    source, *_ = live_lake(root)
+    # A version where organic cotton doubles and German process energy grows by half: both show, apart.
+    cotton = FACTORS.materials["organic cotton"]
+    kitchen = FACTORS.manufacturing["kitchen"]
+    new = dataclasses.replace(
+        FACTORS,
+        version="test.2",
+        materials={
+            **FACTORS.materials,
+            "organic cotton": dataclasses.replace(cotton, central=2 * cotton.central),
+        },
+        manufacturing={
+            **FACTORS.manufacturing,
+            "kitchen": dataclasses.replace(kitchen, central=1.5 * kitchen.central),
+        },
+    )
+    run = compute(source, new, "polars", AS_OF, compare_with=FACTORS)
+    categories = {r["category"]: r for r in run.tables["rerating"].to_dicts()}
+    moves = {
+        (r["category"], r["factor"]): r["change_kg_co2e"] for r in run.tables["rerating_factors"].to_dicts()
+    }
+    # paid units: board v1 x2 (o1), board v2 x1 and tote x3 (o2), tote x1 (o4)
+    assert {c: r["units"] for c, r in categories.items()} == {"kitchen": 3, "bags-accessories": 4, "all": 7}
+    assert moves[("bags-accessories", "materials: organic cotton")] == pytest.approx(
+        4 * 0.18 * cotton.central
+    )
+    board_kwh = kitchen.central * 1.0  # kWh per kg times the boards' 1 kg
+    grid = {"DE": FACTORS.grid["DE"].central, "CN": FACTORS.grid["CN"].central}
+    assert moves[("kitchen", "manufacturing: process energy per kg")] == pytest.approx(
+        0.5 * board_kwh * (2 * grid["DE"] + grid["CN"]), abs=1e-3
+    )
+    assert ("kitchen", "manufacturing: grid intensity") not in moves  # no grid changed
+    for category, row in categories.items():
+        assert (row["from_version"], row["to_version"]) == ("2025.1", "test.2")
+        listed = sum(kg for (c, _), kg in moves.items() if c == category)
+        assert listed == pytest.approx(row["change_kg_co2e"], abs=2 * NOISE_KG)
+        assert row["to_kg_co2e"] == pytest.approx(row["from_kg_co2e"] + row["change_kg_co2e"], abs=1e-3)
+    expected = {
+        side: 2 * product_footprint(BOARD, f).kg_co2e.central + product_footprint(BOARD_V2, f).kg_co2e.central
+        for side, f in (("from", FACTORS), ("to", new))
+    }
+    assert categories["kitchen"]["from_kg_co2e"] == pytest.approx(expected["from"], abs=1e-3)
+    assert categories["kitchen"]["to_kg_co2e"] == pytest.approx(expected["to"], abs=1e-3)
+    assert categories["all"]["why"].startswith(
+        "materials: organic cotton +3.6 kg; manufacturing: process energy per kg +"
+    )
+
+
+def test_old_results_stay_reproducible_to_the_last_digit(lake) -> None:
+    """A run at 2025.1, then one at 2026.1, then 2025.1 again: the two 2025.1 results are identical."""
+    root, _ = lake
+    source, position, count = live_lake(root)
+    first = write_results(compute(source, FACTORS, "polars", AS_OF, position=(position, count)), root)
+    kept = {p.name: p.read_bytes() for p in first.glob("*.parquet")}
+    frames = {name: pl.read_parquet(first / name) for name in kept}
+    write_results(
+        compute(
+            source, load_factors("2026.1"), "polars", AS_OF, position=(position, count), compare_with=FACTORS
+        ),
+        root,
+    )
+    again = write_results(compute(source, FACTORS, "polars", AS_OF, position=(position, count)), root)
+    assert sorted(p.name for p in (root / "results").iterdir()) == ["2025.1", "2026.1"]
+    for name, frame in frames.items():
+        assert_frame_equal(pl.read_parquet(again / name), frame, check_exact=True)
