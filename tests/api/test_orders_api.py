@@ -97,11 +97,17 @@ async def test_full_lifecycle_pay_ship_deliver_partial_then_full_refund(
         "OrderPaid",
         "OrderShipped",
         "OrderDelivered",
+        "EcoPointsEarned",  # delivered: the order's points reach the customer
         "OrderRefunded",
+        "EcoPointsReversed",  # the refunded share of them goes back
         "OrderRefunded",
+        "EcoPointsReversed",  # all of them: the order was refunded in full
     ]
-    kinds = [k for k, _, _ in await _journal(engine, oid)]
+    journal = await _journal(engine, oid)
+    kinds = [k for k, _, _ in journal]
     assert kinds.count("order_refunded") == 6  # 3 entries x 2 refunds
+    assert kinds.count("eco_points_earned") == 2 and kinds.count("eco_points_reversed") == 4
+    assert sum(amount for _, account, amount in journal if account == "eco_points_outstanding") == 0
     async with engine.connect() as conn:
         stock = (
             await conn.execute(

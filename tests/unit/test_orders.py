@@ -83,16 +83,18 @@ def test_bad_orders_are_refused(items: list[tuple[Product, int]], error: type[Ex
 
 
 def test_the_happy_path_and_stream_versions() -> None:
-    order = placed((product(), 1))
+    order = placed((product(), 1), method="slow-green")
     order.pay("ref", NOW)
     order.ship(NOW)
     order.deliver(NOW)
-    assert order.status == "delivered" and order.version == 4
+    assert order.eco_points > 0  # slow-green earns points even when the wool saves nothing
+    assert order.status == "delivered" and order.version == 5
     assert [type(e).__name__ for e in order.events] == [
         "OrderPlaced",
         "OrderPaid",
         "OrderShipped",
         "OrderDelivered",
+        "EcoPointsEarned",
     ]
 
 

@@ -204,7 +204,8 @@ _INSERT_ORDER = """
 """
 _ORDER_COLUMNS = (
     "order_id, customer_id, currency, shipping_country, shipping_method, tax_rate_bp, subtotal_minor, "
-    "shipping_minor, tax_minor, total_minor, placed_at, status, refunded_minor, payment_reference, version"
+    "shipping_minor, tax_minor, total_minor, placed_at, status, refunded_minor, payment_reference, version, "
+    "eco_points, eco_points_held"
 )
 _GET_ORDER = f"SELECT {_ORDER_COLUMNS} FROM orders WHERE order_id = %(id)s FOR UPDATE"
 _GET_LINES = (
@@ -213,7 +214,7 @@ _GET_LINES = (
 )
 _SAVE_ORDER = """
     UPDATE orders SET status = %(status)s, refunded_minor = %(refunded)s, payment_reference = %(ref)s,
-        version = %(version)s, updated_at = now()
+        version = %(version)s, eco_points_held = %(held)s, updated_at = now()
     WHERE order_id = %(id)s
 """
 
@@ -243,6 +244,8 @@ class OrderRepository:
                         "total_minor": order.total_minor,
                         "refunded_minor": order.refunded_minor,
                         "version": order.version,
+                        "eco_points": order.eco_points,
+                        "eco_points_held": order.eco_points_held,
                         "placed_at": order.placed_at,
                         "updated_at": order.placed_at,
                     }
@@ -287,6 +290,8 @@ class OrderRepository:
             refunded,
             reference,
             version,
+            points,
+            held,
         ) = row
         order = Order(
             order_id=str(oid),
@@ -305,6 +310,8 @@ class OrderRepository:
             refunded_minor=refunded,
             payment_reference=reference,
             version=version,
+            eco_points=points,
+            eco_points_held=held,
         )
         self.seen.append(order)
         return order
@@ -318,6 +325,7 @@ class OrderRepository:
                 "refunded": order.refunded_minor,
                 "ref": order.payment_reference,
                 "version": order.version,
+                "held": order.eco_points_held,
                 "id": order.order_id,
             },
         )

@@ -130,6 +130,10 @@ orders = Table(
         name="status_known",
     ),
     CheckConstraint("refunded_minor BETWEEN 0 AND total_minor", name="refund_bounded"),
+    # what delivery earns (write_side.domain.rewards) and what the customer holds from it now
+    Column("eco_points", Integer, nullable=False, server_default="0"),
+    Column("eco_points_held", Integer, nullable=False, server_default="0"),
+    CheckConstraint("eco_points_held BETWEEN 0 AND eco_points", name="eco_points_held_bounded"),
 )
 
 order_lines = Table(

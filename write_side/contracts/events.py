@@ -169,6 +169,8 @@ class OrderPlaced(Event, frozen=True, tag="OrderPlaced"):
     placed_at: str
     address: ShippingAddress | None = None
     footprint: OrderFootprint | None = None  # products and last mile; None before footprints existed
+    eco_points: int = 0  # what the order earns once delivered (write_side.domain.rewards); 0 before rewards
+    certified_units: int = 0  # units of products with a recognised certification
     version: int = 1
 
 
@@ -248,6 +250,28 @@ class RefundSettled(Event, frozen=True, tag="RefundSettled"):
     version: int = 1
 
 
+class EcoPointsEarned(Event, frozen=True, tag="EcoPointsEarned"):
+    """An order was delivered: its points (less any refunded share) moved to the customer's balance."""
+
+    order_id: str
+    customer_id: str
+    points: int
+    order_points: int  # what the order promised when placed
+    earned_at: str
+    version: int = 1
+
+
+class EcoPointsReversed(Event, frozen=True, tag="EcoPointsReversed"):
+    """A refund of a delivered order took back the refunded share of its points."""
+
+    order_id: str
+    customer_id: str
+    points: int
+    kept_points: int  # what the order still holds after this
+    reversed_at: str
+    version: int = 1
+
+
 AnyEvent = (
     ProductCreated
     | ProductUpdated
@@ -266,6 +290,8 @@ AnyEvent = (
     | OrderDelivered
     | OrderRefunded
     | RefundSettled
+    | EcoPointsEarned
+    | EcoPointsReversed
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -288,6 +314,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OrderDelivered,
         OrderRefunded,
         RefundSettled,
+        EcoPointsEarned,
+        EcoPointsReversed,
     )
 }
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from analytics.factor_tables import FactorSet, load_factors
 from analytics.footprint import FootprintError, ProductFootprint, ProductSpec, product_footprint
 
-__all__ = ["OrderFootprint", "ProductFootprint", "factors", "rate_order", "rate_product"]
+__all__ = ["OrderFootprint", "ProductFootprint", "factors", "is_certified", "rate_order", "rate_product"]
 from analytics.order_footprint import OrderFootprint, OrderItem, order_footprint
 from write_side.domain.errors import InvalidInputError
 
@@ -57,6 +57,11 @@ def rate_product(product: Product) -> ProductFootprint:
         _rated.clear()  # rare: a catalog larger than the cache; recomputing is cheap (about 50 us)
     _rated[key] = footprint
     return footprint
+
+
+def is_certified(product: Product) -> bool:
+    """Whether ``product`` carries a certification the factor version recognises (it scores points)."""
+    return rate_product(product).eco_score.certification_points > 0
 
 
 def rate_order(items: Sequence[tuple[Product, int]], country: str, method: str) -> OrderFootprint:

@@ -129,3 +129,23 @@ def order_refunded(order_id: str, currency: str, amount: int, tax_rate_bp: int) 
         Entry("tax_payable", currency, tax),
         Entry("payment_clearing", currency, -amount),
     )
+
+
+def eco_points_earned(order_id: str, customer_id: str, points: int) -> JournalTransaction:
+    """A delivered order's points leave the platform's reserve for the customer's balance."""
+    return _journal(
+        "eco_points_earned",
+        order_id,
+        Entry("eco_points_reserve", ECO_POINTS, points),
+        Entry("eco_points_outstanding", ECO_POINTS, -points, customer_id),
+    )
+
+
+def eco_points_reversed(order_id: str, customer_id: str, points: int) -> JournalTransaction:
+    """A refund takes the refunded share of an order's points back into the reserve."""
+    return _journal(
+        "eco_points_reversed",
+        order_id,
+        Entry("eco_points_outstanding", ECO_POINTS, points, customer_id),
+        Entry("eco_points_reserve", ECO_POINTS, -points),
+    )

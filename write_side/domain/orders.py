@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from write_side.contracts import events as ev
-from write_side.domain import footprints, ledger
+from write_side.domain import footprints, ledger, rewards
 from write_side.domain.catalog import Product
 from write_side.domain.errors import (
     IllegalTransitionError,
@@ -62,6 +62,9 @@ class Order:
     refunded_minor: int = 0
     payment_reference: str | None = None
     version: int = 1
+    eco_points: int = 0  # what delivery earns (write_side.domain.rewards)
+    eco_points_held: int = 0  # what the customer holds from this order now: earned less reversed
+    certified_units: int = 0  # known at placement only (the event says it); not stored
     footprint: footprints.OrderFootprint | None = field(default=None, repr=False, compare=False)
     events: list[ev.Event] = field(default_factory=list, repr=False, compare=False)
     journal: list[ledger.JournalTransaction] = field(default_factory=list, repr=False, compare=False)
@@ -83,6 +86,8 @@ class Order:
         rate = tax_rate_bp(shipping_country)
         subtotal, shipping = _totals(lines, currency, shipping_method)
         total = subtotal + shipping
+        footprint = footprints.rate_order(items, shipping_country, shipping_method)
+        certified = sum(q for product, q in items if footprints.is_certified(product))
         order = cls(
             order_id=order_id,
             customer_id=customer_id,
@@ -97,7 +102,9 @@ class Order:
             total_minor=total,
             placed_at=now,
             version=0,
-            footprint=footprints.rate_order(items, shipping_country, shipping_method),
+            eco_points=rewards.order_points(footprint.savings_kg_co2e, shipping_method, certified),
+            certified_units=certified,
+            footprint=footprint,
         )
         order._record(order._placed_event(address))
         order.journal.append(ledger.order_placed(order_id, customer_id, currency, total, order.tax_minor))
@@ -194,6 +201,37 @@ class Order:
                 delivered_at=now,
             )
         )
+        earned = rewards.kept_points(self.eco_points, self.refunded_minor, self.total_minor)
+        if earned > 0:
+            self.eco_points_held = earned
+            self._record(
+                ev.EcoPointsEarned(
+                    order_id=self.order_id,
+                    customer_id=self.customer_id,
+                    points=earned,
+                    order_points=self.eco_points,
+                    earned_at=now,
+                )
+            )
+            self.journal.append(ledger.eco_points_earned(self.order_id, self.customer_id, earned))
+
+    def _reverse_refunded_points(self, now: str) -> None:
+        """After a refund: take back the share of the points the customer no longer keeps."""
+        kept = rewards.kept_points(self.eco_points, self.refunded_minor, self.total_minor)
+        taken = self.eco_points_held - kept
+        if taken <= 0:
+            return
+        self.eco_points_held = kept
+        self._record(
+            ev.EcoPointsReversed(
+                order_id=self.order_id,
+                customer_id=self.customer_id,
+                points=taken,
+                kept_points=kept,
+                reversed_at=now,
+            )
+        )
+        self.journal.append(ledger.eco_points_reversed(self.order_id, self.customer_id, taken))
 
     def refund(
         self, amount_minor: int | None, reason: str, now: str, *, through_provider: bool = False
@@ -231,6 +269,7 @@ class Order:
         )
         journal = ledger.order_refund_requested if through_provider else ledger.order_refunded
         self.journal.append(journal(self.order_id, self.currency, amount, self.tax_rate_bp))
+        self._reverse_refunded_points(now)
         return amount
 
     def settle_refund(self, refund_reference: str, amount_minor: int, now: str) -> None:
@@ -300,6 +339,8 @@ class Order:
             placed_at=self.placed_at,
             address=address,
             footprint=self.footprint,
+            eco_points=self.eco_points,
+            certified_units=self.certified_units,
         )
 
 
