@@ -47,6 +47,7 @@ import psycopg
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from write_side.adapters.horizon import OpenTransaction, horizon_holders
 from write_side.adapters.pg import PgSession
 from write_side.adapters.tables import event_log
 from write_side.contracts.events import (
@@ -200,6 +201,10 @@ class EventLogReader:
         row = await cur.fetchone()
         count, age = row or (0, None)
         return int(count or 0), float(age or 0.0)  # type: ignore[call-overload,arg-type]
+
+    async def horizon_holders(self) -> list[OpenTransaction]:
+        """The open transactions holding the horizon back longest (see ``write_side.adapters.horizon``)."""
+        return await horizon_holders(await self._connection())
 
     async def listen(self) -> None:
         """Start listening now, so no wake-up between now and the first wait is missed."""
