@@ -8,28 +8,34 @@ from ecolaura.http.appkit import make_litestar
 from ecolaura.identity.setup import make_verifier
 from ecolaura.logs import configure_logging
 from ecolaura.settings import Settings, get_settings
+from ecolaura.supervisor import exit_with_supervisor
 from read_side.api.app import ReadSide
 from read_side.api.app import create_app as create_read_app
 from write_side.api.app import WriteSide
 from write_side.api.app import create_app as create_write_app
 
 
-def write_app() -> Litestar:
+def _worker_settings() -> Settings:
+    """In a server worker process: settings, logging, and an end when the server's main process dies."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    exit_with_supervisor()  # `_serve` names the main process; a kill -9 of it must not leave us serving
+    return settings
+
+
+def write_app() -> Litestar:
+    settings = _worker_settings()
     return create_write_app(settings)
 
 
 def read_app() -> Litestar:
-    settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    settings = _worker_settings()
     return create_read_app(settings)
 
 
 def combined_app() -> Litestar:
     """Both APIs in one process, as ``ecolaura up`` serves them."""
-    settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    settings = _worker_settings()
     return combined_app_for(settings)
 
 

@@ -6,11 +6,10 @@ import asyncio
 import multiprocessing
 import os
 import secrets
-import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from granian import Granian
@@ -24,6 +23,7 @@ from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
 from ecolaura.logs import configure_logging
 from ecolaura.settings import Settings, get_settings
+from ecolaura.supervisor import SUPERVISOR_PID_ENV, exit_with_supervisor
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,6 +60,7 @@ def services(need_redis: bool = True, need_stripe: bool = False) -> Iterator[Set
     """Settings with every URL filled: embedded servers start for the unset ones."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    exit_with_supervisor()  # when `ecolaura up` runs this process, it does not outlive `up`
     with ExitStack() as stack:
         if not settings.database_url:
             with console.status("Starting PostgreSQL (embedded; no DATABASE_URL)…"):
@@ -91,18 +92,19 @@ def _point_localstripe_at(settings: Settings, host: str, port: int) -> None:
         )
 
 
-def _exit_cleanly(_signum: int, _frame: object) -> None:
-    raise SystemExit(0)
-
-
-def _serve(side: Side, host: str, port: int, workers: int = 1) -> None:
-    # Granian's main process takes SIGINT/SIGTERM itself: it stops its worker processes (each
-    # drains its connections and runs the app's lifespan shutdown, killed after 10 s), then
-    # returns, so the caller's context managers stop the projector and embedded services after it.
+def _serve(
+    side: Side, host: str, port: int, workers: int = 1, on_interrupt: Callable[[], None] | None = None
+) -> None:
+    # Granian's main process takes SIGINT/SIGTERM itself (replacing `up`'s handlers, hence
+    # `on_interrupt`): it stops its worker processes (each drains its connections and runs the
+    # app's lifespan shutdown, killed after 10 s), then returns, so the caller's context managers
+    # stop the projector and embedded services after it.
     # Workers start as fresh interpreters: `up` has a supervisor thread by now, and a forked child
     # would inherit any lock that thread held at that moment.
     multiprocessing.set_start_method("spawn", force=True)
-    Granian(
+    # Each worker watches this process (ecolaura.apps), so a kill -9 of it does not leave them serving.
+    os.environ[SUPERVISOR_PID_ENV] = str(os.getpid())
+    server = Granian(
         _FACTORIES[side],
         address=host,
         port=port,
@@ -116,7 +118,25 @@ def _serve(side: Side, host: str, port: int, workers: int = 1) -> None:
         log_level=LogLevels.notset,
         log_dictconfig={"loggers": {"_granian": {"propagate": True}}},
         workers_kill_timeout=10,
-    ).serve()
+    )
+    if on_interrupt is not None:
+        _tell_first(server, on_interrupt)
+    server.serve()
+
+
+def _tell_first(server: Any, on_interrupt: Callable[[], None]) -> None:
+    """Have ``on_interrupt`` run first when the server's main process takes SIGINT or SIGTERM.
+
+    Granian installs ``signal_handler_interrupt`` as the handler when it starts, looking it up on
+    the instance, so an attribute set here is the one installed.
+    """
+    interrupt = server.signal_handler_interrupt
+
+    def first_tell(*args: Any, **kwargs: Any) -> None:
+        on_interrupt()
+        interrupt(*args, **kwargs)
+
+    server.signal_handler_interrupt = first_tell
 
 
 @app.command()
@@ -130,9 +150,16 @@ def up(
     The projector, the worker and localstripe run as supervised children (restarted if they
     die). Logs go to var/log/. Ctrl-C or SIGTERM stops the servers and every embedded service.
     """
-    from ecolaura.up import log_dir, show_banner, start_background, wait_until_current  # noqa: PLC0415
+    from ecolaura.up import (  # noqa: PLC0415
+        ShutdownSignals,
+        background_supervisor,
+        log_dir,
+        show_banner,
+        wait_until_current,
+    )
 
-    signal.signal(signal.SIGTERM, _exit_cleanly)  # unwind (and stop every child) from the first moment
+    shutdown = ShutdownSignals()
+    shutdown.install()  # unwind (and stop every child) from the first moment
     logs = log_dir()
     os.environ.setdefault("LOG_FILE", str(logs / "api.log"))
     get_settings.cache_clear()
@@ -152,11 +179,14 @@ def up(
         # Before the projector starts, so this export (not the projector's, flushed once a minute)
         # brings the lake to the end of the seed.
         asyncio.run(refresh_analytics(settings.database_url, settings.redis_url, settings.lake_dir))
-        supervisor = start_background(settings, f"http://{host}:{port}", console)
+        supervisor = background_supervisor(settings, f"http://{host}:{port}", console)
+        shutdown.first(supervisor.begin_shutdown)
         background.callback(supervisor.stop)
+        supervisor.start()
+        console.print("[green]✓[/] projector and worker started (restarted if they stop)")
         wait_until_current(settings.database_url, settings.redis_url, console)
         show_banner(console, host, port, admin, logs)
-        _serve(Side.all, host, port)
+        _serve(Side.all, host, port, on_interrupt=shutdown.begin)
     console.print("[dim]Stopped.[/]")
 
 

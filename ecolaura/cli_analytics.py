@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
+import structlog
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+if TYPE_CHECKING:
+    from projections.status import PlatformStatus
 
 analytics_app = typer.Typer(
     help="Footprint, impact and leaderboard pipelines over the lake.", no_args_is_help=True
 )
 lake_app = typer.Typer(help="The Parquet lake: the event log exported for analysts.", no_args_is_help=True)
 console = Console(stderr=True)
+log = structlog.get_logger("ecolaura.cli")
 
 
 @contextmanager
@@ -206,11 +212,27 @@ async def refresh_analytics(  # noqa: PLR0913 - a run's knobs
         )
 
 
-async def wait_for_read_models(database_url: str, redis_url: str) -> list[str]:
+READ_MODELS_DEADLINE = 300.0  # seconds `ecolaura up` waits for the read models before serving anyway
+
+
+def _not_current(status: PlatformStatus) -> str:
+    """Which serving read models are not current, e.g. ``order_views 1,200 behind, product_cards stalled``."""
+    return ", ".join(
+        f"{p.name} {p.lag_events:,} behind" if p.state == "live" else f"{p.name} {p.state}"
+        for p in status.projections
+        if p.state != "live" or p.lag_events
+    )
+
+
+async def wait_for_read_models(
+    database_url: str, redis_url: str, deadline: float = READ_MODELS_DEADLINE
+) -> list[str]:
     """Until every read model the APIs serve is projected and caught up, with a progress bar.
 
     Returns why it stopped waiting early (a projection stopped at a poison event), or nothing.
-    A projector that is starting, or restarting after a crash, is waited for.
+    A projector that is starting, or restarting after a crash, is waited for, but not past
+    ``deadline`` seconds: a projector that never comes up (or a long transaction holding the
+    event log's horizon) must not keep the APIs from starting. Then it warns and returns nothing.
     """
     import redis.asyncio as aioredis  # noqa: PLC0415
 
@@ -220,6 +242,7 @@ async def wait_for_read_models(database_url: str, redis_url: str) -> list[str]:
 
     redis = aioredis.Redis.from_url(redis_url)
     most = 0
+    give_up_at = time.monotonic() + deadline
     try:
         async with EventLogReader(libpq_url(database_url)) as reader:
             with progress_bar("read models catching up", unit="events") as show:
@@ -238,6 +261,18 @@ async def wait_for_read_models(database_url: str, redis_url: str) -> list[str]:
                     show(most - behind, most or None, f"{behind:,} behind" if live else "projector starting")
                     if live and behind == 0:
                         return []
+                    if time.monotonic() >= give_up_at:
+                        _warn_not_current(status, deadline)
+                        return []
                     await asyncio.sleep(0.3)
     finally:
         await redis.aclose()
+
+
+def _warn_not_current(status: PlatformStatus, deadline: float) -> None:
+    pending = _not_current(status)
+    log.warning("read_models.wait_gave_up", after_seconds=deadline, not_current=pending)
+    console.print(
+        f"[yellow]Read models still not current after {deadline:g} s ({pending}). Serving anyway: "
+        "the projector goes on catching up, and /health/ready answers 503 until it has.[/]"
+    )

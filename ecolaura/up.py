@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 from rich.console import Console
 
@@ -67,13 +70,45 @@ def localstripe_child(logs: Path, api_url: str, console: Console) -> Child | Non
     return child
 
 
-def start_background(settings: Settings, api_url: str, console: Console) -> Supervisor:
+def background_supervisor(settings: Settings, api_url: str, console: Console) -> Supervisor:
+    """The projector, the worker and (without a Stripe key) localstripe, under a supervisor not started yet.
+
+    Not started, so the caller can arrange for its stop (and its shutdown on a signal) first:
+    a start that fails halfway, or a Ctrl-C during it, still stops what did start.
+    """
     logs = settings.var_dir / "log"
     children = background_children(logs)
     stripe = localstripe_child(logs, api_url, console)
-    supervisor = Supervisor([*([stripe] if stripe else []), *children], say=console.print).start()
-    console.print("[green]✓[/] projector and worker started (restarted if they stop)")
-    return supervisor
+    return Supervisor([*([stripe] if stripe else []), *children], say=console.print)
+
+
+class ShutdownSignals:
+    """SIGINT and SIGTERM in ``up``: first what must happen at once, then unwind the stack.
+
+    The first things are signal-safe flags (``Supervisor.begin_shutdown``): from the signal on,
+    a child that dies is not restarted, whatever the unwinding takes (the API drains its
+    connections first). SIGINT unwinds as KeyboardInterrupt, SIGTERM as a clean exit.
+    """
+
+    def __init__(self) -> None:
+        self._first: list[Callable[[], None]] = []
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, self._handle)
+        signal.signal(signal.SIGTERM, self._handle)
+
+    def first(self, hook: Callable[[], None]) -> None:
+        self._first.append(hook)
+
+    def begin(self) -> None:
+        for hook in self._first:
+            hook()
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.begin()
+        if signum == signal.SIGINT:
+            signal.default_int_handler(signum, frame)
+        raise SystemExit(0)
 
 
 def show_banner(console: Console, host: str, port: int, admin: tuple[str, str] | None, logs: Path) -> None:

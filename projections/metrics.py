@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from prometheus_client import Gauge
 
 from projections.status import PlatformStatus
+from write_side.adapters.horizon import OpenTransaction
 
 LAG_EVENTS = Gauge("ecolaura_projection_lag_events", "Events in the log not yet applied", ["projection"])
 LAG_SECONDS = Gauge(
@@ -24,6 +27,17 @@ HEARTBEAT_AGE = Gauge(
     ["kind"],
 )
 
+OLDEST_TRANSACTION_AGE = Gauge(
+    "ecolaura_postgres_oldest_transaction_age_seconds",
+    "Age of the oldest open transaction on the PostgreSQL cluster holding a transaction id or a snapshot "
+    "(0 when none; NaN when PostgreSQL hides its start from this role)",
+)
+OLDEST_XID_TRANSACTION_AGE = Gauge(
+    "ecolaura_postgres_oldest_xid_transaction_age_seconds",
+    "Age of the oldest open transaction holding a transaction id: events committed after it are not "
+    "projected until it ends (0 when none; NaN when PostgreSQL hides its start from this role)",
+)
+
 
 def refresh_projection_metrics(status: PlatformStatus) -> None:
     for p in status.projections:
@@ -39,3 +53,13 @@ def refresh_projection_metrics(status: PlatformStatus) -> None:
     for kind in ("projector", "worker"):
         # No beat at all in the last minutes reads as "very old", which any alert catches.
         HEARTBEAT_AGE.labels(kind).set(newest.get(kind, 1e9))
+    OLDEST_TRANSACTION_AGE.set(_oldest_age(status.oldest_transactions))
+    OLDEST_XID_TRANSACTION_AGE.set(_oldest_age([t for t in status.oldest_transactions if t.holds_xid]))
+
+
+def _oldest_age(transactions: list[OpenTransaction]) -> float:
+    """0 when none is open; NaN when PostgreSQL hides when they began from this role."""
+    known = [t.age_seconds for t in transactions if t.age_seconds is not None]
+    if known:
+        return max(known)
+    return math.nan if transactions else 0.0

@@ -30,6 +30,7 @@ from projections.registry import ALL_NAMES, LAKE, OWN_GENERATION
 from projections.runner import dead_letters_key, live_generation
 from projections.store import as_text, decode_cursor, encode_cursor
 from write_side.adapters.event_log import EventLogReader
+from write_side.adapters.horizon import OpenTransaction
 from write_side.contracts.events import LogCursor
 
 REPORT_STALE_AFTER = 30.0
@@ -38,7 +39,7 @@ LAG_COUNT_CAP = 1_000_000  # counting further costs more than the figure is wort
 State = Literal["live", "stalled", "failed", "never run"]
 
 
-class ProjectionStatus(msgspec.Struct, frozen=True, kw_only=True):
+class ProjectionStatus(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: str
     generation: int
     state: State
@@ -57,7 +58,7 @@ class ProjectionStatus(msgspec.Struct, frozen=True, kw_only=True):
     dead_letters: int = 0
 
 
-class ProcessStatus(msgspec.Struct, frozen=True, kw_only=True):
+class ProcessStatus(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     kind: str
     name: str
     alive: bool
@@ -66,11 +67,15 @@ class ProcessStatus(msgspec.Struct, frozen=True, kw_only=True):
     detail: str
 
 
-class PlatformStatus(msgspec.Struct, frozen=True, kw_only=True):
+class PlatformStatus(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     checked_at: float
     head: str | None
     projections: list[ProjectionStatus]
     processes: list[ProcessStatus]
+    # The oldest open transaction holding a transaction id and the oldest holding only a snapshot,
+    # anywhere on the PostgreSQL cluster, oldest first: the first kind holds every event committed
+    # after it out of the read models, unseen by the lag (write_side.adapters.horizon).
+    oldest_transactions: list[OpenTransaction]
 
 
 def _int(raw: dict[str, str], field: str) -> int | None:
@@ -145,6 +150,7 @@ async def platform_status(
     processes = await beats(redis)
     by_name = {b.name: b for b in processes if b.kind == "projector"}
     head = await reader.head() if reader is not None else None
+    holders = await reader.horizon_holders() if reader is not None else []
     return PlatformStatus(
         checked_at=now,
         head=encode_cursor(head) if head is not None else None,
@@ -165,6 +171,7 @@ async def platform_status(
             )
             for b in processes
         ],
+        oldest_transactions=holders,
     )
 
 
@@ -192,7 +199,23 @@ def serving_problems(status: PlatformStatus, max_lag_seconds: float) -> list[str
         age = beat_ages.get(reporter)
         last = f"{reporter} last beat {age:.1f} s ago" if age is not None else f"{reporter} is gone"
         problems.append(f"no projector is running ({last}): {', '.join(names)} not being projected")
-    return problems
+    held = horizon_problem(status, max_lag_seconds)
+    return [*problems, held] if held else problems
+
+
+def horizon_problem(status: PlatformStatus, max_lag_seconds: float) -> str | None:
+    """A transaction holding a transaction id for longer than the lag allowed: the read models wait.
+
+    The lag cannot show it (the events it holds back are above the horizon, not yet readable), so
+    this is the readiness check's only sight of it.
+    """
+    holder = next((t for t in status.oldest_transactions if t.holds_xid), None)
+    if holder is None or holder.age_seconds is None or holder.age_seconds <= max_lag_seconds:
+        return None
+    return (
+        f"PostgreSQL transaction {holder.describe()} holds a transaction id, so no event committed "
+        "since it took one reaches the read models until it ends"
+    )
 
 
 def worker_problem(processes: list[ProcessBeat], now: float) -> str | None:

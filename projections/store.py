@@ -54,9 +54,10 @@ class Batch:
     loaded: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     changed: dict[str, dict[str, Any]] = field(default_factory=dict)
     ops: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
-    # The last word on each member of an index: a batch of orders re-scores a popular product in a
-    # listing many times, and only the final score needs writing.
-    members: dict[tuple[str, str], tuple[str, Any]] = field(default_factory=dict)
+    # The last word on each member of an index, by key: a batch of orders re-scores a popular
+    # product in a listing many times, and only the final score needs writing. A key's pending
+    # member operations all came after its last operation in ``ops``.
+    members: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
 
     def doc(self, key: str) -> dict[str, Any] | None:
         """The current document (changed in this batch, else as loaded)."""
@@ -68,31 +69,31 @@ class Batch:
         self.changed[key] = document
 
     def op(self, command: str, key: str, *args: Any) -> None:
-        """An index operation (zadd, zrem, sadd, hincrby, ...) on a generation key.
+        """An index operation (zadd, zrem, sadd, hincrby, ...) on a generation key, and on it only.
 
         Single-member ``zadd``, ``zrem`` and ``sadd`` replace any earlier operation of the batch
         on the same member of the same key (they are idempotent, and the last one decides).
+        Any other operation is kept in order: the key's pending member operations go before it.
         """
         full = self.prefix + key
         if command == "zadd" and len(args) == 1 and len(args[0]) == 1:
             ((member, score),) = args[0].items()
-            self.members[(full, member)] = ("zadd", score)
+            self.members.setdefault(full, {})[member] = ("zadd", score)
         elif command in ("zrem", "sadd") and len(args) == 1:
-            self.members[(full, args[0])] = (command, None)
+            self.members.setdefault(full, {})[args[0]] = (command, None)
         else:
+            # A DEL or ZINCRBY after a ZADD must see it: the ZADD cannot wait for the end.
+            self.ops.extend(_member_commands(full, self.members.pop(full, {})))
             self.ops.append((command, (full, *args)))
 
     def index_commands(self) -> list[tuple[str, tuple[Any, ...]]]:
-        """Every index operation to send, the collapsed member operations first."""
-        collapsed = [
-            (command, (key, {member: score}) if command == "zadd" else (key, member))
-            for (key, member), (command, score) in self.members.items()
-        ]
-        return collapsed + self.ops
+        """Every index operation to send: each key's operations in the order they came."""
+        pending = [c for key, members in self.members.items() for c in _member_commands(key, members)]
+        return self.ops + pending
 
     def writes(self) -> int:
         """Redis commands the batch will send when committed."""
-        return len(self.changed) + len(self.members) + len(self.ops)
+        return len(self.changed) + sum(len(m) for m in self.members.values()) + len(self.ops)
 
     def settle(self) -> None:
         """After a commit: what was written is now what is stored, and nothing is pending."""
@@ -100,6 +101,14 @@ class Batch:
         self.changed.clear()
         self.members.clear()
         self.ops.clear()
+
+
+def _member_commands(key: str, members: dict[str, tuple[str, Any]]) -> list[tuple[str, tuple[Any, ...]]]:
+    """One command per member of ``key``; they touch different members, so their order is free."""
+    return [
+        (command, (key, {member: score}) if command == "zadd" else (key, member))
+        for member, (command, score) in members.items()
+    ]
 
 
 class GenerationStore:

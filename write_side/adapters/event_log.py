@@ -21,10 +21,19 @@ transaction at or above the horizon, so its ``causal_tx`` is too. Reading up to
 the horizon in that order returns a prefix of one final order that never
 changes, the same on every read and every rebuild, without serialising writers
 behind a table lock (which would cap throughput at one commit flush at a time).
-A transaction that starts after another has committed gets a larger id than
-any ``causal_tx`` that one wrote, so no event comes before one it could read.
-``tests/integration/test_event_log.py`` and ``test_stream_order.py`` prove it
-under load.
+
+Across streams the order follows causality only so far. Every ``causal_tx`` a
+transaction writes is an id handed out before it committed, so a transaction
+that gets its own id after another has committed has a larger id than any
+``causal_tx`` that one wrote, and its events come after that one's. A
+transaction that got its id earlier (at its first write, before the other
+committed) can still read the other's events in a later statement (commands
+run in read committed, a new snapshot per statement), and its own events, with the
+smaller id, may then come before events it read, unless both are in one
+stream, whose order ``causal_tx`` keeps.
+
+``tests/integration/test_event_log.py`` (no event skipped) and
+``test_stream_order.py`` (stream order) prove it under load.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ import psycopg
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from write_side.adapters.horizon import OpenTransaction, horizon_holders
 from write_side.adapters.pg import PgSession
 from write_side.adapters.tables import event_log
 from write_side.contracts.events import (
@@ -191,6 +201,10 @@ class EventLogReader:
         row = await cur.fetchone()
         count, age = row or (0, None)
         return int(count or 0), float(age or 0.0)  # type: ignore[call-overload,arg-type]
+
+    async def horizon_holders(self) -> list[OpenTransaction]:
+        """The open transactions holding the horizon back longest (see ``write_side.adapters.horizon``)."""
+        return await horizon_holders(await self._connection())
 
     async def listen(self) -> None:
         """Start listening now, so no wake-up between now and the first wait is missed."""
