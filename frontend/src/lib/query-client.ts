@@ -1,0 +1,16 @@
+import { QueryClient } from "@tanstack/react-query";
+import { ApiError } from "@/lib/api/problem";
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        // Retry only what may pass on a second try (offline, 5xx); a 4xx is an answer.
+        retry: (count, error) => count < 2 && (!(error instanceof ApiError) || error.retryable),
+        refetchOnWindowFocus: false,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
