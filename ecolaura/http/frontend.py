@@ -166,7 +166,7 @@ class Frontend:
                 body = page.variants[coding]
                 headers["Content-Encoding"] = coding
                 break
-        return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+        return Response(body, media_type="text/html", headers=headers)
 
     def route_handlers(self) -> list[ControllerRouterHandler]:
         @get("/", include_in_schema=False, sync_to_thread=False)

@@ -1,5 +1,6 @@
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ShopLayout } from "@/components/layouts/shop-layout";
+import { Loading } from "@/components/ui/spinner";
 import { paths } from "@/config/paths";
 
 // Every route is its own chunk; admin, analytics and charts never load on shop pages.
@@ -8,6 +9,7 @@ const route = (load: () => Promise<{ default: React.ComponentType }>) => async (
 export const router = createBrowserRouter([
   {
     element: <ShopLayout />,
+    HydrateFallback: () => <Loading />,
     children: [
       { path: paths.home.path, lazy: route(() => import("@/app/routes/shop/home")) },
       { path: paths.search.path, lazy: route(() => import("@/app/routes/shop/search")) },

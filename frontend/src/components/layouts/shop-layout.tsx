@@ -28,7 +28,11 @@ export function ShopLayout() {
       </a>
       <header className="site-header">
         <Link to={paths.home.href()} className="brand" aria-label="Ecolaura home">
-          <span aria-hidden="true">🌿</span> Ecolaura
+          <svg aria-hidden="true" width="22" height="22" viewBox="0 0 32 32">
+            <circle cx="16" cy="16" r="15" fill="#1f6f43" />
+            <path d="M9 20c0-7 6-11 14-11-1 8-5 14-12 14" fill="#cfe8d5" />
+          </svg>{" "}
+          Ecolaura
         </Link>
         <form
           role="search"

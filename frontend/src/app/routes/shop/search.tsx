@@ -42,7 +42,7 @@ export default function Search() {
           <FacetGroup
             name="eco"
             legend="Eco score"
-            options={facets.eco ?? []}
+            options={[...(facets.eco ?? [])].reverse()}
             selected={url.get("eco")}
             label={(v) => bandLabel(v, "eco")}
             onChange={(v) => set("eco", v)}

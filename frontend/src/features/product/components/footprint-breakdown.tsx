@@ -5,6 +5,14 @@ import { formatKg, formatShare, titleCase } from "@/lib/format";
 
 const FootprintChart = lazy(() => import("@/features/product/components/footprint-chart"));
 
+/** "ECOLAURA2025; OWID2023" as "ECOLAURA (2025); OWID (2023)": each source with its year. */
+export function sourceWithYear(source: string): string {
+  return source
+    .split(/;\s*/)
+    .map((part) => part.replace(/^(.*?)[\s_-]?((?:19|20)\d{2})$/, "$1 ($2)"))
+    .join("; ");
+}
+
 function range(r: { low: number; central: number; high: number }, digits = 3): string {
   return `${r.central.toFixed(digits)} (${r.low.toFixed(digits)}–${r.high.toFixed(digits)})`;
 }
@@ -64,7 +72,7 @@ export function FootprintBreakdown({ impact }: { impact: ProductImpact }) {
               <th scope="col">Quantity</th>
               <th scope="col">Factor</th>
               <th scope="col">kg CO2e (low–high)</th>
-              <th scope="col">Source</th>
+              <th scope="col">Source (year)</th>
             </tr>
           </thead>
           {impact.stages.map((stage) => (
@@ -86,7 +94,7 @@ export function FootprintBreakdown({ impact }: { impact: ProductImpact }) {
                     {range(item.factor, 4)} {item.factor_unit}
                   </td>
                   <td>{range(item.kg_co2e)}</td>
-                  <td>{item.source}</td>
+                  <td>{sourceWithYear(item.source)}</td>
                 </tr>
               ))}
             </tbody>
