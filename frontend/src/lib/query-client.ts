@@ -9,8 +9,12 @@ export function makeQueryClient(): QueryClient {
         // Retry only what may pass on a second try (offline, 5xx); a 4xx is an answer.
         retry: (count, error) => count < 2 && (!(error instanceof ApiError) || error.retryable),
         refetchOnWindowFocus: false,
+        // Offline, fetch and fail like any other error: the page says so and offers "Try again",
+        // instead of waiting silently (TanStack's default pauses queries while offline).
+        networkMode: "always",
+        retryDelay: (count) => Math.min(500 * 2 ** count, 4000),
       },
-      mutations: { retry: false },
+      mutations: { retry: false, networkMode: "always" },
     },
   });
 }

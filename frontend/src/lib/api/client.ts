@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import { getSession, setSession } from "@/lib/auth";
+import { networkError } from "@/lib/api/problem";
 import type { paths } from "@/lib/api/schema";
 
 const REFRESH_PATH = "/api/v1/auth/refresh";
@@ -10,7 +11,7 @@ const originals = new Map<string, Request>();
 let refreshing: Promise<string | null> | null = null;
 
 /** One refresh shared by every request that got a 401 meanwhile; null when it failed. */
-export function refreshOnce(fetchImpl: typeof fetch = globalThis.fetch): Promise<string | null> {
+export function refreshOnce(fetchImpl: typeof fetch = fetchOrExplain): Promise<string | null> {
   if (refreshing) return refreshing;
   const session = getSession();
   if (!session) return Promise.resolve(null);
@@ -51,7 +52,7 @@ export function refreshOnce(fetchImpl: typeof fetch = globalThis.fetch): Promise
  * sent again once (from a copy made before the first send) and its answer kept,
  * whatever it is.
  */
-export function authMiddleware(fetchImpl: typeof fetch = globalThis.fetch): Middleware {
+export function authMiddleware(fetchImpl: typeof fetch = fetchOrExplain): Middleware {
   return {
     onRequest({ request, id, schemaPath }) {
       const session = getSession();
@@ -77,7 +78,17 @@ export function authMiddleware(fetchImpl: typeof fetch = globalThis.fetch): Midd
   };
 }
 
-export function makeClient(baseUrl: string, fetchImpl: typeof fetch = (input) => globalThis.fetch(input)) {
+/** fetch, with a failure before any answer (offline, connection refused) turned into an ApiError with words. */
+export const fetchOrExplain: typeof fetch = async (input, init) => {
+  try {
+    return await globalThis.fetch(input, init);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw networkError(error);
+  }
+};
+
+export function makeClient(baseUrl: string, fetchImpl: typeof fetch = fetchOrExplain) {
   const client = createClient<paths>({ baseUrl, fetch: fetchImpl });
   client.use(authMiddleware(fetchImpl));
   return client;
