@@ -20,7 +20,13 @@ function Dashboard() {
       <h1>Your account</h1>
       <p>
         Signed in{session?.email ? ` as ${session.email}` : ""}.{" "}
-        <button type="button" onClick={() => signOut.mutate(undefined, { onSettled: () => navigate(paths.home.href()) })}>
+        <button
+          type="button"
+          onClick={() => {
+            navigate(paths.home.href()); // first: this page needs the session that signing out ends
+            signOut.mutate();
+          }}
+        >
           Sign out
         </button>
       </p>

@@ -4,6 +4,7 @@ import { ErrorPanel } from "@/components/errors/error-panel";
 import { paths } from "@/config/paths";
 import { ERASE_PHRASE, useEraseData, useExportData } from "@/features/account/api/privacy";
 import { RequireSession } from "@/features/account/components/require-session";
+import { setSession } from "@/lib/auth";
 
 function Privacy() {
   const exportData = useExportData();
@@ -44,7 +45,12 @@ function Privacy() {
         onSubmit={(event) => {
           event.preventDefault();
           if (phrase !== ERASE_PHRASE) return;
-          erase.mutate(ERASE_PHRASE, { onSuccess: () => navigate(paths.home.href()) });
+          erase.mutate(ERASE_PHRASE, {
+            onSuccess: () => {
+              navigate(paths.home.href());
+              setSession(null); // the account is gone: so is its session
+            },
+          });
         }}
       >
         <label htmlFor="erase-phrase">Confirmation phrase</label>

@@ -1,7 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { api } from "@/lib/api/client";
 import { unwrap } from "@/lib/api/problem";
-import { setSession } from "@/lib/auth";
 
 export const ERASE_PHRASE = "erase my personal data";
 
@@ -11,9 +10,9 @@ export function useExportData() {
   });
 }
 
+/** Erase the caller's personal data; the caller then signs out (after leaving pages that need a session). */
 export function useEraseData() {
   return useMutation({
     mutationFn: async (confirm: typeof ERASE_PHRASE) => unwrap(await api.POST("/api/v1/me/erase", { body: { confirm } })),
-    onSuccess: () => setSession(null),
   });
 }

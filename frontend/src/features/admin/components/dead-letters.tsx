@@ -6,10 +6,10 @@ export function DeadLetters({ name }: { name: string }) {
   const resolve = useResolveDeadLetter();
   if (letters.isError) return <ErrorPanel error={letters.error} onRetry={() => void letters.refetch()} />;
   const open = (letters.data ?? []) as Record<string, unknown>[];
-  if (open.length === 0) return <p>No open dead letters.</p>;
   return (
     <>
-      <ul className="dead-letters" aria-label={`Dead letters of ${name}`}>
+      {open.length === 0 ? <p>No open dead letters.</p> : null}
+      <ul className="dead-letters" aria-label={`Dead letters of ${name}`} hidden={open.length === 0}>
         {open.map((letter) => {
           const position = Number(letter.position);
           return (
