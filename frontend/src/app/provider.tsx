@@ -1,13 +1,12 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import type { ReactNode } from "react";
 import { ErrorBoundary } from "@/components/errors/boundary";
-import { makeQueryClient } from "@/lib/query-client";
+import { queryClient } from "@/lib/query-client";
 
 export function AppProvider({ children }: { children: ReactNode }) {
-  const [client] = useState(makeQueryClient);
   return (
     <ErrorBoundary title="The shop could not start">
-      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
     </ErrorBoundary>
   );
 }

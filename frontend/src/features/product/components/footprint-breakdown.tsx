@@ -1,9 +1,7 @@
-import { lazy, Suspense } from "react";
 import { ErrorBoundary } from "@/components/errors/boundary";
 import type { ProductImpact } from "@/features/product/api/get-product-impact";
+import FootprintChart from "@/features/product/components/footprint-chart";
 import { formatKg, formatShare, titleCase } from "@/lib/format";
-
-const FootprintChart = lazy(() => import("@/features/product/components/footprint-chart"));
 
 /** "ECOLAURA2025; OWID2023" as "ECOLAURA (2025); OWID (2023)": each source with its year. */
 export function sourceWithYear(source: string): string {
@@ -55,9 +53,7 @@ export function FootprintBreakdown({ impact }: { impact: ProductImpact }) {
         ) : null}
       </dl>
       <ErrorBoundary title="The chart could not be drawn">
-        <Suspense fallback={<div className="chart-placeholder" aria-hidden="true" />}>
-          <FootprintChart impact={impact} />
-        </Suspense>
+        <FootprintChart impact={impact} />
       </ErrorBoundary>
       <h3>Stage by stage</h3>
       <p className="note">

@@ -10,7 +10,6 @@ export function usePrefetchProduct(): (id: string) => void {
     (id: string) => {
       void client.prefetchQuery(getProductQueryOptions(id));
       void client.prefetchQuery(getProductImpactQueryOptions(id));
-      void import("@/features/product/components/footprint-chart");
     },
     [client],
   );

@@ -1,4 +1,5 @@
 import type { SearchParams } from "@/features/search/api/search-products";
+import { formatMoney } from "@/lib/format";
 
 export const SORTS = [
   { value: "relevance", label: "Relevance" },
@@ -56,8 +57,7 @@ export function bandLabel(value: string, unit: "price" | "eco", currency = "EUR"
     if (lo !== null) return `${lo} and above`;
     return `below ${hi ?? 0}`;
   }
-  const money = (minor: number) =>
-    new Intl.NumberFormat("en-GB", { style: "currency", currency, maximumFractionDigits: 0 }).format(minor / 100);
+  const money = (minor: number) => formatMoney(minor, currency, 0);
   if (lo !== null && hi !== null) return `${money(lo)}–${money(hi)}`;
   if (lo !== null) return `${money(lo)} and above`;
   return `under ${money(hi ?? 0)}`;
