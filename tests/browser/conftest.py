@@ -170,9 +170,11 @@ def check_page(page: Page, name: str, exclude: list[str] | None = None) -> None:
         page.set_viewport_size(original)
 
 
-def sign_up(page: Page, shop: Shop, name: str = "Browser Shopper") -> str:
+def sign_up(page: Page, shop: Shop, name: str = "Browser Shopper", *, check: bool = False) -> str:
     email = f"shopper-{uuid.uuid4().hex[:10]}@example.com"
     page.goto(f"{shop.url}/account/sign-up")
+    if check:
+        check_page(page, "sign-up")
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password (at least 10 characters)").fill("correct horse battery")

@@ -10,7 +10,7 @@ from tests.browser.conftest import Shop, check_page, sign_up
 
 
 def test_shopper_exports_then_erases_their_data(page: Page, shop: Shop) -> None:
-    email = sign_up(page, shop, name="Privacy Shopper")
+    email = sign_up(page, shop, name="Privacy Shopper", check=True)
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     page.get_by_role("link", name="My data (export, erase)").click()
     check_page(page, "privacy")
