@@ -27,6 +27,7 @@ describe("the search page", () => {
     expect(within(results).getAllByRole("listitem")).toHaveLength(2);
     const eco = screen.getByRole("group", { name: "Eco score" });
     expect(within(eco).getByRole("radio", { name: "80 and above (1)" })).toBeInTheDocument();
+    expect(within(eco).getByRole("radio", { name: "20 and above (2)" })).toBeInTheDocument();
     await userEvent.click(within(eco).getByRole("radio", { name: "80 and above (1)" }));
     await waitFor(() => expect(router.state.location.search).toBe("?q=cork&eco=80-"));
     await waitFor(() => expect(screen.getByRole("heading", { name: "1 product" })).toBeInTheDocument());

@@ -5,7 +5,7 @@ import { ProductGrid } from "@/features/catalog/components/product-card";
 import { usePrefetchProduct } from "@/features/product/hooks/prefetch";
 import { useSearch } from "@/features/search/api/search-products";
 import { FacetGroup } from "@/features/search/components/facet-group";
-import { bandLabel, PAGE_SIZE, SORTS, searchParamsFromUrl, withParam } from "@/features/search/utils/url-state";
+import { bandLabel, ecoAtLeast, PAGE_SIZE, SORTS, searchParamsFromUrl, withParam } from "@/features/search/utils/url-state";
 import { titleCase } from "@/lib/format";
 
 export default function Search() {
@@ -42,7 +42,7 @@ export default function Search() {
           <FacetGroup
             name="eco"
             legend="Eco score"
-            options={[...(facets.eco ?? [])].reverse()}
+            options={ecoAtLeast(facets.eco ?? [])}
             selected={url.get("eco")}
             label={(v) => bandLabel(v, "eco")}
             onChange={(v) => set("eco", v)}

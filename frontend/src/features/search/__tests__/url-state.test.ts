@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandLabel, searchParamsFromUrl, withParam } from "@/features/search/utils/url-state";
+import { bandLabel, ecoAtLeast, searchParamsFromUrl, withParam } from "@/features/search/utils/url-state";
 
 describe("the search URL", () => {
   it("holds every filter, the sort and the page", () => {
@@ -26,6 +26,22 @@ describe("the search URL", () => {
     expect(withParam(url, "eco", "60-80").toString()).toBe("q=tea&eco=60-80");
     expect(withParam(url, "page", "5").toString()).toBe("q=tea&page=5");
     expect(withParam(url, "q", null).toString()).toBe("");
+  });
+
+  it("offers eco bands as minimum scores, counting every better band too", () => {
+    const bands = [
+      { value: "-20", count: 3 },
+      { value: "20-40", count: 5 },
+      { value: "40-60", count: 7 },
+      { value: "60-80", count: 2 },
+      { value: "80-", count: 1 },
+    ];
+    expect(ecoAtLeast(bands)).toEqual([
+      { value: "80-", count: 1 },
+      { value: "60-", count: 3 },
+      { value: "40-", count: 10 },
+      { value: "20-", count: 15 },
+    ]);
   });
 
   it("labels bands in words", () => {

@@ -62,3 +62,20 @@ export function bandLabel(value: string, unit: "price" | "eco", currency = "EUR"
   if (lo !== null) return `${money(lo)} and above`;
   return `under ${money(hi ?? 0)}`;
 }
+
+/**
+ * The eco facet as the filter works: the API filters by a minimum score (`eco_min`), so each
+ * band is offered as "lo and above", with the products of that band and every better one.
+ * Best first; bands with no lower bound (which would mean "any") are left out.
+ */
+export function ecoAtLeast(bands: { value: string; count: number }[]): { value: string; count: number }[] {
+  const withLow = bands
+    .map((band) => ({ band, low: band.value.split("-")[0] ?? "" }))
+    .filter(({ low }) => /^\d+$/.test(low))
+    .sort((a, b) => Number(b.low) - Number(a.low));
+  let running = 0;
+  return withLow.map(({ band, low }) => {
+    running += band.count;
+    return { value: `${low}-`, count: running };
+  });
+}
