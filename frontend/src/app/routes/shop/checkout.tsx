@@ -1,5 +1,5 @@
 import { useQueries } from "@tanstack/react-query";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { ErrorPanel } from "@/components/errors/error-panel";
 import { Price } from "@/components/ui/price";
@@ -70,6 +70,11 @@ function Delivery({ onPlaced }: { onPlaced: (orderId: string, total: string) => 
           },
           {
             onSuccess: (order) => onPlaced(order.id, `${order.totals.total_minor} ${order.currency}`),
+            // A changed order after a refusal is another request: it needs another key (the same key
+            // with another body is a 422). A retry of the same request may reuse it; a new one is as safe.
+            onError: () => {
+              key.current = crypto.randomUUID();
+            },
           },
         );
       }}
@@ -122,7 +127,6 @@ function Payment({ orderId, total }: { orderId: string; total: string | null }) 
   const stripe = useRef<{ stripe: StripeJs; card: CardElement } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const key = useMemo(() => crypto.randomUUID(), []);
   const onReady = useCallback((s: StripeJs, card: CardElement) => {
     stripe.current = { stripe: s, card };
   }, []);
@@ -137,6 +141,8 @@ function Payment({ orderId, total }: { orderId: string; total: string | null }) 
         setBusy(true);
         try {
           const method = await paymentMethodFor(stripe.current.stripe, stripe.current.card);
+          // One key per attempt: a second attempt (another card after a decline) is another request.
+          const key = crypto.randomUUID();
           const { payment, position } = await pay.mutateAsync({ orderId, paymentMethod: method, key });
           if (payment.payment_status === "requires_action" && payment.client_secret) {
             const confirmed = await stripe.current.stripe.confirmCardPayment(payment.client_secret);
@@ -162,6 +168,9 @@ function Payment({ orderId, total }: { orderId: string; total: string | null }) 
         <div role="alert" className="error-panel">
           <p className="error-title">The payment did not go through</p>
           <p>{problem}</p>
+          <p>
+            Your cart is kept: try another card, or go <Link to={paths.cart.href()}>back to your cart</Link>.
+          </p>
         </div>
       ) : null}
       <button type="submit" disabled={busy}>
