@@ -144,3 +144,22 @@ def test_an_api_problem_is_shown_in_words_with_a_retry_when_it_may_pass(page: Pa
     page.get_by_role("button", name="Try again").click()
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.get_by_role("heading", name=re.compile("products?$"))).to_be_visible()
+
+
+def test_a_declined_card_is_explained_and_the_cart_kept(page: Page, shop: Shop) -> None:
+    page.goto(f"{shop.url}/search?q=organic")
+    page.get_by_role("list", name="Search results").get_by_role("link").first.click()
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_role("link", name="Cart, 1 item")).to_be_visible()
+    sign_up(page, shop, name="Declined Shopper")
+    expect(page.get_by_role("heading", name="Delivery")).to_be_visible()
+    page.get_by_role("button", name="Place order and pay").click()
+    card = page.locator(f"{CARD_FIELD} input")
+    expect(card).to_have_count(5)
+    for field, value in enumerate(["4000000000000341", "12", "30", "123", "75001"]):  # declined when charged
+        card.nth(field).fill(value)
+    page.get_by_role("button", name="Pay now").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The payment did not go through")
+    expect(alert).to_contain_text("declined")
+    expect(page.get_by_role("link", name="Cart, 1 item")).to_be_visible()
