@@ -43,8 +43,6 @@ ARTIFACTS = Path(
 WIDTHS = (390, 1280)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-pytestmark = pytest.mark.browser
-
 if not Path(CHROMIUM).exists() or not AXE.exists():
     pytest.skip(
         "browser tests need Debian's chromium (apt-get install -y chromium) and the web app's tools (make install)",
