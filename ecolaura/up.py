@@ -114,6 +114,7 @@ class ShutdownSignals:
 def show_banner(console: Console, host: str, port: int, admin: tuple[str, str] | None, logs: Path) -> None:
     base = f"http://{host}:{port}"
     console.print(f"\n[bold green]Ecolaura is up at {base}[/]")
+    console.print(f"  web app      {base}/")
     console.print(f"  API docs     {base}/schema")
     console.print(f"  health       {base}/health/ready")
     if admin is not None:

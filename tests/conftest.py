@@ -29,6 +29,20 @@ from ecolaura.settings import Settings, libpq_url
 from tests import factories
 from write_side.service_layer.payments import PaymentGateway
 
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last, marked ``browser``.
+
+    Playwright's sync API keeps an event loop running in the main thread from its first use
+    until the session ends; the asyncio tests (pytest-asyncio) cannot start theirs after that.
+    """
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: BROWSER_TESTS in item.path.parents)  # stable: the rest keep their order
+
 
 def _with_database(url: str, name: str) -> str:
     parts = urlsplit(libpq_url(url))

@@ -10,11 +10,13 @@ from typing import Any
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler
 
 from ecolaura.http.allow import answer_options_with_every_method
+from ecolaura.http.frontend import Frontend
 from ecolaura.http.identity import IDENTITY_STATE_KEY
 from ecolaura.http.metrics import MetricsRefresh, metrics_controller
 from ecolaura.http.openapi import ContractConfig
@@ -79,6 +81,7 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
     max_body_bytes: int,
     identity: TokenVerifier,
     metrics: list[MetricsRefresh] | None = None,
+    frontend: Frontend | None = None,
 ) -> Litestar:
     contract = ContractConfig(
         title=title,
@@ -91,11 +94,18 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
     app = Litestar(
         state=State({IDENTITY_STATE_KEY: identity}),
         on_shutdown=[identity.close],
-        route_handlers=[*route_handlers, *health_handlers(readiness), metrics_controller(metrics or [])],
+        route_handlers=[
+            *route_handlers,
+            *health_handlers(readiness),
+            metrics_controller(metrics or []),
+            *(frontend.route_handlers() if frontend else []),
+        ],
         dependencies=dependencies,
         lifespan=list(lifespan),
         on_startup=[tune_gc],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: frontend.not_found}
+        if frontend
+        else EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware()],
         request_max_body_size=max_body_bytes,
         openapi_config=contract,

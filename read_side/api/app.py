@@ -17,6 +17,7 @@ from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
 from ecolaura.http.appkit import NotReadyError, ReadinessCheck, make_litestar
+from ecolaura.http.frontend import Frontend
 from ecolaura.identity.setup import make_verifier
 from ecolaura.settings import Settings, get_settings, libpq_url
 from projections.jobs import arq_pool
@@ -31,6 +32,7 @@ from read_side.api.controllers import (
 )
 from read_side.api.impact import AdminAnalyticsController, ImpactController, LeaderboardController
 from read_side.api.search import SearchController
+from read_side.api.storefront import storefront_controller
 from read_side.queries import LogReader, ReadModels
 from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchEngine
@@ -104,7 +106,12 @@ class ReadSide:
             ImpactController,
             LeaderboardController,
             AdminAnalyticsController,
+            storefront_controller(self.settings),
         ]
+
+    def frontend(self) -> Frontend:
+        """The web app, served by the query API (its pages only read; commands go to /api/v1 as ever)."""
+        return Frontend(self.settings.frontend_dist)
 
     def dependencies(self) -> dict[str, Provide]:
         return {
@@ -137,4 +144,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         max_body_bytes=side.settings.max_body_bytes,
         identity=make_verifier(side.settings),
         metrics=[side.refresh_metrics],
+        frontend=side.frontend(),
     )

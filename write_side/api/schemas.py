@@ -173,9 +173,23 @@ class OrderCreate(Base):
 
 
 class PaymentIn(Base):
-    """Leave ``payment_method`` out to confirm in the browser with Stripe.js."""
+    """Leave ``payment_method`` out to confirm in the browser with Stripe.js.
 
-    payment_method: Annotated[str, Meta(pattern=r"^pm_[A-Za-z0-9_]{1,96}$")] | None = None
+    A ``pm_`` PaymentMethod from Stripe.js ``createPaymentMethod``, or a ``card_`` (the card of a
+    Stripe.js token, which localstripe's fake Stripe.js makes) or ``src_`` source, which Stripe
+    accepts where a payment method goes.
+    """
+
+    payment_method: (
+        Annotated[
+            str,
+            Meta(
+                pattern=r"^(pm|card|src)_[A-Za-z0-9_]{1,96}$",
+                description="pm_… (or a card_… / src_… that Stripe takes as one); confirmed at once",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class OfflinePaymentIn(Base):
