@@ -41,7 +41,7 @@ def certified(pid: str) -> Product:
 
 
 def test_a_delivered_order_earns_its_points_in_the_ledger() -> None:
-    order = Order.place("o1", "c1", [(certified("a"), 2)], "NL", "slow-green", NOW)
+    order = Order.place("o1", "c1", [(certified("certified-a"), 2)], "NL", "slow-green", NOW)
     placed = order.events[0]
     assert isinstance(placed, ev.OrderPlaced) and placed.certified_units == 2
     assert order.eco_points == order_points(order.footprint.savings_kg_co2e, "slow-green", 2)  # type: ignore[union-attr]
@@ -82,7 +82,7 @@ def test_the_points_balance_is_the_ledgers_for_any_sequence(
     actions: list[tuple[str, int]], method: str, units: int
 ) -> None:
     """Place, then any pay/ship/deliver/cancel/refund: the ledger holds what the rule says, and balances."""
-    order = Order.place("o1", "c1", [(certified("a"), units), (product("b"), 1)], "DE", method, NOW)
+    order = Order.place("o1", "c1", [(certified("certified-b"), units), (product("plain-b"), 1)], "DE", method, NOW)
     delivered = False
     for action, amount in actions:
         try:

@@ -65,7 +65,7 @@ export interface paths {
         };
         /**
          * Every projection's generation, checkpoint, lag and state, and the background processes
-         * @description Assembled when asked: checkpoints are read from the read models, head and lag are counted from the event log now, and a projection whose projector stopped beating is `stalled`, whatever it last reported. `processes` lists the projector and worker heartbeats.
+         * @description Assembled when asked: checkpoints are read from the read models, head and lag are counted from the event log now, and a projection whose projector stopped beating is `stalled`, whatever it last reported. `processes` lists the projector and worker heartbeats. `oldest_transactions` names the oldest open PostgreSQL transaction holding a transaction id (no event committed after it is projected until it ends, and the lag cannot show those events) and the oldest holding only a snapshot, anywhere on the cluster.
          */
         get: operations["ProjectionStatus"];
         put?: never;
@@ -789,6 +789,8 @@ export interface components {
         CategoryImpact: {
             baseline_kg_co2e: number;
             category: string;
+            /** @default null */
+            evidence?: components["schemas"]["EvidenceShares"] | null;
             kg_co2e: number;
             saved_kg_co2e: number;
             units: number;
@@ -927,6 +929,8 @@ export interface components {
             computed_at: string;
             /** @enum {unknown} */
             engine: "duckdb" | "polars";
+            /** @default null */
+            evidence?: components["schemas"]["EvidenceShares"] | null;
             factor_version: string;
             lake_position: string;
             platform: components["schemas"]["PlatformImpact"];
@@ -984,6 +988,19 @@ export interface components {
         OfflinePaymentIn: {
             /** @description e.g. the bank transfer's reference */
             reference: string;
+        };
+        /**
+         * OpenTransaction
+         * @description An open transaction on the PostgreSQL cluster that holds the xmin horizon back.
+         */
+        OpenTransaction: {
+            age_seconds: number | null;
+            application_name: string | null;
+            database: string | null;
+            holds_xid: boolean;
+            pid: number;
+            state: string | null;
+            user: string | null;
         };
         /** OrderCreate */
         OrderCreate: {
@@ -1138,6 +1155,7 @@ export interface components {
         PlatformStatus: {
             checked_at: number;
             head: string | null;
+            oldest_transactions: components["schemas"]["OpenTransaction"][];
             processes: components["schemas"]["ProcessStatus"][];
             projections: components["schemas"]["ProjectionStatus"][];
         };
