@@ -73,6 +73,16 @@ SNAPSHOT_COLUMNS = (
 ERROR_COLUMNS = {"product_id": pl.String, "product_version": pl.Int64, "field": pl.String, "error": pl.String}
 
 
+def product_snapshots(lake: Lake) -> pl.DataFrame:
+    """Every product version's snapshot, once (the last write of a version wins)."""
+    return (
+        lake.scan("Product")
+        .select(SNAPSHOT_COLUMNS)
+        .unique(["product_id", "product_version"], keep="last")
+        .collect()
+    )
+
+
 def product_footprints(lake: Lake, factors: FactorSet) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every product version's unit footprint at ``factors``, and the versions that cannot be rated.
 
@@ -80,12 +90,7 @@ def product_footprints(lake: Lake, factors: FactorSet) -> tuple[pl.DataFrame, pl
     computed; others (older factor versions, events from before footprints) are
     rated again by the calculator.
     """
-    snapshots = (
-        lake.scan("Product")
-        .select(SNAPSHOT_COLUMNS)
-        .unique(["product_id", "product_version"], keep="last")
-        .collect()
-    )
+    snapshots = product_snapshots(lake)
     recorded = snapshots.filter(pl.col("factor_version") == factors.version).select(
         "product_id",
         "product_version",
@@ -170,12 +175,7 @@ def sold_products(lake: Lake) -> list[tuple[ProductSpec, int]]:
 
     A line that names no version (0, from before footprints) counts for the product's latest version.
     """
-    snapshots = (
-        lake.scan("Product")
-        .select(SNAPSHOT_COLUMNS)
-        .unique(["product_id", "product_version"], keep="last")
-        .collect()
-    )
+    snapshots = product_snapshots(lake)
     latest = snapshots.group_by("product_id").agg(pl.col("product_version").max().alias("latest"))
     paid = lake.scan("OrderPaid").select("order_id")
     units = (

@@ -82,7 +82,9 @@ def test_the_points_balance_is_the_ledgers_for_any_sequence(
     actions: list[tuple[str, int]], method: str, units: int
 ) -> None:
     """Place, then any pay/ship/deliver/cancel/refund: the ledger holds what the rule says, and balances."""
-    order = Order.place("o1", "c1", [(certified("certified-b"), units), (product("plain-b"), 1)], "DE", method, NOW)
+    order = Order.place(
+        "o1", "c1", [(certified("certified-b"), units), (product("plain-b"), 1)], "DE", method, NOW
+    )
     delivered = False
     for action, amount in actions:
         try:
