@@ -18,6 +18,7 @@ from granian.log import LogLevels
 from rich.console import Console
 
 from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics
+from ecolaura.cli_badges import badges_app
 from ecolaura.cli_factors import factors_app
 from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
@@ -40,6 +41,7 @@ console = Console(stderr=True)
 app.add_typer(analytics_app, name="analytics")
 app.add_typer(lake_app, name="lake")
 app.add_typer(factors_app, name="factors")
+app.add_typer(badges_app, name="badges")
 
 
 class Side(StrEnum):
