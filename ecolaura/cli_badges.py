@@ -16,12 +16,11 @@ badges_app = typer.Typer(
     help="Open Badges 3.0 credentials: verify them offline, show the signing keys.", no_args_is_help=True
 )
 
-BADGE_KEY_FILE = Path("identity") / "badge-key.pem"
 """Where the badge key lives under the var dir, beside the access-token key (``identity/signing-key.pem``)."""
 
 
 def badge_key_path() -> Path:
-    return get_settings().var_dir / BADGE_KEY_FILE
+    return get_settings().badge_key_file
 
 
 def _read_json(path: Path, what: str) -> dict[str, Any]:

@@ -121,6 +121,14 @@ class Settings:
     identity_jwks_url: str | None = field(default_factory=lambda: _env("IDENTITY_JWKS_URL"))
     """Verify access tokens against this JWKS (e.g. a write API on another machine) instead of the key file."""
 
+    badge_key_file: Path = field(
+        default_factory=lambda: Path(_env("BADGE_KEY_FILE") or _var_dir() / "identity" / "badge-key.pem")
+    )
+    """The platform's badge-signing key (Ed25519; created on first use, mode 0600)."""
+
+    public_url: str | None = field(default_factory=lambda: _env("PUBLIC_URL"))
+    """The API's public address, for the ids inside badge credentials (else each request's own)."""
+
     identity_token_cache: int = field(default_factory=lambda: int(_env("IDENTITY_TOKEN_CACHE", "10000") or 0))
     """Verified access tokens each API process remembers until they expire (0: verify every request)."""
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from projections.base import Projection
 from projections.projectors.orders import CustomerDashboards, OrderViews, PlatformSummary
 from projections.projectors.product_cards import ProductCards
+from projections.projectors.rewards import Rewards
 
 PROJECTIONS: dict[str, Projection] = {
-    p.name: p for p in (ProductCards(), OrderViews(), CustomerDashboards(), PlatformSummary())
+    p.name: p for p in (ProductCards(), OrderViews(), CustomerDashboards(), PlatformSummary(), Rewards())
 }
 
 

@@ -20,7 +20,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import NoScriptError
 
 from projections import keys
-from projections.store import decode_cursor
+from projections.store import as_text, decode_cursor
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor
 
@@ -51,6 +51,22 @@ for _, id in ipairs(ids) do out[#out + 1] = redis.call('GET', prefix .. ARGV[6] 
 return out
 """
 
+# KEYS[1]: pointer. ARGV: prefix base, board key, how many from the top, a member to rank ('' for none).
+_BOARD = """
+local g = redis.call('GET', KEYS[1])
+if not g then return {false} end
+local prefix = ARGV[1] .. g .. ':'
+local index = prefix .. ARGV[2]
+local out = {redis.call('GET', prefix .. 'checkpoint'), redis.call('ZCARD', index), false, false}
+if ARGV[4] ~= '' then
+  out[3] = redis.call('ZRANK', index, ARGV[4])
+  out[4] = redis.call('ZSCORE', index, ARGV[4])
+end
+for _, v in ipairs(redis.call('ZRANGE', index, 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')) do
+  out[#out + 1] = v
+end
+return out
+"""
 
 # What ``X-Event-Log-Position`` looks like, and so ``min_position``: two integers of at most 64 bits.
 POSITION_PATTERN = "^[0-9]{1,19}:[0-9]{1,19}$"
@@ -83,6 +99,17 @@ class Documents:
 
 
 @dataclass(frozen=True, slots=True)
+class Board:
+    """The top of a sorted set (members with their scores, best first) and one member's place."""
+
+    position: LogCursor
+    total: int
+    top: list[tuple[str, float]]
+    rank: int | None  # 0-based
+    score: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     position: LogCursor
     items: list[bytes]
@@ -95,6 +122,7 @@ class ReadModels:
         self.redis = redis
         self._docs = redis.register_script(_DOCS)
         self._page = redis.register_script(_PAGE)
+        self._board = redis.register_script(_BOARD)
 
     async def documents(self, projection: str, *document_keys: str) -> Documents:
         base = f"{keys.PREFIX}:{projection}:g"
@@ -120,6 +148,22 @@ class ReadModels:
         items = [d for d in docs if d is not None]
         after = offset + len(docs)
         return Page(decode_cursor(checkpoint), items, int(total), after if after < int(total) else None)
+
+    async def board(self, projection: str, index: str, top: int, member: str | None) -> Board:
+        """The first ``top`` members of ``index`` (ascending scores) and ``member``'s rank, in one call."""
+        base = f"{keys.PREFIX}:{projection}:g"
+        result = await self._run(self._board, keys.pointer(projection), base, index, top, member or "")
+        if len(result) < 4:  # no live generation yet
+            return Board(decode_cursor(None), 0, [], None, None)
+        checkpoint, total, rank, score, *flat = result
+        pairs = [(as_text(flat[i]), float(flat[i + 1])) for i in range(0, len(flat), 2)]
+        return Board(
+            decode_cursor(checkpoint),
+            int(total),
+            pairs,
+            None if rank is None else int(rank),
+            None if score is None else float(score),
+        )
 
     async def _run(self, script: AsyncScript, key: str, *args: str | int) -> list[Any]:
         """EVALSHA of ``script`` with one key: the hot path, without redis-py's Script wrapper layers."""

@@ -17,6 +17,7 @@ from msgspec import UNSET, UnsetType
 
 from analytics.eco_score import EcoScore
 from analytics.footprint import Baseline, Range, Stage
+from write_side.contracts.challenges import Goal
 
 
 class View(msgspec.Struct, forbid_unknown_fields=True):
@@ -273,3 +274,105 @@ class Leaderboard(View):
     as_of: str
     factor_version: str
     entries: list[LeaderboardEntry]
+
+
+class LevelView(View):
+    name: str
+    min_points: int
+
+
+class BadgeView(View):
+    id: str
+    name: str
+    description: str
+    criteria: str
+    earned_at: str
+    credential_url: str  # the Open Badges 3.0 credential, signed (VC-JWT)
+
+
+class StreakView(View):
+    """Consecutive weeks with a settled order, in the customer's time zone (write_side.domain.streaks)."""
+
+    current: int
+    best: int
+    status: Literal["none", "active", "at_risk", "broken"]
+    time_zone: str
+    active_weeks: list[str]  # Mondays
+    frozen_weeks: list[str]
+    freeze_available: bool  # this month's freeze is unused
+    message: str
+
+
+class ChallengeProgress(View):
+    id: str
+    title: str
+    goal: Goal
+    starts_on: str
+    ends_on: str
+    time_zone: str
+    reward_points: int
+    status: Literal["upcoming", "active", "ended"]
+    progress: float
+    reached: bool
+    joined_at: str
+    completed_at: str | None
+    rewarded_points: int
+
+
+class MyRewards(View):
+    """``GET /me/rewards``: the balance is the customer's ledger balance of eco points."""
+
+    customer_id: str
+    balance: int
+    lifetime: int
+    order_points: int
+    challenge_points: int
+    level: LevelView
+    next_level: LevelView | None
+    badges: list[BadgeView]
+    streak: StreakView
+    challenges: list[ChallengeProgress]
+    leaderboard_visible: bool
+
+
+class ChallengeView(View):
+    id: str
+    title: str
+    description: str
+    goal: Goal
+    starts_on: str
+    ends_on: str
+    time_zone: str
+    reward_points: int
+    created_at: str
+    participants: int
+    completions: int
+    status: Literal["upcoming", "active", "ended"]
+
+
+class ChallengePage(View):
+    items: list[ChallengeView]
+    total: int
+    next_cursor: str | None
+
+
+class LiveEntry(View):
+    rank: int
+    name: str  # a pseudonym, never a name or an email
+    value: float
+
+
+class MyRank(View):
+    visible: bool
+    rank: int | None  # None when hidden or not on this board
+    value: float | None
+
+
+class LiveLeaderboard(View):
+    board: Literal["co2e-saved", "eco-points"]
+    period: Literal["week", "month", "all"]
+    period_key: str  # e.g. 2026-W49, 2026-12, all (UTC)
+    time_zone: Literal["UTC"]
+    total: int
+    entries: list[LiveEntry]
+    you: MyRank | None  # with a customer's token

@@ -18,11 +18,13 @@ from litestar.types import ControllerRouterHandler
 
 from ecolaura.http.appkit import NotReadyError, ReadinessCheck, make_litestar
 from ecolaura.http.frontend import Frontend
+from ecolaura.identity.badge_key import load_or_create_badge_key
 from ecolaura.identity.setup import make_verifier
 from ecolaura.settings import Settings, get_settings, libpq_url
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
 from projections.status import platform_status, serving_problems
+from read_side.api.badges import BadgeIssuer, BadgeIssuerController, MyBadgeController
 from read_side.api.controllers import (
     MODELS_STATE_KEY,
     AdminOperationsController,
@@ -31,6 +33,12 @@ from read_side.api.controllers import (
     MeController,
 )
 from read_side.api.impact import AdminAnalyticsController, ImpactController, LeaderboardController
+from read_side.api.rewards import (
+    ChallengeQueryController,
+    LiveLeaderboardController,
+    RewardsController,
+    list_challenges,
+)
 from read_side.api.search import SearchController
 from read_side.api.storefront import storefront_controller
 from read_side.queries import LogReader, ReadModels
@@ -48,6 +56,7 @@ class ReadSide:
     search_engine: SearchEngine | None = None
     searcher: SearchAnswers | None = None
     log_reader: LogReader = field(default_factory=lambda: LogReader(None))
+    badge_issuer: BadgeIssuer | None = None
 
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
@@ -57,6 +66,9 @@ class ReadSide:
         self.models = app.state[MODELS_STATE_KEY] = ReadModels(self.redis)
         self.jobs = await arq_pool(self.settings.redis_url)
         self.search_engine = self.search_engine or self.settings.search.engine()
+        self.badge_issuer = BadgeIssuer(
+            load_or_create_badge_key(self.settings.badge_key_file), self.settings.public_url
+        )
         self.searcher = SearchAnswers(self.search_engine, self.settings.search_cache_mb * 1024 * 1024)
         if self.settings.database_url:
             self.log_reader = LogReader(EventLogReader(libpq_url(self.settings.database_url)))
@@ -89,6 +101,10 @@ class ReadSide:
         assert self.jobs is not None, "the app's lifespan has not started"  # noqa: S101
         return self.jobs
 
+    def provide_badge_issuer(self) -> BadgeIssuer:
+        assert self.badge_issuer is not None, "the app's lifespan has not started"  # noqa: S101
+        return self.badge_issuer
+
     def provide_log_reader(self) -> LogReader:
         return self.log_reader
 
@@ -105,6 +121,12 @@ class ReadSide:
             AdminOperationsController,
             ImpactController,
             LeaderboardController,
+            RewardsController,
+            ChallengeQueryController,
+            LiveLeaderboardController,
+            MyBadgeController,
+            BadgeIssuerController,
+            list_challenges,  # a function: it joins the command side's POST of its path (see its comment)
             AdminAnalyticsController,
             storefront_controller(self.settings),
         ]
@@ -119,6 +141,7 @@ class ReadSide:
             "jobs": Provide(self.provide_jobs, sync_to_thread=False),
             "searcher": Provide(self.provide_searcher, sync_to_thread=False),
             "log_reader": Provide(self.provide_log_reader, sync_to_thread=False),
+            "badge_issuer": Provide(self.provide_badge_issuer, sync_to_thread=False),
         }
 
     def readiness(self) -> dict[str, ReadinessCheck]:

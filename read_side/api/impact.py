@@ -74,13 +74,13 @@ class ImpactController(Controller):
 
 
 class LeaderboardController(Controller):
-    path = "/api/v1/leaderboards"
+    path = "/api/v1/analytics/leaderboards"
     tags = ["impact"]  # noqa: RUF012
 
     @get(
         "/{board:str}",
-        operation_id="Leaderboard",
-        summary="Top customers by kg CO2e saved or by eco points, this week, this month or all time",
+        operation_id="AnalyticsLeaderboard",
+        summary="The latest analytics run's boards: the batch cross-check of the live leaderboards",
         responses=stored(Leaderboard, "The board's top 100 under pseudonyms"),
     )
     async def board(

@@ -74,7 +74,11 @@ def test_stored_read_models_are_described_by_their_structs(doc: dict[str, Any]) 
         ("MyDashboard", "Dashboard"),
         ("ImpactSummary", "ImpactSummary"),
         ("ProductImpact", "ProductImpact"),
-        ("Leaderboard", "Leaderboard"),
+        ("AnalyticsLeaderboard", "Leaderboard"),
+        ("Leaderboard", "LiveLeaderboard"),
+        ("MyRewards", "MyRewards"),
+        ("Challenges", "ChallengePage"),
+        ("Challenge", "ChallengeView"),
         ("ProjectionStatus", "PlatformStatus"),
     ):
         schema = answers[operation_id]["content"]["application/json"]["schema"]

@@ -92,7 +92,7 @@ async def test_an_analytics_run_is_served_by_the_query_api(
         rerating = pl.read_parquet(run.results / "rerating.parquet")
         assert set(rerating["category"]) == set(shares)
 
-    board = (await client.get("/api/v1/leaderboards/co2e-saved", params={"period": "all"})).json()
+    board = (await client.get("/api/v1/analytics/leaderboards/co2e-saved", params={"period": "all"})).json()
     entry = next(e for e in board["entries"] if e["name"] == f"Shopper {shop['saver'][-8:]}")  # type: ignore[index]
     assert entry["value"] == pytest.approx(paid["footprint"]["savings_kg_co2e"], abs=1e-3)  # type: ignore[index]
     assert all("@" not in e["name"] for e in board["entries"])
@@ -128,8 +128,8 @@ async def test_an_analytics_run_is_served_by_the_query_api(
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        ("/api/v1/leaderboards/most-purchases", 400),
-        ("/api/v1/leaderboards/co2e-saved?period=decade", 400),
+        ("/api/v1/analytics/leaderboards/most-purchases", 400),
+        ("/api/v1/analytics/leaderboards/co2e-saved?period=decade", 400),
         ("/api/v1/impact/products/not-a-uuid", 404),
         (f"/api/v1/impact/products/{uuid.uuid4()}", 404),
     ],

@@ -101,7 +101,9 @@ async def test_every_stored_document_and_answer_decodes_into_its_struct(
         ("/api/v1/catalog/products?limit=100", {}, views.ProductPage),
         ("/api/v1/search?size=100", {}, SearchResult),
         ("/api/v1/impact/summary", {}, views.ImpactSummary),
-        ("/api/v1/leaderboards/eco-points?period=all", {}, views.Leaderboard),
+        ("/api/v1/analytics/leaderboards/eco-points?period=all", {}, views.Leaderboard),
+        ("/api/v1/leaderboards/eco-points?period=all", {}, views.LiveLeaderboard),
+        ("/api/v1/challenges", {}, views.ChallengePage),
     ]
     answers += [(f"/api/v1/impact/products/{p}", {}, views.ProductImpact) for p in shop["products"]]
     for customer in shop["customers"]:
@@ -109,6 +111,8 @@ async def test_every_stored_document_and_answer_decodes_into_its_struct(
         answers += [
             ("/api/v1/me/orders", mine, views.OrderPage),
             ("/api/v1/me/dashboard", mine, views.Dashboard),
+            ("/api/v1/me/rewards", mine, views.MyRewards),
+            ("/api/v1/leaderboards/co2e-saved?period=week", mine, views.LiveLeaderboard),
         ]
     keeper = customer_headers(shop["customers"][0])
     answers.append((f"/api/v1/me/orders/{shop['order']}", keeper, views.OrderView))

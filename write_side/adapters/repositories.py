@@ -214,7 +214,8 @@ _GET_LINES = (
 )
 _SAVE_ORDER = """
     UPDATE orders SET status = %(status)s, refunded_minor = %(refunded)s, payment_reference = %(ref)s,
-        version = %(version)s, eco_points_held = %(held)s, updated_at = now()
+        version = %(version)s, eco_points_held = %(held)s, updated_at = now(),
+        delivered_at = coalesce(%(delivered)s::timestamptz, delivered_at)
     WHERE order_id = %(id)s
 """
 
@@ -246,6 +247,9 @@ class OrderRepository:
                         "version": order.version,
                         "eco_points": order.eco_points,
                         "eco_points_held": order.eco_points_held,
+                        "savings_kg_co2e": order.savings_kg_co2e,
+                        "certified_units": order.certified_units,
+                        "certified_brands": list(order.certified_brands),
                         "placed_at": order.placed_at,
                         "updated_at": order.placed_at,
                     }
@@ -326,6 +330,7 @@ class OrderRepository:
                 "ref": order.payment_reference,
                 "version": order.version,
                 "held": order.eco_points_held,
+                "delivered": order.delivered_at,
                 "id": order.order_id,
             },
         )

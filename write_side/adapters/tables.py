@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Double,
     ForeignKey,
@@ -48,6 +50,7 @@ customers = Table(
     Column("country", String(2), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
     Column("erased_at", DateTime(timezone=True)),  # set when the person asked to be forgotten
+    Column("leaderboard_visible", Boolean, nullable=False, server_default="true"),
 )
 
 # The vault of per-customer data keys. Deleting a row crypto-shreds every sealed
@@ -134,6 +137,11 @@ orders = Table(
     Column("eco_points", Integer, nullable=False, server_default="0"),
     Column("eco_points_held", Integer, nullable=False, server_default="0"),
     CheckConstraint("eco_points_held BETWEEN 0 AND eco_points", name="eco_points_held_bounded"),
+    # What challenges measure (write_side.domain.challenges), fixed at placement, and when delivery settled it
+    Column("savings_kg_co2e", Double, nullable=False, server_default="0"),
+    Column("certified_units", Integer, nullable=False, server_default="0"),
+    Column("certified_brands", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("delivered_at", DateTime(timezone=True)),
 )
 
 order_lines = Table(
@@ -360,4 +368,36 @@ refund_settlements = Table(
     Column("refund_reference", Text, primary_key=True),
     Column("order_id", UUID(as_uuid=False), ForeignKey("orders.order_id"), nullable=False, index=True),
     Column("settled_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+# Challenges admins set: a goal in the rule language (write_side.contracts.challenges) over a window.
+challenges = Table(
+    "challenges",
+    metadata,
+    Column("challenge_id", UUID(as_uuid=False), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("goal", JSONB, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("time_zone", Text, nullable=False),
+    Column("reward_points", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    CheckConstraint("ends_on >= starts_on", name="window_ordered"),
+    CheckConstraint("reward_points > 0", name="reward_positive"),
+)
+
+# Who joined which challenge, and the reward they hold from it (0 or the challenge's points).
+challenge_entries = Table(
+    "challenge_entries",
+    metadata,
+    Column("challenge_id", UUID(as_uuid=False), ForeignKey("challenges.challenge_id"), primary_key=True),
+    Column(
+        "customer_id", UUID(as_uuid=False), ForeignKey("customers.customer_id"), primary_key=True, index=True
+    ),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("rewarded_points", Integer, nullable=False, server_default="0"),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("rewarded_points >= 0", name="rewarded_points_positive"),
 )

@@ -25,6 +25,7 @@ from write_side.adapters.accounts import AccountStore
 from write_side.adapters.stripe_gateway import StripeGateway, make_client
 from write_side.adapters.stripe_inbox import StripeInbox
 from write_side.api.auth import SESSIONS_STATE_KEY, SIGNER_STATE_KEY, AuthController, JwksController
+from write_side.api.challenges import ChallengeController, LeaderboardVisibilityController
 from write_side.api.controllers import CustomerController, OrderController, ProductController
 from write_side.api.dispatch import BUS_STATE_KEY
 from write_side.api.payments import GATEWAY_STATE_KEY
@@ -111,6 +112,8 @@ class WriteSide:
             PrivacyController,
             StripeWebhookController,
             SubscriptionController,
+            ChallengeController,
+            LeaderboardVisibilityController,
             *auth,
         ]
 

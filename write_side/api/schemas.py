@@ -136,7 +136,14 @@ class ProductUpdate(Base):
 
 class StockAdjustment(Base):
     delta: Annotated[
-        int, Meta(ge=-10_000_000, le=10_000_000, description="units received (+) or written off (-)")
+        int,
+        Meta(
+            ge=-10_000_000,
+            le=10_000_000,
+            description="units received (+) or written off (-); never zero",
+            # For the document: the domain refuses a zero adjustment and names the field (422).
+            extra_json_schema={"not": {"const": 0}},
+        ),
     ]
     note: Annotated[str, Meta(max_length=500, pattern=NO_NUL)] | None = None
 

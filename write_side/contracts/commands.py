@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from write_side.contracts.challenges import Goal
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +206,27 @@ class SettleRefund:
     amount_minor: int
 
 
+@dataclass(frozen=True, slots=True)
+class CreateChallenge:
+    title: str
+    description: str
+    goal: Goal
+    starts_on: date
+    ends_on: date
+    time_zone: str
+    reward_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class JoinChallenge:
+    challenge_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetLeaderboardVisibility:
+    visible: bool
+
+
 Command = (
     CreateProduct
     | UpdateProduct
@@ -223,6 +247,9 @@ Command = (
     | DeliverOrder
     | RefundOrder
     | SettleRefund
+    | CreateChallenge
+    | JoinChallenge
+    | SetLeaderboardVisibility
 )
 
 __all__ = [
@@ -232,17 +259,20 @@ __all__ = [
     "CancelOrder",
     "CancelSubscription",
     "Command",
+    "CreateChallenge",
     "CreateProduct",
     "DeliverOrder",
     "EndSubscription",
     "EraseCustomer",
     "FailPayment",
     "FulfilSubscriptionInvoice",
+    "JoinChallenge",
     "MaterialInput",
     "OrderLineInput",
     "PlaceOrder",
     "RefundOrder",
     "RegisterCustomer",
+    "SetLeaderboardVisibility",
     "SettlePayment",
     "SettleRefund",
     "ShipOrder",

@@ -13,6 +13,7 @@ import msgspec
 
 from analytics.footprint import ProductFootprint
 from analytics.order_footprint import OrderFootprint
+from write_side.contracts.challenges import Goal
 
 
 class SealedText(msgspec.Struct, frozen=True):
@@ -171,6 +172,7 @@ class OrderPlaced(Event, frozen=True, tag="OrderPlaced"):
     footprint: OrderFootprint | None = None  # products and last mile; None before footprints existed
     eco_points: int = 0  # what the order earns once delivered (write_side.domain.rewards); 0 before rewards
     certified_units: int = 0  # units of products with a recognised certification
+    certified_brands: list[str] = []  # brands of those products, sorted (challenges count them)
     version: int = 1
 
 
@@ -272,6 +274,57 @@ class EcoPointsReversed(Event, frozen=True, tag="EcoPointsReversed"):
     version: int = 1
 
 
+class ChallengeCreated(Event, frozen=True, tag="ChallengeCreated"):
+    challenge_id: str
+    title: str
+    description: str
+    goal: Goal
+    starts_on: str  # ISO date, inclusive
+    ends_on: str  # ISO date, inclusive
+    time_zone: str
+    reward_points: int
+    created_at: str
+    version: int = 1
+
+
+class ChallengeJoined(Event, frozen=True, tag="ChallengeJoined"):
+    challenge_id: str
+    customer_id: str
+    joined_at: str
+    version: int = 1
+
+
+class ChallengeCompleted(Event, frozen=True, tag="ChallengeCompleted"):
+    """The goal was reached: the reward moved to the customer's points, in the same transaction."""
+
+    challenge_id: str
+    customer_id: str
+    points: int
+    progress: float
+    completed_at: str
+    version: int = 1
+
+
+class ChallengeRewardReversed(Event, frozen=True, tag="ChallengeRewardReversed"):
+    """A refund took the customer back below the goal: the reward went back with it."""
+
+    challenge_id: str
+    customer_id: str
+    points: int
+    progress: float
+    reversed_at: str
+    version: int = 1
+
+
+class LeaderboardVisibilityChanged(Event, frozen=True, tag="LeaderboardVisibilityChanged"):
+    """The customer chose to appear on the leaderboards, or not: every board at once."""
+
+    customer_id: str
+    visible: bool
+    changed_at: str
+    version: int = 1
+
+
 AnyEvent = (
     ProductCreated
     | ProductUpdated
@@ -292,6 +345,11 @@ AnyEvent = (
     | RefundSettled
     | EcoPointsEarned
     | EcoPointsReversed
+    | ChallengeCreated
+    | ChallengeJoined
+    | ChallengeCompleted
+    | ChallengeRewardReversed
+    | LeaderboardVisibilityChanged
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -316,6 +374,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         RefundSettled,
         EcoPointsEarned,
         EcoPointsReversed,
+        ChallengeCreated,
+        ChallengeJoined,
+        ChallengeCompleted,
+        ChallengeRewardReversed,
+        LeaderboardVisibilityChanged,
     )
 }
 

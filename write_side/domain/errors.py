@@ -100,3 +100,11 @@ class PaymentDeclinedError(DomainError):
 
 class ForbiddenError(DomainError):
     title = "Forbidden"
+
+
+class ChallengeNotFoundError(NotFoundError):
+    title = "Challenge not found"
+
+
+class ChallengeEndedError(ConflictError):
+    title = "Challenge ended"

@@ -149,3 +149,27 @@ def eco_points_reversed(order_id: str, customer_id: str, points: int) -> Journal
         Entry("eco_points_outstanding", ECO_POINTS, points, customer_id),
         Entry("eco_points_reserve", ECO_POINTS, -points),
     )
+
+
+def challenge_rewarded(customer_id: str, points: int) -> JournalTransaction:
+    """A reached challenge goal: its reward leaves the reserve for the customer's balance."""
+    return JournalTransaction(
+        "challenge_rewarded",
+        None,
+        (
+            Entry("eco_points_reserve", ECO_POINTS, points),
+            Entry("eco_points_outstanding", ECO_POINTS, -points, customer_id),
+        ),
+    )
+
+
+def challenge_reward_reversed(customer_id: str, points: int) -> JournalTransaction:
+    """A refund took the customer below the goal again: the reward goes back to the reserve."""
+    return JournalTransaction(
+        "challenge_reward_reversed",
+        None,
+        (
+            Entry("eco_points_outstanding", ECO_POINTS, points, customer_id),
+            Entry("eco_points_reserve", ECO_POINTS, -points),
+        ),
+    )

@@ -64,7 +64,10 @@ class Order:
     version: int = 1
     eco_points: int = 0  # what delivery earns (write_side.domain.rewards)
     eco_points_held: int = 0  # what the customer holds from this order now: earned less reversed
-    certified_units: int = 0  # known at placement only (the event says it); not stored
+    certified_units: int = 0  # stored for challenges (write_side.domain.challenges)
+    certified_brands: tuple[str, ...] = ()
+    savings_kg_co2e: float = 0.0
+    delivered_at: str | None = None
     footprint: footprints.OrderFootprint | None = field(default=None, repr=False, compare=False)
     events: list[ev.Event] = field(default_factory=list, repr=False, compare=False)
     journal: list[ledger.JournalTransaction] = field(default_factory=list, repr=False, compare=False)
@@ -87,7 +90,8 @@ class Order:
         subtotal, shipping = _totals(lines, currency, shipping_method)
         total = subtotal + shipping
         footprint = footprints.rate_order(items, shipping_country, shipping_method)
-        certified = sum(q for product, q in items if footprints.is_certified(product))
+        certified_products = [(product, q) for product, q in items if footprints.is_certified(product)]
+        certified = sum(q for _, q in certified_products)
         order = cls(
             order_id=order_id,
             customer_id=customer_id,
@@ -104,6 +108,8 @@ class Order:
             version=0,
             eco_points=rewards.order_points(footprint.savings_kg_co2e, shipping_method, certified),
             certified_units=certified,
+            certified_brands=tuple(sorted({product.brand for product, _ in certified_products})),
+            savings_kg_co2e=footprint.savings_kg_co2e,
             footprint=footprint,
         )
         order._record(order._placed_event(address))
@@ -194,6 +200,7 @@ class Order:
     def deliver(self, now: str) -> None:
         self._require("deliver", "shipped")
         self._move("delivered")
+        self.delivered_at = now
         self._record(
             ev.OrderDelivered(
                 order_id=self.order_id,
@@ -341,6 +348,7 @@ class Order:
             footprint=self.footprint,
             eco_points=self.eco_points,
             certified_units=self.certified_units,
+            certified_brands=list(self.certified_brands),
         )
 
 

@@ -28,19 +28,10 @@ from write_side.domain.errors import (
 from write_side.domain.ids import new_id
 from write_side.domain.inventory import StockItem
 from write_side.domain.orders import Order
+from write_side.service_layer import challenges as challenge_handlers
 from write_side.service_layer import results as res
+from write_side.service_layer.context import Context, require_role
 from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    actor: cmds.Actor
-    now: str
-
-
-def _require_role(ctx: Context, *roles: str) -> None:
-    if ctx.actor.role not in roles:
-        raise ForbiddenError(f"this needs the {' or '.join(roles)} role; you are {ctx.actor.role}")
 
 
 def product_result(product: Product, stock: StockItem) -> res.ProductResult:
@@ -95,7 +86,7 @@ def order_result(order: Order) -> res.OrderResult:
 
 
 async def create_product(cmd: cmds.CreateProduct, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin", "supplier")
+    require_role(ctx, "admin", "supplier")
     if not 0 <= cmd.initial_stock <= 10_000_000:
         raise InvalidInputError("initial_stock must be between 0 and 10,000,000", field="initial_stock")
     product = Product.create(
@@ -124,7 +115,7 @@ async def create_product(cmd: cmds.CreateProduct, uow: SqlAlchemyUnitOfWork, ctx
 
 
 async def update_product(cmd: cmds.UpdateProduct, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin", "supplier")
+    require_role(ctx, "admin", "supplier")
     product = await uow.products.get(cmd.product_id, for_update=True)
     changes = dict(cmd.changes)
     if "materials" in changes:
@@ -137,7 +128,7 @@ async def update_product(cmd: cmds.UpdateProduct, uow: SqlAlchemyUnitOfWork, ctx
 
 
 async def adjust_stock(cmd: cmds.AdjustStock, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     _, stock = (await uow.stock.lock([cmd.product_id]))[cmd.product_id]
     stock.adjust(cmd.delta, cmd.note)
     uow.stock.save([stock])
@@ -149,7 +140,7 @@ async def adjust_stock(cmd: cmds.AdjustStock, uow: SqlAlchemyUnitOfWork, ctx: Co
 async def register_customer(
     cmd: cmds.RegisterCustomer, uow: SqlAlchemyUnitOfWork, ctx: Context
 ) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     customer = Customer.register(
         cmd.customer_id or new_id(), cmd.email, cmd.display_name, cmd.country, ctx.now
     )
@@ -167,7 +158,7 @@ async def sign_up(cmd: cmds.SignUp, uow: SqlAlchemyUnitOfWork, ctx: Context) -> 
 
 async def erase_customer(cmd: cmds.EraseCustomer, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
     if ctx.actor.actor_id != cmd.customer_id:
-        _require_role(ctx, "admin")
+        require_role(ctx, "admin")
     cid = cmd.customer_id
     conn = await uow.session.begin()
     former = await privacy.erase(conn, cid)
@@ -260,7 +251,7 @@ def _ordering_customer(cmd: cmds.PlaceOrder, ctx: Context) -> str:
         if cmd.customer_id not in (None, ctx.actor.actor_id):
             raise ForbiddenError("customers place orders only for themselves")
         return ctx.actor.actor_id
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     if cmd.customer_id is None:
         raise InvalidInputError("admins must name the customer_id to order for", field="customer_id")
     return cmd.customer_id
@@ -296,7 +287,7 @@ async def start_payment(cmd: cmds.StartPayment, uow: SqlAlchemyUnitOfWork, ctx: 
 
 
 async def settle_payment(cmd: cmds.SettlePayment, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     order = await uow.orders.get(cmd.order_id)
     if order.status != "pending_payment" and order.payment_reference == cmd.reference:
         return res.Outcome(200, order_result(order))  # told twice: nothing more to do
@@ -306,7 +297,7 @@ async def settle_payment(cmd: cmds.SettlePayment, uow: SqlAlchemyUnitOfWork, ctx
 
 
 async def fail_payment(cmd: cmds.FailPayment, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     order = await uow.orders.get(cmd.order_id)
     if order.status != "pending_payment":
         # A failed attempt reported after the order was paid or cancelled changes nothing.
@@ -321,7 +312,7 @@ async def start_subscription(
     cmd: cmds.StartSubscription, uow: SqlAlchemyUnitOfWork, ctx: Context
 ) -> res.Outcome:
     if ctx.actor.actor_id != cmd.customer_id:
-        _require_role(ctx, "admin")
+        require_role(ctx, "admin")
     conn = await uow.session.begin()
     await subscriptions.add(
         conn,
@@ -391,7 +382,7 @@ async def fulfil_subscription_invoice(
     cmd: cmds.FulfilSubscriptionInvoice, uow: SqlAlchemyUnitOfWork, ctx: Context
 ) -> res.Outcome:
     """One paid invoice, one paid order: placed with the box's products, settled by the invoice's payment."""
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     conn = await uow.session.begin()
     found = await subscriptions.lock(conn, stripe_id=cmd.stripe_subscription)
     if found is None:
@@ -412,7 +403,7 @@ async def fulfil_subscription_invoice(
 
 
 async def settle_refund(cmd: cmds.SettleRefund, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     order = await uow.orders.get(cmd.order_id)
     if not await refunds.claim_settlement(await uow.session.begin(), cmd.refund_reference, cmd.order_id):
         return res.Outcome(200, order_result(order))  # settled before: a redelivered event
@@ -422,7 +413,7 @@ async def settle_refund(cmd: cmds.SettleRefund, uow: SqlAlchemyUnitOfWork, ctx: 
 
 
 async def end_subscription(cmd: cmds.EndSubscription, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     conn = await uow.session.begin()
     found = await subscriptions.lock(conn, stripe_id=cmd.stripe_subscription)
     if found is None:
@@ -457,7 +448,7 @@ async def cancel_order(cmd: cmds.CancelOrder, uow: SqlAlchemyUnitOfWork, ctx: Co
 
 
 async def ship_order(cmd: cmds.ShipOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     order = await uow.orders.get(cmd.order_id)
     order.ship(ctx.now)
     await _move_stock(uow, order, "ship")
@@ -466,22 +457,27 @@ async def ship_order(cmd: cmds.ShipOrder, uow: SqlAlchemyUnitOfWork, ctx: Contex
 
 
 async def deliver_order(cmd: cmds.DeliverOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     order = await uow.orders.get(cmd.order_id)
     order.deliver(ctx.now)
     uow.orders.save(order)
+    await challenge_handlers.settle_for_order(uow, order, ctx.now)
     return res.Outcome(200, order_result(order))
 
 
 async def refund_order(cmd: cmds.RefundOrder, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
-    _require_role(ctx, "admin")
+    require_role(ctx, "admin")
     order = await uow.orders.get(cmd.order_id)
     held = order.holds_reservation
+    was_delivered = order.status == "delivered"
     order.refund(cmd.amount_minor, cmd.reason, ctx.now, through_provider=cmd.through_provider)
     if held and order.status == "refunded":
         # Fully refunded before shipping: the goods stay on the shelf.
         await _move_stock(uow, order, "release")
     uow.orders.save(order)
+    if was_delivered:
+        # A delivered order counted for challenges: what it still counts may have fallen below a goal.
+        await challenge_handlers.settle_for_order(uow, order, ctx.now)
     return res.Outcome(200, order_result(order))
 
 
@@ -514,4 +510,7 @@ HANDLERS: dict[type, Handler] = {
     cmds.ShipOrder: ship_order,
     cmds.DeliverOrder: deliver_order,
     cmds.RefundOrder: refund_order,
+    cmds.CreateChallenge: challenge_handlers.create_challenge,
+    cmds.JoinChallenge: challenge_handlers.join_challenge,
+    cmds.SetLeaderboardVisibility: challenge_handlers.set_leaderboard_visibility,
 }

@@ -19,7 +19,8 @@ from write_side.contracts.commands import Actor, Command
 from write_side.contracts.events import EventMetadata, LogCursor
 from write_side.domain.errors import InvalidInputError
 from write_side.domain.ids import new_id
-from write_side.service_layer.handlers import HANDLERS, READ_AHEAD, Context, Handler
+from write_side.service_layer.context import Context
+from write_side.service_layer.handlers import HANDLERS, READ_AHEAD, Handler
 from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
 log = structlog.get_logger("ecolaura.commands")

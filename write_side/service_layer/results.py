@@ -6,6 +6,7 @@ import msgspec
 
 from analytics.footprint import ProductFootprint
 from analytics.order_footprint import OrderFootprint
+from write_side.contracts.challenges import Goal
 
 
 class MaterialView(msgspec.Struct, frozen=True):
@@ -126,3 +127,27 @@ class PaymentResult(msgspec.Struct, frozen=True):
     payment_reference: str
     client_secret: str | None
     payment_status: str
+
+
+class ChallengeResult(msgspec.Struct, frozen=True):
+    id: str
+    title: str
+    description: str
+    goal: Goal
+    starts_on: str
+    ends_on: str
+    time_zone: str
+    reward_points: int
+
+
+class ChallengeEntryResult(msgspec.Struct, frozen=True):
+    challenge_id: str
+    customer_id: str
+    progress: float  # the goal's measure over the orders that count so far
+    threshold: float
+    completed: bool
+    rewarded_points: int
+
+
+class LeaderboardVisibility(msgspec.Struct, frozen=True):
+    visible: bool

@@ -32,6 +32,7 @@ class SqlAlchemyUnitOfWork:
         self.metadata = metadata
         self.cursor: LogCursor | None = None
         self.extra_events: list[event_log.PendingEvent] = []
+        self.extra_journals: list[JournalTransaction] = []  # postings outside an order's own
 
     async def __aenter__(self) -> Self:
         self.conn: AsyncConnection = await self._engine.connect()
@@ -57,7 +58,8 @@ class SqlAlchemyUnitOfWork:
     async def flush_outbox(self, *, commit: bool = False) -> None:
         """Send every queued write, the journals and the events in one pipeline."""
         pending = list(self.extra_events)
-        journals: list[JournalTransaction] = []
+        journals: list[JournalTransaction] = list(self.extra_journals)
+        self.extra_journals.clear()
         for stream, aggregates, key in (
             ("product", self.products.seen, "product_id"),
             ("order", self.orders.seen, "order_id"),

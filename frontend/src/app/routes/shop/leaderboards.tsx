@@ -2,7 +2,7 @@ import { useSearchParams } from "react-router";
 import { ErrorPanel } from "@/components/errors/error-panel";
 import { Loading } from "@/components/ui/spinner";
 import { type Board, type Period, useLeaderboard } from "@/features/leaderboards/api/get-leaderboard";
-import { formatDate, formatKg } from "@/lib/format";
+import { formatKg } from "@/lib/format";
 
 const PERIODS: { value: Period; label: string }[] = [
   { value: "week", label: "This week" },
@@ -51,8 +51,8 @@ export default function Leaderboards() {
         <>
           <table className="leaderboard">
             <caption>
-              {BOARDS.find((b) => b.value === board)?.label}, {PERIODS.find((p) => p.value === period)?.label.toLowerCase()} (as of{" "}
-              {formatDate(result.data.as_of)}, factors {result.data.factor_version})
+              {BOARDS.find((b) => b.value === board)?.label}, {PERIODS.find((p) => p.value === period)?.label.toLowerCase()} (
+              {period === "all" ? "live" : `${result.data.period_key}, UTC, live`})
             </caption>
             <thead>
               <tr>
@@ -72,8 +72,19 @@ export default function Leaderboards() {
             </tbody>
           </table>
           {result.data.entries.length === 0 ? <p>Nobody on this board yet.</p> : null}
+          {result.data.you ? <YourRank you={result.data.you} total={result.data.total} /> : null}
         </>
       ) : null}
     </section>
+  );
+}
+
+function YourRank({ you, total }: { you: { rank: number | null; visible: boolean }; total: number }) {
+  if (!you.visible) return <p className="muted">You chose not to appear on leaderboards (change it on your rewards page).</p>;
+  if (you.rank === null) return <p className="muted">You are not on this board yet: a paid order puts you on it.</p>;
+  return (
+    <p role="status">
+      You are <strong>#{you.rank}</strong> of {total}.
+    </p>
   );
 }

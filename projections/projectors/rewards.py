@@ -1,0 +1,292 @@
+"""Rewards: each customer's points, level, badges, streak and challenges; challenges; live leaderboards.
+
+Documents: ``customer:{id}`` (what ``me/rewards`` shows), ``order:{id}`` (an
+order's reward facts until it settles), ``challenge:{id}`` (a challenge and how
+many joined and completed it). Indexes: ``challenges`` (by first day) and one
+sorted set per leaderboard and period, ``board:{board}:{period}``.
+
+The balance is the sum of the point events, which the command side writes with
+their journal entries, so it always equals the customer's ledger balance; the
+rest is derived from the facts of delivered orders with the rules in
+``write_side.domain`` (the same ones the command side rewards challenges with).
+
+Leaderboards (the rule the batch pipeline follows too, ``analytics.pipelines``):
+an order counts in the ISO week and calendar month (UTC) it was **placed** in,
+and for all time; ``co2e-saved`` adds its kg saved once it is paid, ``eco-points``
+the points it earned and kept (delivered, less refunds). Scores are stored
+negated so that ascending order is best first with ties to the lower customer
+id. Hidden and erased customers are on no board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import msgspec
+
+from projections.store import Batch
+from write_side.contracts import events as ev
+from write_side.contracts.challenges import Goal
+from write_side.domain import badges
+from write_side.domain.challenges import OrderFact, Window, kept_fact, progress, reached
+from write_side.domain.streaks import zone_of_country
+
+BOARDS = ("co2e-saved", "eco-points")
+PERIODS = ("week", "month", "all")
+BOARD_DECIMALS = 4
+
+_CUSTOMER_EVENTS = (
+    ev.CustomerRegistered,
+    ev.CustomerErased,
+    ev.LeaderboardVisibilityChanged,
+)
+_ORDER_EVENTS = (
+    ev.OrderPlaced,
+    ev.OrderPaid,
+    ev.OrderDelivered,
+    ev.OrderRefunded,
+    ev.EcoPointsEarned,
+    ev.EcoPointsReversed,
+)
+_ENTRY_EVENTS = (ev.ChallengeJoined, ev.ChallengeCompleted, ev.ChallengeRewardReversed)
+
+
+def period_keys(placed_at: str) -> dict[str, str]:
+    """The week, month and all-time keys of an order placed at ``placed_at`` (UTC)."""
+    at = datetime.fromisoformat(placed_at).astimezone(UTC)
+    year, week, _ = at.isocalendar()
+    return {"week": f"{year}-W{week:02d}", "month": f"{at.year}-{at.month:02d}", "all": "all"}
+
+
+def board_key(board: str, period_key: str) -> str:
+    return f"board:{board}:{period_key}"
+
+
+def empty_rewards(customer_id: str) -> dict[str, Any]:
+    """A customer's rewards before anything happened: what the projection starts from."""
+    return {
+        "customer_id": customer_id,
+        "time_zone": "UTC",
+        "balance": 0,
+        "lifetime": 0,
+        "order_points": 0,
+        "challenge_points": 0,
+        "facts": [],
+        "badges": {},
+        "challenges": {},
+        "visible": True,
+        "erased": False,
+        "scores": {board: {} for board in BOARDS},
+    }
+
+
+class Rewards:
+    name = "rewards"
+
+    def document_keys(self, event: ev.RecordedEvent) -> Iterable[str]:
+        e = event.event
+        if isinstance(e, _CUSTOMER_EVENTS):
+            return [f"customer:{e.customer_id}"]
+        if isinstance(e, _ORDER_EVENTS):
+            return [f"customer:{e.customer_id}", f"order:{e.order_id}"]
+        if isinstance(e, ev.ChallengeCreated):
+            return [f"challenge:{e.challenge_id}"]
+        if isinstance(e, _ENTRY_EVENTS):
+            return [f"customer:{e.customer_id}", f"challenge:{e.challenge_id}"]
+        return []
+
+    def apply(self, event: ev.RecordedEvent, batch: Batch) -> None:
+        e = event.event
+        if isinstance(e, ev.ChallengeCreated):
+            _challenge_created(e, batch)
+            return
+        if not isinstance(e, (*_CUSTOMER_EVENTS, *_ORDER_EVENTS, *_ENTRY_EVENTS)):
+            return
+        key = f"customer:{e.customer_id}"
+        doc = {**empty_rewards(e.customer_id), **(batch.doc(key) or {})}
+        if isinstance(e, _CUSTOMER_EVENTS):
+            _customer_event(e, doc, batch)
+        elif isinstance(e, _ORDER_EVENTS):
+            if not _order_event(e, doc, batch):
+                return
+        else:
+            _entry_event(e, doc, batch)
+        _derive(doc)
+        batch.put(key, doc)
+
+
+def _customer_event(e: Any, doc: dict[str, Any], batch: Batch) -> None:
+    if isinstance(e, ev.CustomerRegistered):
+        doc["time_zone"] = zone_of_country(e.country)
+    elif isinstance(e, ev.CustomerErased):
+        doc["erased"] = True
+        _show(doc, batch, visible=False)
+    else:
+        doc["visible"] = e.visible
+        _show(doc, batch, visible=e.visible and not doc["erased"])
+
+
+def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool:
+    """Apply an order's event; False when it changes nothing of the customer's."""
+    order_key = f"order:{e.order_id}"
+    if isinstance(e, ev.OrderPlaced):
+        fp = e.footprint
+        batch.put(
+            order_key,
+            {
+                "placed_at": e.placed_at,
+                "shipping_method": e.shipping_method,
+                "savings": fp.savings_kg_co2e if fp is not None else 0.0,
+                "certified_units": e.certified_units,
+                "certified_brands": e.certified_brands,
+                "total": e.total_minor,
+                "refunded": 0,
+                "points": 0,
+            },
+        )
+        return False
+    order = batch.doc(order_key)
+    if order is None:
+        raise LookupError(f"{type(e).__name__} for order {e.order_id} arrived before OrderPlaced")
+    if isinstance(e, ev.OrderPaid):
+        _score(doc, batch, "co2e-saved", order["placed_at"], max(order["savings"], 0.0))
+        _score(doc, batch, "eco-points", order["placed_at"], 0)  # on the board with what it earns later
+        return True
+    if isinstance(e, ev.OrderDelivered):
+        order["delivered_at"] = e.delivered_at
+        doc["facts"].append({"order_id": e.order_id, **order})
+    elif isinstance(e, ev.OrderRefunded):
+        order["refunded"] = e.refunded_total_minor
+    elif isinstance(e, ev.EcoPointsEarned):
+        order["points"] += e.points
+        _earn(doc, e.points, "order_points")
+        _score(doc, batch, "eco-points", order["placed_at"], e.points)
+    else:  # EcoPointsReversed
+        order["points"] -= e.points
+        _earn(doc, -e.points, "order_points")
+        _score(doc, batch, "eco-points", order["placed_at"], -e.points)
+    batch.put(order_key, order)
+    for fact in doc["facts"]:
+        if fact["order_id"] == e.order_id:
+            fact.update(order)
+    if isinstance(e, ev.OrderRefunded | ev.EcoPointsReversed):
+        doc["badges"] = badges.replay(_facts(doc), doc["time_zone"])  # a refund may take a badge back
+    return True
+
+
+def _entry_event(e: Any, doc: dict[str, Any], batch: Batch) -> None:
+    challenge_key = f"challenge:{e.challenge_id}"
+    challenge = batch.doc(challenge_key)
+    if challenge is None:
+        raise LookupError(
+            f"{type(e).__name__} for challenge {e.challenge_id} arrived before ChallengeCreated"
+        )
+    entry = doc["challenges"].setdefault(e.challenge_id, {"rewarded_points": 0, "completed_at": None})
+    if isinstance(e, ev.ChallengeJoined):
+        entry.update(joined_at=e.joined_at, **{k: challenge[k] for k in _CHALLENGE_RULE})
+        challenge["participants"] += 1
+    elif isinstance(e, ev.ChallengeCompleted):
+        entry.update(rewarded_points=e.points, completed_at=e.completed_at)
+        _earn(doc, e.points, "challenge_points")
+        challenge["completions"] += 1
+    else:
+        entry.update(rewarded_points=0, completed_at=None)
+        _earn(doc, -e.points, "challenge_points")
+        challenge["completions"] -= 1
+    batch.put(challenge_key, challenge)
+
+
+_CHALLENGE_RULE = ("title", "goal", "starts_on", "ends_on", "time_zone", "reward_points")
+
+
+def _challenge_created(e: ev.ChallengeCreated, batch: Batch) -> None:
+    batch.put(
+        f"challenge:{e.challenge_id}",
+        {
+            "id": e.challenge_id,
+            "title": e.title,
+            "description": e.description,
+            "goal": msgspec.to_builtins(e.goal),
+            "starts_on": e.starts_on,
+            "ends_on": e.ends_on,
+            "time_zone": e.time_zone,
+            "reward_points": e.reward_points,
+            "created_at": e.created_at,
+            "participants": 0,
+            "completions": 0,
+        },
+    )
+    starts = datetime.combine(date.fromisoformat(e.starts_on), datetime.min.time(), UTC).timestamp()
+    batch.op("zadd", "challenges", {e.challenge_id: starts})
+
+
+def _earn(doc: dict[str, Any], points: int, source: str) -> None:
+    """Points in or out; lifetime counts what was earned and kept, so a reversal lowers it too."""
+    doc["balance"] += points
+    doc["lifetime"] += points
+    doc[source] += points
+
+
+def _score(doc: dict[str, Any], batch: Batch, board: str, placed_at: str, amount: float) -> None:
+    scores = doc["scores"][board]
+    for period_key in period_keys(placed_at).values():
+        scores[period_key] = scores.get(period_key, 0) + amount
+        if doc["visible"] and not doc["erased"]:
+            batch.op(
+                "zadd", board_key(board, period_key), {doc["customer_id"]: -_rounded(scores[period_key])}
+            )
+
+
+def _rounded(value: float) -> float:
+    return round(value, BOARD_DECIMALS) + 0.0  # + 0.0: no -0.0 in a score
+
+
+def _show(doc: dict[str, Any], batch: Batch, *, visible: bool) -> None:
+    """Put the customer on every board they have a score on, or take them off all at once."""
+    for board in BOARDS:
+        for period_key, value in doc["scores"][board].items():
+            key = board_key(board, period_key)
+            if visible:
+                batch.op("zadd", key, {doc["customer_id"]: -_rounded(value)})
+            else:
+                batch.op("zrem", key, doc["customer_id"])
+
+
+def _facts(doc: dict[str, Any]) -> list[OrderFact]:
+    found = (
+        kept_fact(
+            f["order_id"],
+            datetime.fromisoformat(f["placed_at"]),
+            datetime.fromisoformat(f["delivered_at"]),
+            f["shipping_method"],
+            f["savings"],
+            f["certified_units"],
+            f["certified_brands"],
+            f["points"],
+            (f["total"], f["refunded"]),
+        )
+        for f in doc["facts"]
+    )
+    return [f for f in found if f is not None]
+
+
+def _derive(doc: dict[str, Any]) -> None:
+    """Badges newly earned, level and challenge progress, from the facts as they now are."""
+    facts = _facts(doc)
+    doc["badges"] = badges.newly_earned(doc["badges"], facts, doc["time_zone"])
+    level, following = badges.level_of(doc["lifetime"])
+    doc["level"] = {"name": level.name, "min_points": level.min_points}
+    doc["next_level"] = (
+        None if following is None else {"name": following.name, "min_points": following.min_points}
+    )
+    for entry in doc["challenges"].values():
+        if "goal" not in entry:
+            continue  # completed before the join was seen: cannot happen in log order
+        goal = msgspec.convert(entry["goal"], Goal)
+        window = Window(
+            date.fromisoformat(entry["starts_on"]), date.fromisoformat(entry["ends_on"]), entry["time_zone"]
+        )
+        entry["progress"] = progress(goal, window, facts)
+        entry["reached"] = reached(goal, entry["progress"])
