@@ -31,7 +31,15 @@ REPORTS: Final = (
     "cohorts",
     "leaderboards",
 )
-_TABLES: Final = {"order_placed": "OrderPlaced", "order_line": "OrderLine", "order_paid": "OrderPaid"}
+_TABLES: Final = {
+    "order_placed": "OrderPlaced",
+    "order_line": "OrderLine",
+    "order_paid": "OrderPaid",
+    "eco_points_earned": "EcoPointsEarned",
+    "eco_points_reversed": "EcoPointsReversed",
+    "visibility_changed": "LeaderboardVisibilityChanged",
+    "customer_erased": "CustomerErased",
+}
 
 
 def _sql(name: str) -> str:

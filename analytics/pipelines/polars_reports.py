@@ -7,8 +7,11 @@ Rules every report follows (the DuckDB twin in ``duckdb_reports.py`` follows the
 - A line's footprint is quantity x its product version's unit footprint; an
   order adds its last mile, parcel + kg shipped x the destination's rate.
   Savings are baseline minus footprint; the last mile is in both.
-- Eco points per order: 10 per kg CO2e saved (rounded down after rounding to
-  6 decimals, never negative) plus 25 for choosing slow-green shipping.
+- Eco points per order are the ledger's: what its ``EcoPointsEarned`` gave
+  less what its ``EcoPointsReversed`` took back (0 until delivered), so the
+  boards agree with the live ones of ``projections.projectors.rewards``.
+- Customers who opted out of leaderboards (their latest
+  ``LeaderboardVisibilityChanged``) or were erased are on no board.
 - Leaderboards rank customers by kg CO2e saved and by eco points, for the
   week (ISO, Monday first) and month of ``as_of`` and for all time, on kg
   rounded to 4 decimals; ties go to the lower customer id, so a board is the
@@ -23,8 +26,6 @@ import polars as pl
 
 from analytics.pipelines.sources import Lake
 
-POINTS_PER_KG = 10
-SLOW_GREEN_POINTS = 25
 BOARD_SIZE = 100
 # Sums of floats differ in their last bits with the order they are added in (Polars and DuckDB add
 # in different orders): points are floored after rounding to 6 decimals, and boards rank on values
@@ -126,7 +127,7 @@ def order_facts(lake: Lake, lines: pl.LazyFrame, rates: pl.DataFrame) -> pl.Lazy
         pl.col("shipped_kg").sum(),
     )
     orders = lake.scan("OrderPlaced").select(
-        "position", "customer_id", "placed_at", "shipping_country", "shipping_method"
+        "position", "order_id", "customer_id", "placed_at", "shipping_country", "shipping_method"
     )
     shipping = pl.col("parcel_kg_co2e") + pl.col("shipped_kg") * pl.col("per_kg_co2e")
     return (
@@ -138,21 +139,38 @@ def order_facts(lake: Lake, lines: pl.LazyFrame, rates: pl.DataFrame) -> pl.Lazy
             (pl.col("products_baseline_kg_co2e") + pl.col("shipping_kg_co2e")).alias("baseline_kg_co2e"),
         )
         .with_columns((pl.col("baseline_kg_co2e") - pl.col("kg_co2e")).alias("saved_kg_co2e"))
+        .join(kept_points(lake), on="order_id", how="left")
         .with_columns(
-            (
-                (pl.col("saved_kg_co2e").clip(lower_bound=0) * POINTS_PER_KG)
-                .round(POINT_DECIMALS)
-                .floor()
-                .cast(pl.Int64)
-                + pl.when(pl.col("shipping_method") == "slow-green").then(SLOW_GREEN_POINTS).otherwise(0)
-            ).alias("points"),
+            pl.col("points").fill_null(0),
             pl.col("placed_at").dt.truncate("1mo").dt.date().alias("month"),
             pl.col("placed_at").dt.truncate("1w").dt.date().alias("week"),
         )
-        .drop("parcel_kg_co2e", "per_kg_co2e")
+        .drop("parcel_kg_co2e", "per_kg_co2e", "order_id")
         .collect()
         .lazy()
     )
+
+
+def kept_points(lake: Lake) -> pl.LazyFrame:
+    """Per order, the points the ledger holds for it: earned less reversed."""
+    earned = lake.scan("EcoPointsEarned").group_by("order_id").agg(pl.col("points").sum())
+    taken = lake.scan("EcoPointsReversed").group_by("order_id").agg(pl.col("points").sum().alias("taken"))
+    return earned.join(taken, on="order_id", how="left").select(
+        "order_id", (pl.col("points") - pl.col("taken").fill_null(0)).cast(pl.Int64).alias("points")
+    )
+
+
+def hidden_customers(lake: Lake) -> pl.LazyFrame:
+    """Customers on no leaderboard: their latest visibility choice was no, or they were erased."""
+    latest = (
+        lake.scan("LeaderboardVisibilityChanged")
+        .sort("position")
+        .group_by("customer_id")
+        .agg(pl.col("visible").last())
+        .filter(~pl.col("visible"))
+        .select("customer_id")
+    )
+    return pl.concat([latest, lake.scan("CustomerErased").select("customer_id")]).unique()
 
 
 def _sums(*extra: pl.Expr) -> list[pl.Expr]:
@@ -195,7 +213,9 @@ def customer_totals(facts: pl.LazyFrame, as_of: datetime) -> pl.DataFrame:
     )
 
 
-def reports(facts: pl.LazyFrame, lines: pl.LazyFrame, as_of: datetime) -> dict[str, pl.LazyFrame]:
+def reports(
+    facts: pl.LazyFrame, lines: pl.LazyFrame, as_of: datetime, hidden: pl.LazyFrame
+) -> dict[str, pl.LazyFrame]:
     """Every report as a LazyFrame, sorted so that two runs give the same rows in the same order."""
     customers = customer_totals(facts, as_of).lazy()
     line_sums = [
@@ -246,7 +266,7 @@ def reports(facts: pl.LazyFrame, lines: pl.LazyFrame, as_of: datetime) -> dict[s
         .group_by("cohort", "month")
         .agg(pl.col("customer").n_unique().alias("customers"), *_sums())
         .sort("cohort", "month"),
-        "leaderboards": leaderboards(customers, as_of),
+        "leaderboards": leaderboards(customers.join(hidden, on="customer_id", how="anti"), as_of),
     }
 
 

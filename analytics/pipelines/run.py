@@ -87,7 +87,7 @@ def compute(  # noqa: PLR0913 - a run's knobs
         lines = polars_reports.order_lines(lake, products)
         facts = polars_reports.order_facts(lake, lines, rates)
         as_of = as_of or _newest(facts.select(pl.col("placed_at").max()).collect().item())
-        plans = polars_reports.reports(facts, lines, as_of)
+        plans = polars_reports.reports(facts, lines, as_of, polars_reports.hidden_customers(lake))
         tables = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
     else:
         db = duckdb_reports.connect(lake, products, rates)

@@ -151,7 +151,7 @@ def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool:
     if order is None:
         raise LookupError(f"{type(e).__name__} for order {e.order_id} arrived before OrderPlaced")
     if isinstance(e, ev.OrderPaid):
-        _score(doc, batch, "co2e-saved", order["placed_at"], max(order["savings"], 0.0))
+        _score(doc, batch, "co2e-saved", order["placed_at"], order["savings"])
         _score(doc, batch, "eco-points", order["placed_at"], 0)  # on the board with what it earns later
         return True
     if isinstance(e, ev.OrderDelivered):

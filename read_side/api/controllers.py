@@ -42,6 +42,7 @@ from write_side.contracts.commands import Actor
 CATALOG = "product_cards"
 ORDERS = "order_views"
 DASHBOARDS = "customer_dashboards"
+REWARDS = "rewards"
 JSON = "application/json"
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="items per page")]
 MinPosition = Annotated[
@@ -248,11 +249,12 @@ class MeController(Controller):
         await _read_your_writes(models, DASHBOARDS, min_position)
         found = await models.documents(DASHBOARDS, f"dashboard:{actor.actor_id}")
         board = _json.decode(found.documents[0]) if found.documents[0] else empty_dashboard(actor.actor_id)
-        # Live totals come from the dashboard projection; eco points and the analytics view of the
-        # customer from the latest analytics run (null before the first run).
+        # Live totals come from the dashboard projection, eco points (the ledger balance) from the
+        # rewards projection, and the analytics view of the customer from the latest run (or null).
         impact = (await models.documents(ANALYTICS, f"impact:customer:{actor.actor_id}")).documents[0]
+        rewards = (await models.documents(REWARDS, f"customer:{actor.actor_id}")).documents[0]
         board["impact"] = _json.decode(impact) if impact else None
-        board["eco_points"] = board["impact"]["points"] if impact else 0
+        board["eco_points"] = _json.decode(rewards)["balance"] if rewards else 0
         return _answer(request, _encoder.encode(board), found.position, cache="private, no-cache")
 
 

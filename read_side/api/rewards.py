@@ -21,7 +21,14 @@ from ecolaura.http.identity import actor_of, provide_actor, requires_role
 from ecolaura.http.openapi import stored
 from projections.projectors.rewards import BOARD_DECIMALS, board_key, empty_rewards, period_keys
 from read_side.api.answers import answer
-from read_side.api.controllers import Cursor, Limit, MinPosition, _offset, _read_your_writes
+from read_side.api.controllers import (
+    REWARDS,
+    Cursor,
+    Limit,
+    MinPosition,
+    _offset,
+    _read_your_writes,
+)
 from read_side.queries import ReadModels, encode_offset_cursor
 from read_side.views import (
     BadgeView,
@@ -42,7 +49,6 @@ from write_side.domain import badges
 from write_side.domain.challenges import Window
 from write_side.domain.streaks import Streak, weekly_streak
 
-REWARDS = "rewards"
 BOARD_SIZE = 100
 _decoder = msgspec.json.Decoder()
 _encoder = msgspec.json.Encoder()

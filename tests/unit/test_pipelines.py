@@ -83,7 +83,7 @@ class _Log:
         )
 
 
-def _lake(tmp_path, *, paid: tuple[str, ...] = ("o1", "o2", "o4")):
+def _lake(tmp_path, *, paid: tuple[str, ...] = ("o1", "o2", "o4"), extra: tuple[ev.Event, ...] = ()):
     log = _Log()
     log.add(ev.ProductCreated(product=_snapshot("board", 1, BOARD)), "2026-01-01T00:00:00+00:00")
     log.add(ev.ProductCreated(product=_snapshot("tote", 1, TOTE)), "2026-01-01T00:00:00+00:00")
@@ -105,6 +105,14 @@ def _lake(tmp_path, *, paid: tuple[str, ...] = ("o1", "o2", "o4")):
         log.add(
             ev.OrderPaid(oid, "x", 1, "EUR", "ref", "2026-03-17T12:00:00+00:00"), "2026-03-17T12:00:00+00:00"
         )
+    if "o2" in paid and "o1" in paid:
+        # the ledger's points: bob's order delivered; alice's first delivered, then partly refunded
+        at = "2026-03-18T12:00:00+00:00"
+        log.add(ev.EcoPointsEarned("o2", "bob", 62, 62, at), at)
+        log.add(ev.EcoPointsEarned("o1", "alice", 30, 30, at), at)
+        log.add(ev.EcoPointsReversed("o1", "alice", 10, 20, at), at)
+    for event in extra:
+        log.add(event, "2026-03-18T13:00:00+00:00")
     root = tmp_path / "lake"
     writer = LakeWriter(LakeGenerations(root).path(1))
     writer.write(log.events[:4])  # two flushes, as a following projector would
@@ -170,10 +178,26 @@ def test_leaderboards_rank_by_period_with_deterministic_ties(lake) -> None:
     assert {c: v for _, c, v in month} == pytest.approx({"bob": saved["o2"], "alice": saved["o4"]}, abs=1e-3)
     all_time = {c: v for _, c, v in board("co2e-saved", "all")}
     assert all_time["alice"] == pytest.approx(saved["o1"] + saved["o4"], abs=1e-3)
-    # eco points: 10 per kg saved (rounded down) + 25 for slow-green
+    # eco points: the ledger's, earned less reversed (alice's o4 was never delivered)
     points = {c: v for _, c, v in board("eco-points", "all")}
-    assert points["bob"] == int(saved["o2"] * 10) + 25
-    assert points["alice"] == int(saved["o1"] * 10) + int(saved["o4"] * 10)
+    assert points == {"bob": 62, "alice": 20}
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_opted_out_and_erased_customers_are_on_no_board(tmp_path, engine: str) -> None:
+    hide = (
+        ev.LeaderboardVisibilityChanged("bob", False, "2026-03-18T13:00:00+00:00"),
+        ev.LeaderboardVisibilityChanged("alice", False, "2026-03-18T13:00:00+00:00"),
+        ev.LeaderboardVisibilityChanged("alice", True, "2026-03-18T13:00:00+00:00"),  # changed her mind
+    )
+    root, _ = _lake(tmp_path, extra=hide)
+    source, *_ = live_lake(root)
+    boards = compute(source, FACTORS, engine, AS_OF).tables["leaderboards"]
+    assert set(boards["customer_id"]) == {"alice"}
+    erased = (ev.CustomerErased("alice", "Shopper alice", "2026-03-18T14:00:00+00:00"),)
+    root, _ = _lake(tmp_path / "erased", extra=(*hide, *erased))
+    source, *_ = live_lake(root)
+    assert compute(source, FACTORS, engine, AS_OF).tables["leaderboards"].is_empty()
 
 
 def test_equal_values_rank_by_customer_id(tmp_path) -> None:
