@@ -183,3 +183,72 @@ async def test_a_failed_request_does_not_burn_its_key(client: AsyncTestClient) -
     )
     retry = await client.post("/api/v1/orders", json=order_body((product["id"], 2)), headers=headers)
     assert retry.status_code == 201 and "idempotent-replayed" not in retry.headers
+
+
+async def test_concurrent_deliveries_reaching_a_challenge_goal_reward_it_exactly_once(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    http: httpx.AsyncClient,
+    engine: AsyncEngine,
+    database_url: str,
+) -> None:
+    # Fails without the customer's row lock in write_side.adapters.challenges.lock_customer: each
+    # delivery counted only the orders committed before it read, so no one reached the goal of 6
+    # (0 rewards; seen on 2026-12-03), or two reached it at once and both granted it.
+    from tests.api.test_rewards_api import challenge_body  # noqa: PLC0415
+
+    admin = admin_headers()
+    goal = {"measure": "orders", "threshold": 6, "filter": {"shipping_method": "slow-green"}}
+    challenge = (
+        await client.post("/api/v1/challenges", json=challenge_body(goal=goal), headers=admin)
+    ).json()
+    product = await create_product(client, initial_stock=50)
+    customer = await create_customer(client)
+    me = customer_headers(customer)
+    assert (await client.post(f"/api/v1/challenges/{challenge['id']}/join", headers=me)).status_code == 200
+    orders = []
+    for _ in range(6):
+        placed = await client.post(
+            "/api/v1/orders", json=order_body((product["id"], 1), method="slow-green"), headers=me
+        )
+        oid = placed.json()["id"]
+        await client.post(f"/api/v1/orders/{oid}/mark-paid", headers=admin, json={"reference": f"bank-{oid}"})
+        await client.post(f"/api/v1/orders/{oid}/ship", headers=admin)
+        orders.append(oid)
+
+    async def deliver(oid: str) -> int:
+        return (await http.post(f"/api/v1/orders/{oid}/deliver", headers=admin)).status_code
+
+    async def join() -> int:
+        return (await http.post(f"/api/v1/challenges/{challenge['id']}/join", headers=me)).status_code
+
+    with overlap_probe(database_url) as overlap:
+        statuses = await asyncio.gather(*(deliver(o) for o in orders), *(join() for _ in range(4)))
+    assert set(statuses) == {200}
+    async with engine.connect() as conn:
+        completions = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM event_log WHERE stream_id = :s AND event_type = 'ChallengeCompleted'"
+                ),
+                {"s": f"challenge-{challenge['id']}-{customer}"},
+            )
+        ).scalar_one()
+        granted = (
+            await conn.execute(
+                text(
+                    "SELECT coalesce(sum(e.amount_minor), 0) FROM journal_entries e JOIN journal_transactions t "
+                    "USING (transaction_id) WHERE t.kind = 'challenge_rewarded' AND e.party_id = :c"
+                ),
+                {"c": customer},
+            )
+        ).scalar_one()
+        held = (
+            await conn.execute(
+                text(
+                    "SELECT rewarded_points FROM challenge_entries WHERE challenge_id = :ch AND customer_id = :c"
+                ),
+                {"ch": challenge["id"], "c": customer},
+            )
+        ).scalar_one()
+    assert (completions, -granted, held) == (1, 100, 100)
+    overlap.assert_concurrent(open_at_least=3, waiting_at_least=1)

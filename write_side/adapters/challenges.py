@@ -63,9 +63,15 @@ async def join(conn: AsyncConnection, challenge_id: str, customer_id: str, now: 
 
 
 async def lock_customer(conn: AsyncConnection, customer_id: str) -> bool:
-    """Serialise the customer's challenge settlements (joins, deliveries, refunds); False if unknown."""
+    """Serialise the customer's challenge settlements (joins, deliveries, refunds); False if unknown.
+
+    ``FOR NO KEY UPDATE``: it excludes other settlements of this customer, but not the key-share
+    locks that the foreign keys of their new orders take, so ordering never waits on it.
+    """
     row = await conn.execute(
-        select(customers.c.customer_id).where(customers.c.customer_id == customer_id).with_for_update()
+        select(customers.c.customer_id)
+        .where(customers.c.customer_id == customer_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE
     )
     return row.first() is not None
 
