@@ -22,6 +22,7 @@ from ecolaura.http.metrics import MetricsRefresh, metrics_controller
 from ecolaura.http.openapi import ContractConfig
 from ecolaura.http.problems import EXCEPTION_HANDLERS, Problem, problem_response
 from ecolaura.http.request_context import RequestContextMiddleware
+from ecolaura.http.strict_bodies import refuse_lax_bodies
 from ecolaura.identity.tokens import TokenVerifier
 from ecolaura.runtime import tune_gc
 
@@ -107,6 +108,7 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
         if frontend
         else EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware()],
+        before_request=refuse_lax_bodies,
         request_max_body_size=max_body_bytes,
         openapi_config=contract,
         debug=False,

@@ -143,6 +143,9 @@ PRODUCT_CASES = [
     ("no materials", {"materials": []}, 400, "length >= 1"),
     ("bad sku", {"sku": "no spaces allowed"}, 400, "sku"),  # a shape the document states: 400
     ("unknown status", {"status": "deleted"}, 400, "status"),
+    # msgspec's lax reading (Litestar's) would take these: the document says integer and number
+    ("price as a string", {"price_minor": "1999"}, 400, "expected `int`, got `str`"),
+    ("weight as a string", {"weight_kg": "0.5"}, 400, "expected `float`, got `str`"),
 ]
 
 

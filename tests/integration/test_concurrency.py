@@ -194,7 +194,7 @@ async def test_concurrent_deliveries_reaching_a_challenge_goal_reward_it_exactly
     # Fails without the customer's row lock in write_side.adapters.challenges.lock_customer: each
     # delivery counted only the orders committed before it read, so no one reached the goal of 6
     # (0 rewards; seen on 2026-12-03), or two reached it at once and both granted it.
-    from tests.api.test_rewards_api import challenge_body  # noqa: PLC0415
+    from tests.api.test_rewards_api import challenge_body
 
     admin = admin_headers()
     goal = {"measure": "orders", "threshold": 6, "filter": {"shipping_method": "slow-green"}}
