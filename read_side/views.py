@@ -124,6 +124,7 @@ class OrderView(View):
     payment_reference: str | UnsetType = UNSET  # once paid
     cancel_reason: str | UnsetType = UNSET  # once cancelled
     payment_failure: str | UnsetType = UNSET  # when the payment provider reported a failure
+    eco_points: int | UnsetType = UNSET  # once delivered: the points the customer holds from it
 
 
 class OrderPage(View):

@@ -106,7 +106,39 @@ async def disagreements(redis: aioredis.Redis, engine: AsyncEngine, shop: Entiti
             got_board["last_order_at"] = same_instant(got_board["last_order_at"], want_board["last_order_at"])
         if got_board != want_board:
             wrong.append(f"dashboard {customer}: {got_board} != PostgreSQL {want_board}")
+        wrong += await _rewards_disagreements(redis, engine, customer)
     return wrong
+
+
+async def _rewards_disagreements(redis: aioredis.Redis, engine: AsyncEngine, customer: str) -> list[str]:
+    """The customer's points as the rewards projection has them, against the ledger and the tables."""
+    rewards = await _doc(redis, "rewards", f"customer:{customer}") or {}
+    want = {
+        "balance": -int(
+            await scalar(
+                engine,
+                "SELECT coalesce(sum(amount_minor), 0) FROM journal_entries "
+                "WHERE account = 'eco_points_outstanding' AND party_id = :c",
+                c=customer,
+            )
+        ),
+        "order_points": int(
+            await scalar(
+                engine,
+                "SELECT coalesce(sum(eco_points_held), 0) FROM orders WHERE customer_id = :c",
+                c=customer,
+            )
+        ),
+        "challenge_points": int(
+            await scalar(
+                engine,
+                "SELECT coalesce(sum(rewarded_points), 0) FROM challenge_entries WHERE customer_id = :c",
+                c=customer,
+            )
+        ),
+    }
+    got = {k: rewards.get(k, 0) for k in want}
+    return [] if got == want else [f"rewards {customer}: {got} != PostgreSQL {want}"]
 
 
 def same_instant(got: str, want: str) -> str:

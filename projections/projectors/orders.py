@@ -25,6 +25,9 @@ _ORDER_EVENTS = (
     ev.OrderRefunded,
 )
 
+# Events of an order's stream that change its points, not its status.
+_POINT_EVENTS = (ev.EcoPointsEarned, ev.EcoPointsReversed)
+
 
 def _order_key(customer_id: str, order_id: str) -> str:
     return f"order:{customer_id}:{order_id}"
@@ -35,7 +38,7 @@ class OrderViews:
 
     def document_keys(self, event: ev.RecordedEvent) -> Iterable[str]:
         e = event.event
-        if isinstance(e, _ORDER_EVENTS):
+        if isinstance(e, (*_ORDER_EVENTS, *_POINT_EVENTS)):
             return [_order_key(e.customer_id, e.order_id)]
         return []
 
@@ -78,13 +81,19 @@ class OrderViews:
                 {e.order_id: datetime.fromisoformat(e.placed_at).timestamp()},
             )
             return
-        if not isinstance(e, _ORDER_EVENTS):
+        if not isinstance(e, (*_ORDER_EVENTS, *_POINT_EVENTS)):
             return
         key = _order_key(e.customer_id, e.order_id)
         current = batch.doc(key)
         if current is None:
             raise LookupError(f"{event.event_type} for order {e.order_id} arrived before OrderPlaced")
         view = current
+        if isinstance(e, _POINT_EVENTS):  # the order's stream moves on; its status does not
+            sign = 1 if isinstance(e, ev.EcoPointsEarned) else -1
+            view["eco_points"] = view.get("eco_points", 0) + sign * e.points
+            view["version"] = event.stream_version
+            batch.put(key, view)
+            return
         status, at = _transition(e, view)
         if status != view["status"] or at:
             view["status"] = status

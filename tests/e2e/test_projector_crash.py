@@ -1,6 +1,6 @@
 """A real projector process killed with SIGKILL at random moments loses, doubles and hides nothing.
 
-While concurrent writers place, pay, ship and cancel orders on a few shared
+While concurrent writers place, pay, ship, deliver, refund and cancel orders on a few shared
 products, the `ecolaura project` daemon is killed several times (SIGKILL: no
 cleanup, possibly mid-batch) and restarted. After each kill the status must say
 within two seconds that nobody projects any more (not "lag 0" from the dead
@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import msgspec
@@ -35,6 +36,7 @@ from tests.projection_helpers import snapshot
 from tests.read_model_truth import Entities, disagreements, search_disagreements
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts import commands as c
+from write_side.contracts.challenges import Goal, OrderFilter
 from write_side.domain.errors import DomainError
 from write_side.service_layer.messagebus import MessageBus
 
@@ -64,8 +66,23 @@ async def _shop(bus: MessageBus) -> Entities:
             ADMIN,
         )
         shop.products.append(msgspec.json.decode(reply.body)["id"])
+    today = datetime.now(UTC).date()
+    reply = await bus.handle(
+        c.CreateChallenge(
+            "Two slow-green orders",
+            "Rewards granted and taken back while the projector dies",
+            Goal(measure="orders", threshold=2, filter=OrderFilter(shipping_method="slow-green")),
+            today - timedelta(days=1),
+            today + timedelta(days=1),
+            "UTC",
+            50,
+        ),
+        ADMIN,
+    )
+    challenge = msgspec.json.decode(reply.body)["id"]
     for cid in (str(uuid.uuid4()) for _ in range(5)):
         await bus.handle(c.RegisterCustomer(f"{cid}@example.com", "Kill", "NL", cid), ADMIN)
+        await bus.handle(c.JoinChallenge(challenge), c.Actor(cid, "customer"))
         shop.customers.append(cid)
     return shop
 
@@ -76,7 +93,8 @@ async def _writer(bus: MessageBus, shop: Entities, count: int, rng: random.Rando
         customer = rng.choice(shop.customers)
         lines = tuple(c.OrderLineInput(p, rng.randint(1, 3)) for p in rng.sample(shop.products, 2))
         try:
-            reply = await bus.handle(c.PlaceOrder(lines, "NL", "standard"), c.Actor(customer, "customer"))
+            method = rng.choice(["standard", "slow-green"])
+            reply = await bus.handle(c.PlaceOrder(lines, "NL", method), c.Actor(customer, "customer"))
         except DomainError:  # out of stock: a race lost, nothing happened
             continue
         order_id = msgspec.json.decode(reply.body)["id"]
@@ -87,6 +105,10 @@ async def _writer(bus: MessageBus, shop: Entities, count: int, rng: random.Rando
             await bus.handle(c.SettlePayment(order_id, f"pi_{order_id}"), ADMIN)
             if fate < 0.5:
                 await bus.handle(c.ShipOrder(order_id), ADMIN)
+            if fate < 0.45:  # delivered: points (and maybe a challenge's reward) on the ledger
+                await bus.handle(c.DeliverOrder(order_id), ADMIN)
+            if fate < 0.35:  # then refunded in full: taken back again
+                await bus.handle(c.RefundOrder(order_id), ADMIN)
 
 
 async def _load(bus: MessageBus, shop: Entities, seed: int) -> None:
