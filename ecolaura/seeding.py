@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import msgspec
 from rich.console import Console
@@ -28,6 +28,7 @@ from ecolaura.demo_catalog import CustomerSpec, ProductSpec, generate_customers,
 from ecolaura.runtime import tune_gc
 from write_side.adapters.tables import products as products_table
 from write_side.contracts import commands as c
+from write_side.contracts.challenges import Goal, OrderFilter
 from write_side.service_layer.messagebus import MessageBus
 
 _now: ContextVar[str] = ContextVar("seed_now")
@@ -197,6 +198,15 @@ async def seed_database(database_url: str, plan: SeedPlan, console: Console) -> 
         )
         product_ids[i] = msgspec.json.decode(reply.body)["id"]
 
+    async def add_challenges() -> None:
+        _now.set((now - timedelta(days=HISTORY_DAYS + 30)).isoformat())
+        joined = [cid for cid in customer_ids if rng.random() < DEMO_JOIN_SHARE]
+        for command in demo_challenges(now.date()):
+            reply = await bus.handle(command, admin)
+            challenge_id = msgspec.json.decode(reply.body)["id"]
+            for customer_id in joined:
+                await bus.handle(c.JoinChallenge(challenge_id), c.Actor(customer_id, "customer"))
+
     async def add_order(item: object) -> None:
         assert isinstance(item, PlannedOrder)  # noqa: S101
         await _play_order(bus, item, customer_ids, people, product_ids, admin)
@@ -205,9 +215,48 @@ async def seed_database(database_url: str, plan: SeedPlan, console: Console) -> 
     with _progress(console) as progress:
         await _run_all(list(range(len(people))), add_customer, progress, "customers")
         await _run_all(list(range(len(catalog))), add_product, progress, "products")
+        await add_challenges()
         await _run_all(list(orders), add_order, progress, "orders")
     await engine.dispose()
     console.print(f"[green]Seeded {len(people)} customers, {len(catalog)} products, {len(orders)} orders.[/]")
+
+
+DEMO_JOIN_SHARE = 0.3  # of the demo's customers join every demo challenge, before their orders
+
+
+def demo_challenges(today: date) -> list[c.CreateChallenge]:
+    """Three challenges around ``today``, so the demo shop shows some done, some under way."""
+    month_start = today.replace(day=1)
+    month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return [
+        c.CreateChallenge(
+            "Slow and steady",
+            "Three orders with slow-green shipping this month.",
+            Goal(measure="orders", threshold=3, filter=OrderFilter(shipping_method="slow-green")),
+            month_start,
+            month_end,
+            "Europe/Paris",
+            150,
+        ),
+        c.CreateChallenge(
+            "Twenty kilos lighter",
+            "Save 20 kg CO2e against conventional alternatives this month.",
+            Goal(measure="kg_co2e_saved", threshold=20),
+            month_start,
+            month_end,
+            "Europe/Paris",
+            200,
+        ),
+        c.CreateChallenge(
+            "Certified explorer",
+            "Certified products from three different brands this season.",
+            Goal(measure="certified_brands", threshold=3),
+            today - timedelta(days=90),
+            today + timedelta(days=30),
+            "Europe/Paris",
+            300,
+        ),
+    ]
 
 
 async def _play_order(  # noqa: PLR0913 - the seed's lookup tables

@@ -28,6 +28,12 @@ _ORDERS = """
     FROM orders o JOIN order_lines l USING (order_id)
     GROUP BY o.order_id
 """
+# Who joined which demo challenge and the reward they hold: settled at each delivery and refund,
+# so the end state is the same however the orders interleaved.
+_ENTRIES = """
+    SELECT e.customer_id::text, c.title, e.rewarded_points
+    FROM challenge_entries e JOIN challenges c USING (challenge_id)
+"""
 
 
 async def _seeded_shop(server_url: str) -> tuple[dict[str, Counter[tuple[object, ...]]], str]:
@@ -38,7 +44,7 @@ async def _seeded_shop(server_url: str) -> tuple[dict[str, Counter[tuple[object,
         with psycopg.connect(url) as conn:
             shop = {
                 sql: Counter(tuple(row) for row in conn.execute(sql).fetchall())
-                for sql in (_CUSTOMERS, _STOCK, _ORDERS)
+                for sql in (_CUSTOMERS, _STOCK, _ORDERS, _ENTRIES)
             }
     return shop, out.getvalue()
 
@@ -50,6 +56,7 @@ async def test_the_same_seed_gives_the_same_customers_products_and_orders(server
     assert sum(first[_CUSTOMERS].values()) == PLAN.customers
     assert sum(first[_STOCK].values()) == PLAN.products
     assert sum(first[_ORDERS].values()) == PLAN.orders
+    assert sum(first[_ENTRIES].values()) > 0
     assert first == second
     # Each bar ends full: it counts finished items, whichever worker finished them.
     for label, total in (("customers", PLAN.customers), ("products", PLAN.products), ("orders", PLAN.orders)):
