@@ -71,9 +71,6 @@ from analytics.pipelines.polars_reports import (  # noqa: E402
     BOARD_DECIMALS,
     BOARD_SIZE,
     CUSTOMER_COLUMNS,
-    POINT_DECIMALS,
-    POINTS_PER_KG,
-    SLOW_GREEN_POINTS,
     period_starts,
 )
 from analytics.pipelines.run import compute  # noqa: E402
@@ -514,18 +511,16 @@ def pandas_compute(  # noqa: PLR0915 - one pipeline, step by step
         products_baseline_kg_co2e=("baseline_kg_co2e", "sum"),
         shipped_kg=("shipped_kg", "sum"),
     )
-    facts = (
-        placed.drop(columns="order_id")
-        .merge(per_order, on="position")
-        .merge(rates, on=["shipping_country", "shipping_method"])
-    )
+    facts = placed.merge(per_order, on="position").merge(rates, on=["shipping_country", "shipping_method"])
     facts["shipping_kg_co2e"] = facts["parcel_kg_co2e"] + facts["shipped_kg"] * facts["per_kg_co2e"]
     facts["kg_co2e"] = facts["products_kg_co2e"] + facts["shipping_kg_co2e"]
     facts["baseline_kg_co2e"] = facts["products_baseline_kg_co2e"] + facts["shipping_kg_co2e"]
     facts["saved_kg_co2e"] = facts["baseline_kg_co2e"] - facts["kg_co2e"]
-    facts["points"] = np.floor(
-        (facts["saved_kg_co2e"].clip(lower=0) * POINTS_PER_KG).round(POINT_DECIMALS)
-    ).astype("int64") + np.where(facts["shipping_method"] == "slow-green", SLOW_GREEN_POINTS, 0)
+    # the ledger's points per order: earned less reversed (0 until delivered)
+    earned = _pd_read(events, "EcoPointsEarned", ["order_id", "points"]).groupby("order_id")["points"].sum()
+    taken = _pd_read(events, "EcoPointsReversed", ["order_id", "points"]).groupby("order_id")["points"].sum()
+    kept = earned.sub(taken, fill_value=0)
+    facts["points"] = facts.pop("order_id").map(kept).fillna(0).astype("int64")
     facts["month"] = _months(facts["placed_at"])
     days = facts["placed_at"].dt.tz_localize(None).to_numpy().astype("datetime64[D]")
     facts["week"] = days - ((days.astype("int64") + 3) % 7).astype(
@@ -583,8 +578,12 @@ def pandas_compute(  # noqa: PLR0915 - one pipeline, step by step
     )
     in_facts = lines["position"].isin(facts["position"])
     boards = []
+    visibility = _pd_read(events, "LeaderboardVisibilityChanged", ["position", "customer_id", "visible"])
+    latest = visibility.sort_values("position").groupby("customer_id")["visible"].last()
+    erased = _pd_read(events, "CustomerErased", ["customer_id"])["customer_id"]
+    hidden = set(latest[~latest].index) | set(erased)
     for period, start in period_starts(as_of).items():
-        inside = customers.loc[customers[f"in_{period}"]]
+        inside = customers.loc[customers[f"in_{period}"] & ~customers["customer_id"].isin(hidden)]
         inside = inside.assign(**{f"saved_{period}": inside[f"saved_{period}"].round(BOARD_DECIMALS)})
         for board, column in (("co2e-saved", f"saved_{period}"), ("eco-points", f"points_{period}")):
             top = inside.sort_values([column, "customer_id"], ascending=[False, True]).head(BOARD_SIZE)
