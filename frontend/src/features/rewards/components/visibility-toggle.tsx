@@ -1,10 +1,13 @@
 import { ErrorPanel } from "@/components/errors/error-panel";
 import { useSetLeaderboardVisibility } from "@/features/rewards/api/set-leaderboard-visibility";
 
-/** Appear on the leaderboards (under a pseudonym) or on none: a checkbox, shown from the mutation while it runs. */
+/**
+ * Appear on the leaderboards (under a pseudonym) or on none: a checkbox shown from the mutation's
+ * variables once it is sent, so the choice stays put while my rewards are read again.
+ */
 export function VisibilityToggle({ visible }: { visible: boolean }) {
   const set = useSetLeaderboardVisibility();
-  const shown = set.isPending ? set.variables : visible;
+  const shown = set.isPending || set.isSuccess ? set.variables : visible;
   return (
     <div>
       <label className="checkbox">
