@@ -61,7 +61,7 @@ def create_challenge_as_admin(page: Page, shop: Shop, title: str) -> str:
     expect(page.get_by_role("button", name="Join this challenge")).to_have_count(0)
     page.goto(f"{shop.url}/account")
     page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
     return challenge_id
 
 
