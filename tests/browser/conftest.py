@@ -34,6 +34,7 @@ from playwright.sync_api import Page
 from ecolaura.embedded import free_port
 from ecolaura.settings import libpq_url
 from ecolaura.webapp import FRONTEND, build
+from tests.conftest import _with_database
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = FRONTEND / "node_modules" / "axe-core" / "axe.min.js"
@@ -98,7 +99,9 @@ def shop(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     name = f"ecolaura_browser_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
-    database_url = libpq_url(server_url).rsplit("/", 1)[0] + f"/{name}"
+    # The database's name goes in the URL's path: an embedded server's URL holds its socket
+    # directory in the query (host=/tmp/...), which a split on the last "/" would cut.
+    database_url = _with_database(server_url, name)
     var = Path(tmp_path_factory.mktemp("browser-shop"))
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "STRIPE_"))}
     env = {**keep, "DATABASE_URL": database_url, "ECOLAURA_VAR_DIR": str(var), "LOG_LEVEL": "WARNING"}

@@ -16,8 +16,9 @@ export function ShopLayout() {
   const navigate = useNavigate();
   const items: { to: string; label: string }[] = [
     { to: paths.search.href(), label: "Shop" },
+    { to: paths.challenges.href(), label: "Challenges" },
     { to: paths.leaderboards.href(), label: "Leaderboards" },
-    // Rewards, provenance and the advisor come with their own issues: one entry each here.
+    // Provenance and the advisor come with their own issues: one entry each here.
     ...(hasRole(session, "analyst", "admin") ? [{ to: paths.analytics.href(), label: "Impact" }] : []),
     ...(hasRole(session, "admin") ? [{ to: paths.admin.href(), label: "Admin" }] : []),
   ];

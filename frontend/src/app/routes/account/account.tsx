@@ -36,6 +36,9 @@ function Dashboard() {
             <Link to={paths.orders.href()}>My orders</Link>
           </li>
           <li>
+            <Link to={paths.rewards.href()}>Rewards</Link>
+          </li>
+          <li>
             <Link to={paths.privacy.href()}>My data (export, erase)</Link>
           </li>
         </ul>

@@ -16,6 +16,9 @@ export function AdminNav() {
         <li>
           <NavLink to={paths.adminOrders.href()}>Orders</NavLink>
         </li>
+        <li>
+          <NavLink to={paths.adminChallenges.href()}>Challenges</NavLink>
+        </li>
       </ul>
     </nav>
   );
