@@ -298,6 +298,7 @@ class StreakView(View):
     best: int
     status: Literal["none", "active", "at_risk", "broken"]
     time_zone: str
+    this_week: str  # its Monday, in time_zone: where a calendar of weeks ends
     active_weeks: list[str]  # Mondays
     frozen_weeks: list[str]
     freeze_available: bool  # this month's freeze is unused

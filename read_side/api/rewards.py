@@ -47,7 +47,7 @@ from write_side.contracts.challenges import Goal
 from write_side.contracts.commands import Actor
 from write_side.domain import badges
 from write_side.domain.challenges import Window
-from write_side.domain.streaks import Streak, weekly_streak
+from write_side.domain.streaks import Streak, monday, weekly_streak
 
 BOARD_SIZE = 100
 _decoder = msgspec.json.Decoder()
@@ -92,6 +92,7 @@ def streak_view(doc: dict[str, Any], now: datetime) -> StreakView:
         best=streak.best,
         status=streak.status,
         time_zone=doc["time_zone"],
+        this_week=monday(today).isoformat(),
         active_weeks=[w.isoformat() for w in streak.active_weeks],
         frozen_weeks=[w.isoformat() for w in streak.frozen_weeks],
         freeze_available=not any((w.year, w.month) == month for w in streak.frozen_weeks),

@@ -1413,6 +1413,7 @@ export interface components {
             cancel_reason?: string;
             currency: string;
             customer_id: string;
+            eco_points?: number;
             footprint: components["schemas"]["OrderViewFootprint"] | null;
             history: components["schemas"]["StatusChange"][];
             id: string;
@@ -1869,6 +1870,7 @@ export interface components {
             message: string;
             /** @enum {unknown} */
             status: "active" | "at_risk" | "broken" | "none";
+            this_week: string;
             time_zone: string;
         };
         /** StripeConfig */

@@ -16,7 +16,7 @@ const challenge = {
 const rewards = {
   customer_id: "c1", balance: 40, lifetime: 40, order_points: 40, challenge_points: 0,
   level: { name: "Seedling", min_points: 0 }, next_level: { name: "Sprout", min_points: 100 }, badges: [],
-  streak: { current: 1, best: 1, status: "active", time_zone: "UTC", active_weeks: [], frozen_weeks: [], freeze_available: true, message: "1 week in a row. Lovely." },
+  streak: { current: 1, best: 1, status: "active", time_zone: "UTC", this_week: "2026-11-30", active_weeks: [], frozen_weeks: [], freeze_available: true, message: "1 week in a row. Lovely." },
   challenges: [] as unknown[], leaderboard_visible: true,
 };
 

@@ -34,6 +34,7 @@ const streak: MyRewards["streak"] = {
   best: 3,
   status: "broken",
   time_zone: "Europe/Paris",
+  this_week: "2026-11-23",
   active_weeks: ["2026-11-02", "2026-11-09", "2026-11-16"],
   frozen_weeks: ["2026-10-26"],
   freeze_available: false,
@@ -73,14 +74,14 @@ describe("the level", () => {
 
 describe("the streak calendar", () => {
   it("shows twelve weeks: ordered, frozen, missed, and the kind message", () => {
-    const cells = weekCells(streak, new Date("2026-11-26T12:00:00Z")); // a Thursday
+    const cells = weekCells(streak); // this_week: Monday 23 November
     expect(cells).toHaveLength(12);
     expect(cells.at(-1)).toEqual({ monday: "2026-11-23", state: "current" });
     expect(cells.at(-2)?.state).toBe("active");
     expect(cells.find((c) => c.monday === "2026-10-26")?.state).toBe("frozen");
     expect(cells.find((c) => c.monday === "2026-10-19")?.state).toBe("missed");
 
-    wrap(<StreakCalendar streak={streak} today={new Date("2026-11-26T12:00:00Z")} />);
+    wrap(<StreakCalendar streak={streak} />);
     expect(screen.getByText(/Streaks take breaks too/)).toBeInTheDocument();
     const weeks = within(screen.getByRole("list", { name: "The last 12 weeks" })).getAllByRole("listitem");
     expect(weeks).toHaveLength(12);

@@ -5,18 +5,14 @@ const DAY = 86_400_000;
 
 export type WeekCell = { monday: string; state: "active" | "frozen" | "missed" | "current" };
 
-/** The Monday (ISO date) of the week holding `today`, counted in UTC days. */
-export function mondayOf(today: Date): Date {
-  const day = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-  const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  return new Date(day - weekday * DAY);
-}
-
-/** The last `WEEKS` weeks, oldest first; this week, not over yet, is "current" unless it already counts. */
-export function weekCells(streak: Pick<StreakView, "active_weeks" | "frozen_weeks">, today: Date): WeekCell[] {
+/**
+ * The last `WEEKS` weeks, oldest first, ending with the API's `this_week` (a Monday in the shopper's
+ * time zone, as the streak's weeks are); this week, not over yet, is "current" unless it already counts.
+ */
+export function weekCells(streak: Pick<StreakView, "active_weeks" | "frozen_weeks" | "this_week">): WeekCell[] {
   const active = new Set(streak.active_weeks);
   const frozen = new Set(streak.frozen_weeks);
-  const last = mondayOf(today).getTime();
+  const last = Date.parse(`${streak.this_week}T00:00:00Z`);
   return Array.from({ length: WEEKS }, (_, i) => {
     const monday = new Date(last - (WEEKS - 1 - i) * 7 * DAY).toISOString().slice(0, 10);
     const state = active.has(monday) ? "active" : frozen.has(monday) ? "frozen" : i === WEEKS - 1 ? "current" : "missed";
@@ -38,8 +34,8 @@ function weekLabel(monday: string): string {
 }
 
 /** The weekly streak: twelve weeks as a row of cells, and the API's kind words about it. */
-export function StreakCalendar({ streak, today = new Date() }: { streak: StreakView; today?: Date }) {
-  const cells = weekCells(streak, today);
+export function StreakCalendar({ streak }: { streak: StreakView }) {
+  const cells = weekCells(streak);
   return (
     <section aria-labelledby="streak-heading">
       <h2 id="streak-heading">Weekly streak</h2>
