@@ -29,6 +29,7 @@ import asyncio
 import bisect
 import contextlib
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -554,6 +555,10 @@ def main() -> None:  # noqa: PLR0915 - one run, step by step
             + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])),
             flush=True,
         )
+        # A projector holds one batch, not the log: keep the in-memory log out of the GC's scans
+        # (millions of objects a full collection would walk again and again, which no real run does).
+        gc.collect()
+        gc.freeze()
         client = aioredis.Redis.from_url(redis_url)
         floor_s = asyncio.run(project(Floor(), events, client, args.batch, "floor (checkpoint only)"))
         client = aioredis.Redis.from_url(redis_url)
@@ -577,6 +582,7 @@ def main() -> None:  # noqa: PLR0915 - one run, step by step
             print(f"\nProfile of the rewards run over the first {args.profile:,} events (cProfile):")
             print(profile_rewards(events[: args.profile], redis_url, args.batch), flush=True)
         del events
+        gc.unfreeze()
         sync.flushdb()
 
         # 2 and 3 share the boards.
