@@ -270,7 +270,8 @@ def synthetic_log(total: int, customers: int, seed: int = 11) -> list[ev.Recorde
             )
             flight.append([oid, customer, shape, 1, points, subtotal + 495])
         elif flight:
-            order = flight[rng.randrange(len(flight))]
+            slot = rng.randrange(len(flight))
+            order = flight[slot]
             oid, customer, _, step, points, order_total = order
             stream = f"order-{oid}"
             order[3] += 1
@@ -283,7 +284,8 @@ def synthetic_log(total: int, customers: int, seed: int = 11) -> list[ev.Recorde
             elif step == 4:
                 add(stream, ev.EcoPointsEarned(oid, customer, points, points, now()))
                 if rng.random() >= 0.05:
-                    flight.remove(order)
+                    flight[slot] = flight[-1]  # done: out of the list in O(1)
+                    flight.pop()
             else:  # a refund of part of the order, and the points it takes back
                 refunded = order_total // 2
                 add(
@@ -301,7 +303,8 @@ def synthetic_log(total: int, customers: int, seed: int = 11) -> list[ev.Recorde
                 )
                 kept = kept_points(points, refunded, order_total)
                 add(stream, ev.EcoPointsReversed(oid, customer, points - kept, kept, now()))
-                flight.remove(order)
+                flight[slot] = flight[-1]
+                flight.pop()
     return out[:total]
 
 
