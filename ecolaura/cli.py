@@ -20,6 +20,7 @@ from rich.console import Console
 from ecolaura.cli_analytics import analytics_app, lake_app, refresh_analytics
 from ecolaura.cli_badges import badges_app
 from ecolaura.cli_factors import factors_app
+from ecolaura.cli_provenance import provenance_app
 from ecolaura.database import migrate as run_migrations
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, register_stripe_webhook
 from ecolaura.logs import configure_logging
@@ -42,6 +43,7 @@ app.add_typer(analytics_app, name="analytics")
 app.add_typer(lake_app, name="lake")
 app.add_typer(factors_app, name="factors")
 app.add_typer(badges_app, name="badges")
+app.add_typer(provenance_app, name="provenance")
 
 
 class Side(StrEnum):
@@ -250,7 +252,13 @@ def worker() -> None:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
         run(
-            worker_settings(settings.database_url, settings.redis_url, settings.search, settings.lake_dir),
+            worker_settings(
+                settings.database_url,
+                settings.redis_url,
+                settings.search,
+                settings.lake_dir,
+                settings.provenance_key_file,
+            ),
             settings.redis_url,
         )
 

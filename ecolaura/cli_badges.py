@@ -16,14 +16,13 @@ badges_app = typer.Typer(
     help="Open Badges 3.0 credentials: verify them offline, show the signing keys.", no_args_is_help=True
 )
 
-"""Where the badge key lives under the var dir, beside the access-token key (``identity/signing-key.pem``)."""
-
 
 def badge_key_path() -> Path:
+    """Where the badge key lives: ``BADGE_KEY_FILE``, by default beside the access-token key."""
     return get_settings().badge_key_file
 
 
-def _read_json(path: Path, what: str) -> dict[str, Any]:
+def read_json(path: Path, what: str) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
@@ -44,7 +43,7 @@ def verify_command(
 
     Exit code 0 when the badge is authentic and valid now, 1 (with the reason) otherwise.
     """
-    key_set = _read_json(jwks, "key set")
+    key_set = read_json(jwks, "key set")
     try:
         token = credential_file.read_text()
     except OSError as exc:

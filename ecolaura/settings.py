@@ -129,6 +129,17 @@ class Settings:
     public_url: str | None = field(default_factory=lambda: _env("PUBLIC_URL"))
     """The API's public address, for the ids inside badge credentials (else each request's own)."""
 
+    provenance_key_file: Path = field(
+        default_factory=lambda: Path(
+            _env("PROVENANCE_KEY_FILE") or _var_dir() / "identity" / "provenance-key.pem"
+        )
+    )
+    """The provenance log's signing key (Ed25519; signs tree heads; created on first use, mode 0600)."""
+
+    digital_link_resolver: str | None = field(default_factory=lambda: _env("DIGITAL_LINK_RESOLVER"))
+    """The base of products' GS1 Digital Links (QR codes), e.g. https://id.example.com; else PUBLIC_URL or the
+    request's own address, whose ``/01/{gtin}`` opens the product's passport."""
+
     identity_token_cache: int = field(default_factory=lambda: int(_env("IDENTITY_TOKEN_CACHE", "10000") or 0))
     """Verified access tokens each API process remembers until they expire (0: verify every request)."""
 

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import signal
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,14 @@ from arq import cron, func
 from arq.worker import Worker
 
 from ecolaura.database import make_engine
+from ecolaura.identity.badge_key import load_or_create_badge_key
 from ecolaura.runtime import tune_gc, watch_event_loop
 from projections import jobs
 from projections.heartbeats import Heartbeat
 from projections.job_owners import recover_orphans
 from read_side.search.config import SearchConfig
 from write_side.adapters.stripe_inbox import StripeInbox
+from write_side.service_layer import provenance
 from write_side.service_layer.messagebus import MessageBus
 from write_side.service_layer.stripe_events import MAX_TRIES, process_stripe_event, sweep_stripe_events
 
@@ -38,7 +41,11 @@ HEALTHY_AFTER = 60.0  # a run this long resets the backoff
 
 
 def worker_settings(
-    database_url: str, redis_url: str, search: SearchConfig | None = None, lake_dir: Path | None = None
+    database_url: str,
+    redis_url: str,
+    search: SearchConfig | None = None,
+    lake_dir: Path | None = None,
+    provenance_key: Path | None = None,
 ) -> dict[str, Any]:
     base = jobs.worker_settings(database_url, redis_url, search, lake_dir)
 
@@ -47,6 +54,7 @@ def worker_settings(
         ctx["engine"] = make_engine(database_url, 5)
         ctx["bus"] = MessageBus(ctx["engine"])
         ctx["stripe_inbox"] = StripeInbox(ctx["engine"])
+        ctx["provenance_key"] = load_or_create_badge_key(provenance_key) if provenance_key else None
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["engine"].dispose()
@@ -57,10 +65,22 @@ def worker_settings(
         "functions": [*base["functions"], func(process_stripe_event, max_tries=MAX_TRIES)],  # type: ignore[arg-type]
         # Every 10 s: queue stored events whose job was never queued (Redis was down or lost its data),
         # so a payment waits at most about 20 s after Redis is back.
-        "cron_jobs": [*base["cron_jobs"], cron(sweep_stripe_events, second=set(range(0, 60, 10)))],  # type: ignore[arg-type]
+        "cron_jobs": [
+            *base["cron_jobs"],
+            cron(sweep_stripe_events, second=set(range(0, 60, 10))),  # type: ignore[arg-type]
+            # Every 2 s: a signed tree head of the provenance log, when it grew.
+            cron(issue_provenance_head, second=set(range(0, 60, 2)), run_at_startup=True),  # type: ignore[arg-type]
+        ],
         "on_startup": startup,
         "on_shutdown": shutdown,
     }
+
+
+async def issue_provenance_head(ctx: dict[str, Any]) -> None:
+    if ctx.get("provenance_key") is None:
+        return
+    async with ctx["engine"].connect() as conn:
+        await provenance.issue_head(conn, ctx["provenance_key"], datetime.now(UTC), timedelta(0))
 
 
 async def _recover_forever(worker: Worker) -> None:

@@ -81,7 +81,9 @@ def test_every_pair_of_sizes_up_to_64_is_consistent() -> None:
     for new in range(1, 65):
         for old in range(1, new + 1):
             proof = merkle.consistency_proof(old, new, nodes.__getitem__)
-            merkle.verify_consistency(old, new, merkle.root_of(leaves[:old]), merkle.root_of(leaves[:new]), proof)
+            merkle.verify_consistency(
+                old, new, merkle.root_of(leaves[:old]), merkle.root_of(leaves[:new]), proof
+            )
 
 
 @given(st.integers(1, 70))
@@ -89,11 +91,13 @@ def test_roots_and_inclusion_paths_equal_pymerkles(n: int) -> None:
     tree = InmemoryTree(algorithm="sha256")  # security on: RFC 9162's 0x00 and 0x01 prefixes
     for i in range(n):
         tree.append_entry(b"entry %d" % i)
-    leaves, nodes = build(n)
+    _, nodes = build(n)
     assert tree.get_root(n) == merkle.root_hash(n, nodes.__getitem__)
     for index in range(n):
         theirs = [bytes.fromhex(h) for h in tree.prove_inclusion(index + 1, n).serialize()["path"]]
-        assert theirs[1:] == merkle.inclusion_proof(index, n, nodes.__getitem__)  # theirs starts with the leaf
+        assert theirs[1:] == merkle.inclusion_proof(
+            index, n, nodes.__getitem__
+        )  # theirs starts with the leaf
 
 
 def test_a_proof_reads_few_stored_hashes_at_a_million_leaves() -> None:

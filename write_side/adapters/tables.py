@@ -83,6 +83,7 @@ products = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("supplier_id", UUID(as_uuid=False)),  # the supplier who created it (None: an admin did)
     CheckConstraint("price_minor > 0", name="price_positive"),
     CheckConstraint("status IN ('draft', 'active', 'retired')", name="status_known"),
 )
@@ -400,4 +401,57 @@ challenge_entries = Table(
     Column("completed_at", DateTime(timezone=True)),
     Column("version", Integer, nullable=False),
     CheckConstraint("rewarded_points >= 0", name="rewarded_points_positive"),
+)
+
+# The provenance transparency log (RFC 9162): append-only, enforced by a trigger (migration 0010).
+provenance_log = Table(
+    "provenance_log",
+    metadata,
+    Column("id", SmallInteger, primary_key=True),  # one row: the log's size, locked by each append
+    Column("tree_size", BigInteger, nullable=False),
+    Column("company_prefix", Text, nullable=False),  # the GS1 company prefix products' GTINs use
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+provenance_gtins = Table(
+    "provenance_gtins",
+    metadata,
+    Column("gtin", String(14), primary_key=True),
+    Column("product_id", UUID(as_uuid=False), ForeignKey("products.product_id"), nullable=False, unique=True),
+)
+
+provenance_entries = Table(
+    "provenance_entries",
+    metadata,
+    Column("leaf_index", BigInteger, primary_key=True),
+    Column("event_type", Text, nullable=False),
+    Column("product_ids", ARRAY(UUID(as_uuid=False)), nullable=False),  # the shop's products it names
+    Column("gtins", ARRAY(Text), nullable=False),  # every GTIN it names, upstream materials too
+    Column("input_gtins", ARRAY(Text), nullable=False),  # a transformation's inputs...
+    Column("output_gtins", ARRAY(Text), nullable=False),  # ...and outputs: the lineage of a product
+    Column("canonical", LargeBinary, nullable=False),  # the RFC 8785 bytes the leaf hashes
+    Column("leaf_hash", LargeBinary, nullable=False),
+    Column("event_time", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", UUID(as_uuid=False), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Index("ix_provenance_entries_gtins", "gtins", postgresql_using="gin"),
+    Index("ix_provenance_entries_output_gtins", "output_gtins", postgresql_using="gin"),
+)
+
+provenance_nodes = Table(
+    "provenance_nodes",
+    metadata,
+    Column("level", SmallInteger, primary_key=True),
+    Column("idx", BigInteger, primary_key=True),
+    Column("hash", LargeBinary, nullable=False),
+)
+
+provenance_tree_heads = Table(
+    "provenance_tree_heads",
+    metadata,
+    Column("tree_size", BigInteger, primary_key=True),
+    Column("root_hash", LargeBinary, nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("key_id", Text, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
 )

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.database import make_command_engine, make_engine
 from ecolaura.http.appkit import NotReadyError, ReadinessCheck, make_litestar
+from ecolaura.identity.badge_key import load_or_create_badge_key
 from ecolaura.identity.setup import local_signer, make_verifier
 from ecolaura.settings import Settings, get_settings
 from projections.heartbeats import beats
@@ -30,6 +31,7 @@ from write_side.api.controllers import CustomerController, OrderController, Prod
 from write_side.api.dispatch import BUS_STATE_KEY
 from write_side.api.payments import GATEWAY_STATE_KEY
 from write_side.api.privacy import PrivacyController
+from write_side.api.provenance import LOG_KEY_STATE_KEY, LogKey, ProvenanceController, resolve_digital_link
 from write_side.api.subscriptions import SubscriptionController
 from write_side.api.supertokens_mount import supertokens_mount
 from write_side.api.webhooks import WEBHOOKS_STATE_KEY, StripeWebhookController, StripeWebhooks
@@ -64,6 +66,10 @@ class WriteSide:
             self.settings.stripe_webhook_tolerance,
             StripeInbox(self.engine),
             self.queue,
+        )
+        app.state[LOG_KEY_STATE_KEY] = LogKey(
+            load_or_create_badge_key(self.settings.provenance_key_file),
+            self.settings.digital_link_resolver or self.settings.public_url,
         )
         if self.local_identity:
             signer = app.state[SIGNER_STATE_KEY] = local_signer(self.settings)
@@ -114,6 +120,8 @@ class WriteSide:
             SubscriptionController,
             ChallengeController,
             LeaderboardVisibilityController,
+            ProvenanceController,
+            resolve_digital_link,
             *auth,
         ]
 

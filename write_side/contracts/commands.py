@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from write_side.contracts.challenges import Goal
+from write_side.contracts.epcis import Capture
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +228,11 @@ class SetLeaderboardVisibility:
     visible: bool
 
 
+@dataclass(frozen=True, slots=True)
+class RecordProvenance:
+    capture: Capture
+
+
 Command = (
     CreateProduct
     | UpdateProduct
@@ -250,6 +256,7 @@ Command = (
     | CreateChallenge
     | JoinChallenge
     | SetLeaderboardVisibility
+    | RecordProvenance
 )
 
 __all__ = [
@@ -270,6 +277,7 @@ __all__ = [
     "MaterialInput",
     "OrderLineInput",
     "PlaceOrder",
+    "RecordProvenance",
     "RefundOrder",
     "RegisterCustomer",
     "SetLeaderboardVisibility",

@@ -325,6 +325,18 @@ class LeaderboardVisibilityChanged(Event, frozen=True, tag="LeaderboardVisibilit
     version: int = 1
 
 
+class ProvenanceRecorded(Event, frozen=True, tag="ProvenanceRecorded"):
+    """An EPCIS event entered the provenance log at ``leaf_index`` (its content is in the log)."""
+
+    leaf_index: int
+    event_type: str
+    product_ids: list[str]
+    biz_step: str | None
+    event_time: str
+    recorded_at: str
+    version: int = 1
+
+
 AnyEvent = (
     ProductCreated
     | ProductUpdated
@@ -350,6 +362,7 @@ AnyEvent = (
     | ChallengeCompleted
     | ChallengeRewardReversed
     | LeaderboardVisibilityChanged
+    | ProvenanceRecorded
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -379,6 +392,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ChallengeCompleted,
         ChallengeRewardReversed,
         LeaderboardVisibilityChanged,
+        ProvenanceRecorded,
     )
 }
 

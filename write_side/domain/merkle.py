@@ -150,15 +150,7 @@ def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes],
 
 def verify_consistency(old: int, new: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> None:
     """Raise ``ProofError`` unless the tree ``new_root`` extends the tree ``old_root`` (2.1.4.2)."""
-    if old > new:
-        raise ProofError(f"a tree of {old} cannot grow into one of {new}")
-    if old == new:
-        if proof or old_root != new_root:
-            raise ProofError("two heads of one size must have the same root and an empty proof")
-        return
-    if old == 0:
-        if proof:
-            raise ProofError("the empty tree is consistent with every tree, with an empty proof")
+    if _trivially_consistent(old, new, old_root, new_root, proof):
         return
     path = list(proof)
     if old & (old - 1) == 0:
@@ -185,6 +177,23 @@ def verify_consistency(old: int, new: int, old_root: bytes, new_root: bytes, pro
         raise ProofError("the consistency proof does not lead to the older tree head's root")
     if sr != new_root:
         raise ProofError("the consistency proof does not lead to the newer tree head's root")
+
+
+def _trivially_consistent(
+    old: int, new: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> bool:
+    """Sizes that need no proof (equal trees, the empty tree), or cannot have one; raises if wrong."""
+    if old > new:
+        raise ProofError(f"a tree of {old} cannot grow into one of {new}")
+    if old == new:
+        if proof or old_root != new_root:
+            raise ProofError("two heads of one size must have the same root and an empty proof")
+        return True
+    if old == 0:
+        if proof:
+            raise ProofError("the empty tree is consistent with every tree, with an empty proof")
+        return True
+    return False
 
 
 def new_nodes(index: int, leaf: bytes, get: GetNode) -> list[tuple[Node, bytes]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from write_side.adapters import event_log, privacy, refunds, subscriptions, vault
+from write_side.adapters import event_log, privacy, provenance, refunds, subscriptions, vault
 from write_side.adapters.pg import Statement
 from write_side.adapters.repositories import StockRepository
 from write_side.contracts import commands as cmds
@@ -29,6 +29,7 @@ from write_side.domain.ids import new_id
 from write_side.domain.inventory import StockItem
 from write_side.domain.orders import Order
 from write_side.service_layer import challenges as challenge_handlers
+from write_side.service_layer import provenance as provenance_handlers
 from write_side.service_layer import results as res
 from write_side.service_layer.context import Context, require_role
 from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
@@ -106,6 +107,7 @@ async def create_product(cmd: cmds.CreateProduct, uow: SqlAlchemyUnitOfWork, ctx
         status=cmd.status,
     )
     await uow.products.add(product)
+    provenance.identify(uow.session, product.product_id, ctx.actor)
     stock = StockItem(product.product_id)
     if cmd.initial_stock:
         stock.adjust(cmd.initial_stock, "initial stock")
@@ -513,4 +515,5 @@ HANDLERS: dict[type, Handler] = {
     cmds.CreateChallenge: challenge_handlers.create_challenge,
     cmds.JoinChallenge: challenge_handlers.join_challenge,
     cmds.SetLeaderboardVisibility: challenge_handlers.set_leaderboard_visibility,
+    cmds.RecordProvenance: provenance_handlers.record_provenance,
 }

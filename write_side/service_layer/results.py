@@ -151,3 +151,8 @@ class ChallengeEntryResult(msgspec.Struct, frozen=True):
 
 class LeaderboardVisibility(msgspec.Struct, frozen=True):
     visible: bool
+
+
+class ProvenanceAppended(msgspec.Struct, frozen=True):
+    leaf_indexes: list[int]  # where the events are in the log, in the order they were sent
+    tree_size: int

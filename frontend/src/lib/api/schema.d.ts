@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/01/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A GS1 Digital Link of a product: redirects to its provenance passport */
+        get: operations["ResolveDigitalLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/analytics/run": {
         parameters: {
             query?: never;
@@ -746,6 +763,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/provenance/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proof (RFC 9162) that the log of size `to` extends the one of size `from`, with both signed heads */
+        get: operations["ProvenanceConsistency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provenance/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record GS1 EPCIS 2.0 events (one, or an EPCISDocument) in the append-only provenance log
+         * @description ObjectEvent and TransformationEvent, products named by GS1 Digital Link URIs. Each event is canonicalised (RFC 8785), hashed as an RFC 9162 leaf and appended with the Merkle subtrees it completes. Suppliers record events for their own products only.
+         */
+        post: operations["RecordProvenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provenance/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys tree heads are signed with (JWKS) */
+        get: operations["ProvenanceKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provenance/tree-head": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest signed tree head of the log */
+        get: operations["ProvenanceTreeHead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provenance/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's provenance timeline, each event with its inclusion proof against the signed tree head */
+        get: operations["ProductProvenance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -939,6 +1044,12 @@ export interface components {
             description: string;
             kg_co2e: components["schemas"]["Range"];
         };
+        /** BizTransaction */
+        BizTransaction: {
+            bizTransaction: string;
+            /** @default null */
+            type?: string | null;
+        };
         /** BoxItemIn */
         BoxItemIn: {
             /** Format: uuid */
@@ -1127,6 +1238,11 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** Destination */
+        Destination: {
+            destination: string;
+            type: string;
+        };
         /** EcoScore */
         EcoScore: {
             certification_points: number;
@@ -1136,6 +1252,23 @@ export interface components {
             score: number;
             /** @default [] */
             unrecognised_certifications?: string[];
+        };
+        /** EpcisBody */
+        EpcisBody: {
+            eventList: (components["schemas"]["ObjectEvent"] | components["schemas"]["TransformationEvent"])[];
+        };
+        /** EpcisDocument */
+        EpcisDocument: {
+            /** @default null */
+            "@context"?: (string | {
+                [key: string]: string;
+            })[] | string | null;
+            creationDate: string;
+            epcisBody: components["schemas"]["EpcisBody"];
+            /** @enum {unknown} */
+            schemaVersion: "2.0";
+            /** @enum {unknown} */
+            type: "EPCISDocument";
         };
         /**
          * EraseIn
@@ -1197,6 +1330,18 @@ export interface components {
             measure: "certified_brands" | "certified_units" | "eco_points" | "kg_co2e_saved" | "orders";
             /** @description how much of the measure is enough */
             threshold: number;
+        };
+        /**
+         * Ilmd
+         * @description Instance/lot master data: what the products are made of and where it comes from.
+         */
+        Ilmd: {
+            /** @default null */
+            "ecolaura:certificates"?: string[] | null;
+            /** @default null */
+            "ecolaura:materials"?: components["schemas"]["MaterialClaim"][] | null;
+            /** @default null */
+            "ecolaura:originCountry"?: string | null;
         };
         /**
          * ImpactSummary
@@ -1273,6 +1418,16 @@ export interface components {
             total: number;
             you: components["schemas"]["MyRank"] | null;
         };
+        /** Location */
+        Location: {
+            id: string;
+        };
+        /** MaterialClaim */
+        MaterialClaim: {
+            /** @default null */
+            kg?: number | null;
+            material: string;
+        };
         /** MaterialIn */
         MaterialIn: {
             kg: number;
@@ -1315,6 +1470,42 @@ export interface components {
             next_level: components["schemas"]["LevelView"] | null;
             order_points: number;
             streak: components["schemas"]["StreakView"];
+        };
+        /** ObjectEvent */
+        ObjectEvent: {
+            /**
+             * @default OBSERVE
+             * @enum {unknown}
+             */
+            action?: "ADD" | "DELETE" | "OBSERVE";
+            /** @default null */
+            bizLocation?: components["schemas"]["Location"] | null;
+            /** @default null */
+            bizStep?: string | null;
+            /** @default [] */
+            bizTransactionList?: components["schemas"]["BizTransaction"][];
+            /** @default [] */
+            destinationList?: components["schemas"]["Destination"][];
+            /** @default null */
+            disposition?: string | null;
+            /** @default null */
+            "ecolaura:country"?: string | null;
+            /** @default [] */
+            epcList?: string[];
+            /** @default null */
+            eventID?: string | null;
+            eventTime: string;
+            eventTimeZoneOffset: string;
+            /** @default null */
+            ilmd?: components["schemas"]["Ilmd"] | null;
+            /** @default [] */
+            quantityList?: components["schemas"]["QuantityElement"][];
+            /** @default null */
+            readPoint?: components["schemas"]["Location"] | null;
+            /** @default [] */
+            sourceList?: components["schemas"]["Source"][];
+            /** @enum {unknown} */
+            type: "ObjectEvent";
         };
         /** OfflinePaymentIn */
         OfflinePaymentIn: {
@@ -1727,6 +1918,19 @@ export interface components {
             /** @enum {unknown} */
             state: "failed" | "live" | "never run" | "stalled";
         };
+        /** ProvenanceAppended */
+        ProvenanceAppended: {
+            leaf_indexes: number[];
+            tree_size: number;
+        };
+        /** QuantityElement */
+        QuantityElement: {
+            /** @description a GS1 Digital Link URI: https://{resolver}/01/{gtin}[/10/{lot}][/21/{serial}] */
+            epcClass: string;
+            quantity: number;
+            /** @default null */
+            uom?: string | null;
+        };
         /**
          * Range
          * @description kg CO2e (or a factor) as low, central and high estimates.
@@ -1822,6 +2026,11 @@ export interface components {
             email: string;
             /** @description at least 10 characters */
             password: string;
+        };
+        /** Source */
+        Source: {
+            source: string;
+            type: string;
         };
         /** Stage */
         Stage: {
@@ -1924,6 +2133,43 @@ export interface components {
             tax_rate_bp: number;
             total_minor: number;
         };
+        /** TransformationEvent */
+        TransformationEvent: {
+            /** @default null */
+            bizLocation?: components["schemas"]["Location"] | null;
+            /** @default null */
+            bizStep?: string | null;
+            /** @default [] */
+            bizTransactionList?: components["schemas"]["BizTransaction"][];
+            /** @default [] */
+            destinationList?: components["schemas"]["Destination"][];
+            /** @default null */
+            disposition?: string | null;
+            /** @default null */
+            "ecolaura:country"?: string | null;
+            /** @default null */
+            eventID?: string | null;
+            eventTime: string;
+            eventTimeZoneOffset: string;
+            /** @default null */
+            ilmd?: components["schemas"]["Ilmd"] | null;
+            /** @default [] */
+            inputEPCList?: string[];
+            /** @default [] */
+            inputQuantityList?: components["schemas"]["QuantityElement"][];
+            /** @default [] */
+            outputEPCList?: string[];
+            /** @default [] */
+            outputQuantityList?: components["schemas"]["QuantityElement"][];
+            /** @default null */
+            readPoint?: components["schemas"]["Location"] | null;
+            /** @default [] */
+            sourceList?: components["schemas"]["Source"][];
+            /** @default null */
+            transformationID?: string | null;
+            /** @enum {unknown} */
+            type: "TransformationEvent";
+        };
         /** VisibilityIn */
         VisibilityIn: {
             /** @description false removes me from every leaderboard at once */
@@ -1962,6 +2208,55 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    ResolveDigitalLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect Response */
+            200: {
+                headers: {
+                    /** @description target path for the redirect */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not fit this schema: malformed JSON, a wrong type, a value out of range, an unknown field, or a bad parameter or header (named in `detail`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing exists at this address, or it is not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5242,6 +5537,254 @@ export interface operations {
             };
             /** @description A business rule refused the request (named in `detail`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProvenanceConsistency: {
+        parameters: {
+            query: {
+                from: number;
+                to: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request does not fit this schema: malformed JSON, a wrong type, a value out of range, an unknown field, or a bad parameter or header (named in `detail`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing exists at this address, or it is not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RecordProvenance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same request (same caller, method, path and decoded body) with `Idempotent-Replayed: true`; the same key with another request is a 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectEvent"] | components["schemas"]["TransformationEvent"] | components["schemas"]["EpcisDocument"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvenanceAppended"];
+                };
+            };
+            /** @description The request does not fit this schema: malformed JSON, a wrong type, a value out of range, an unknown field, or a bad parameter or header (named in `detail`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="ecolaura"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (64 KiB unless configured otherwise). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A business rule refused the request (named in `detail`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProvenanceKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProvenanceTreeHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProductProvenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request does not fit this schema: malformed JSON, a wrong type, a value out of range, an unknown field, or a bad parameter or header (named in `detail`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing exists at this address, or it is not the caller's to see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

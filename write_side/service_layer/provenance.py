@@ -1,0 +1,189 @@
+"""Recording EPCIS events in the provenance log, issuing signed tree heads, and reading proofs.
+
+A capture's events are checked (identifiers, products, who may speak for them),
+appended as leaves with the Merkle subtrees they complete, and announced on the
+event log, all in the command's transaction. Tree heads are signed separately:
+the worker issues one every few seconds when the log grew, and a reader asking
+for the head issues one when the latest is older than ``HEAD_EVERY``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ecolaura.identity.badge_key import key_id
+from write_side.adapters import event_log
+from write_side.adapters import provenance as store
+from write_side.contracts import commands as cmds
+from write_side.contracts import events as ev
+from write_side.contracts.epcis import EpcisEvent, ObjectEvent, events_of, identifiers_of
+from write_side.domain import merkle
+from write_side.domain.errors import ForbiddenError, InvalidInputError
+from write_side.domain.provenance import b64, leaf_of, link, parse_link, sign_head
+from write_side.service_layer import results as res
+from write_side.service_layer.context import Context, require_role
+from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+
+HEAD_EVERY = timedelta(seconds=2)
+LOG_STREAM = "provenance-log"
+
+
+async def record_provenance(
+    cmd: cmds.RecordProvenance, uow: SqlAlchemyUnitOfWork, ctx: Context
+) -> res.Outcome:
+    require_role(ctx, "admin", "supplier")
+    events = events_of(cmd.capture)
+    conn = await uow.session.begin()
+    named = [[parse_link(uri).gtin for uri in identifiers_of(e)] for e in events]
+    known = await store.products_by_gtin(conn, (g for gtins in named for g in gtins))
+    entries = [_entry(e, gtins, known, ctx) for e, gtins in zip(events, named, strict=True)]
+    await uow.session.flush()  # queued writes of this command first: the log row is locked after them
+    start = await store.lock_size(conn)
+    have = await store.nodes(conn, merkle.nodes_for([(0, start)]) if start else [])
+    made: list[tuple[merkle.Node, bytes]] = []
+    for n, entry in enumerate(entries):
+        for node, digest in merkle.new_nodes(start + n, entry.leaf_hash, have.__getitem__):
+            have[node] = digest
+            made.append((node, digest))
+    await store.append(conn, start, entries, made, ctx.actor.actor_id)
+    for n, (event, entry) in enumerate(zip(events, entries, strict=True)):
+        announced = ev.ProvenanceRecorded(
+            leaf_index=start + n,
+            event_type=entry.event_type,
+            product_ids=entry.product_ids,
+            biz_step=event.bizStep,
+            event_time=event.eventTime.isoformat(),
+            recorded_at=ctx.now,
+        )
+        uow.extra_events.append(event_log.PendingEvent(LOG_STREAM, start + n + 1, announced))
+    return res.Outcome(
+        201, res.ProvenanceAppended(list(range(start, start + len(entries))), start + len(entries))
+    )
+
+
+def _entry(
+    event: EpcisEvent, gtins: list[str], known: dict[str, store.ProductRef], ctx: Context
+) -> store.NewEntry:
+    """The log entry of ``event``, checked against who records it.
+
+    An event may name only upstream materials (fibre, a fabric lot: GTINs that are no product of
+    this shop); a supplier may not speak for a product of the shop that is not theirs.
+    """
+    if not gtins:
+        raise InvalidInputError(
+            "an event must name at least one product (epcList, quantityList, inputs or outputs)"
+        )
+    products = [known[g] for g in dict.fromkeys(gtins) if g in known]
+    if ctx.actor.role == "supplier":
+        foreign = [p.product_id for p in products if p.supplier_id != ctx.actor.actor_id]
+        if foreign:
+            raise ForbiddenError(
+                f"suppliers record events for their own products only; not {', '.join(foreign)}"
+            )
+    inputs, outputs = _sides(event)
+    canonical, leaf = leaf_of(event)
+    return store.NewEntry(
+        "ObjectEvent" if isinstance(event, ObjectEvent) else "TransformationEvent",
+        [p.product_id for p in products],
+        sorted(set(gtins)),
+        inputs,
+        outputs,
+        canonical,
+        leaf,
+        event.eventTime,
+    )
+
+
+def _sides(event: EpcisEvent) -> tuple[list[str], list[str]]:
+    """A transformation's input and output GTINs (none for an object event)."""
+    if isinstance(event, ObjectEvent):
+        return [], []
+    inputs = [*event.inputEPCList, *(q.epcClass for q in event.inputQuantityList)]
+    outputs = [*event.outputEPCList, *(q.epcClass for q in event.outputQuantityList)]
+    return sorted({parse_link(u).gtin for u in inputs}), sorted({parse_link(u).gtin for u in outputs})
+
+
+async def issue_head(conn: AsyncConnection, key: Ed25519PrivateKey, now: datetime, every: timedelta) -> None:
+    """Sign the log's current size when it grew and the latest head is ``every`` old (commits)."""
+    if not await store.try_issuing(conn):
+        await conn.rollback()
+        return
+    latest = await store.latest_head(conn)
+    size = await store.size(conn)
+    if size == 0 or (latest is not None and (latest.tree_size >= size or now - latest.issued_at < every)):
+        await conn.rollback()
+        return
+    root = merkle.root_hash(size, (await store.nodes(conn, merkle.nodes_for([(0, size)]))).__getitem__)
+    issued = now.astimezone(UTC).replace(microsecond=(now.microsecond // 1000) * 1000)
+    signature = sign_head(key, size, root, _time(issued))
+    await store.add_head(conn, store.TreeHead(size, root, issued, key_id(key), signature))
+    await conn.commit()
+
+
+def _time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def head_json(head: store.TreeHead) -> dict[str, Any]:
+    return {
+        "tree_size": head.tree_size,
+        "root_hash": b64(head.root_hash),
+        "issued_at": _time(head.issued_at),
+        "key_id": head.key_id,
+        "signature": b64(head.signature),
+    }
+
+
+async def timeline(
+    conn: AsyncConnection, product: store.ProductRef, resolver: str, jwks: dict[str, Any]
+) -> dict[str, Any]:
+    """The product's events with an inclusion proof each against the latest signed head (offline-checkable)."""
+    head = await store.latest_head(conn)
+    entries = await store.entries_of(conn, product.product_id)
+    size = head.tree_size if head else 0
+    signed = [e for e in entries if e.leaf_index < size]
+    ranges = [merkle.ranges_for_inclusion(e.leaf_index, size) for e in signed]
+    nodes = await store.nodes(conn, merkle.nodes_for(r for rs in ranges for r in rs))
+    events = []
+    for entry, needed in zip(signed, ranges, strict=True):
+        proof = [merkle.range_hash(a, b, nodes.__getitem__) for a, b in needed]
+        events.append(_event_json(entry) | {"inclusion_proof": [b64(p) for p in proof]})
+    return {
+        "product_id": product.product_id,
+        "gtin": product.gtin,
+        "digital_link": link(resolver, product.gtin),
+        "tree_head": head_json(head) if head else None,
+        "events": events,
+        "pending": [_event_json(e) for e in entries if e.leaf_index >= size],
+        "keys": jwks,
+    }
+
+
+def _event_json(entry: store.Entry) -> dict[str, Any]:
+    return {
+        "leaf_index": entry.leaf_index,
+        "leaf_hash": b64(entry.leaf_hash),
+        "recorded_at": _time(entry.recorded_at),
+        "event": json.loads(entry.canonical),
+    }
+
+
+async def consistency(conn: AsyncConnection, old: int, new: int) -> dict[str, Any] | None:
+    """Both signed heads and the RFC 9162 proof that ``new`` extends ``old``; None if either was not issued."""
+    first, second = await store.head_of_size(conn, old), await store.head_of_size(conn, new)
+    if first is None or second is None:
+        return None
+    ranges = merkle.ranges_for_consistency(old, new) if old < new else []
+    nodes = await store.nodes(conn, merkle.nodes_for(ranges))
+    proof = [merkle.range_hash(a, b, nodes.__getitem__) for a, b in ranges]
+    return {
+        "from": head_json(first),
+        "to": head_json(second),
+        "proof": [base64.b64encode(p).decode() for p in proof],
+    }
