@@ -240,6 +240,9 @@ async def test_who_may_record_what_and_clear_problems(client: AsyncTestClient) -
         assert refused.status_code == 400, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
 
+    qr = await client.get(f"/api/v1/provenance/{product['product_id']}/qr.svg")
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    assert f"<title>{link}</title>" in qr.text
     resolved = await client.get(f"/01/{product['gtin']}/10/LOT-42", follow_redirects=False)
     assert (
         resolved.status_code == 302 and resolved.headers["location"] == f"/passport/{product['product_id']}"

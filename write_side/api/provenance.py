@@ -7,11 +7,13 @@ PostgreSQL. ``/01/{gtin}/…`` resolves a product's GS1 Digital Link to its pass
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
+import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
@@ -26,7 +28,7 @@ from write_side.api.dispatch import bus_of, dispatch
 from write_side.contracts import commands as c
 from write_side.contracts.epcis import Capture
 from write_side.domain.errors import InvalidInputError
-from write_side.domain.provenance import parse_link
+from write_side.domain.provenance import link, parse_link
 from write_side.service_layer import provenance as log
 from write_side.service_layer import results as r
 
@@ -115,6 +117,25 @@ class ProvenanceController(Controller):
             if found is None:
                 raise NotFoundException(f"product {product_id} does not exist")
             return await log.timeline(conn, found, _resolver(request), public_jwks(_log_key(request).key))
+
+    @get(
+        "/{product_id:uuid}/qr.svg",
+        operation_id="ProductDigitalLinkQr",
+        summary="The product's GS1 Digital Link as a QR code (SVG): scanning it opens the passport",
+        media_type="image/svg+xml",
+        responses=problems(404),
+    )
+    async def qr(self, request: Request[Any, Any, Any], product_id: FromPath[UUID]) -> Response[bytes]:
+        async with bus_of(request).engine.connect() as conn:
+            found = await store.product(conn, str(product_id))
+        if found is None:
+            raise NotFoundException(f"product {product_id} does not exist")
+        out = io.BytesIO()
+        uri = link(_resolver(request), found.gtin)
+        segno.make(uri, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, title=uri)
+        return Response(
+            out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+        )
 
 
 async def _fresh_head(request: Request[Any, Any, Any]) -> store.TreeHead | None:
