@@ -255,3 +255,24 @@ async def test_stock_cannot_drop_below_reserved(client: AsyncTestClient, shop: d
         "available": 0,
         "version": 3,
     }
+
+
+async def test_a_customer_id_or_email_taken_is_409_naming_which(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    chosen = str(uuid.uuid4())
+    body = {
+        "id": chosen,
+        "email": f"first-{chosen[:8]}@example.com",
+        "display_name": "First",
+        "country": "NL",
+    }
+    assert (await client.post("/api/v1/customers", json=body, headers=admin_headers())).status_code == 201
+    again = await client.post(
+        "/api/v1/customers",
+        json={**body, "email": f"second-{chosen[:8]}@example.com"},
+        headers=admin_headers(),
+    )
+    assert again.status_code == 409 and again.json()["extra"]["field"] == "id"
+    same_email = await client.post(
+        "/api/v1/customers", json={**body, "id": str(uuid.uuid4())}, headers=admin_headers()
+    )
+    assert same_email.status_code == 409 and same_email.json()["extra"]["field"] == "email"

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import msgspec
 from sqlalchemy import insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from write_side.adapters.pg import PgSession
@@ -20,6 +21,7 @@ from write_side.adapters.unique import insert_once
 from write_side.domain.catalog import Material, Product
 from write_side.domain.customers import Customer
 from write_side.domain.errors import (
+    CustomerExistsError,
     DuplicateEmailError,
     DuplicateSkuError,
     OrderNotFoundError,
@@ -348,5 +350,18 @@ class CustomerRepository:
             "display_name": customer.display_name,
             "country": customer.country,
         }
-        if not await insert_once(await self._session.begin(), customers, values, "email"):
+        conn = await self._session.begin()
+        # Either unique key may be taken (an admin may choose the id): nothing is written, and the
+        # caller is told which.
+        claimed = await conn.scalar(
+            pg_insert(customers).values(**values).on_conflict_do_nothing().returning(customers.c.customer_id)
+        )
+        if claimed is None:
+            taken = await conn.scalar(
+                select(customers.c.customer_id).where(customers.c.customer_id == customer.customer_id)
+            )
+            if taken is not None:
+                raise CustomerExistsError(
+                    f"a customer with id {customer.customer_id} exists already", field="id"
+                )
             raise DuplicateEmailError("a customer with this email exists already", field="email")

@@ -33,6 +33,7 @@ from write_side.service_layer import provenance as log
 from write_side.service_layer import results as r
 
 LOG_KEY_STATE_KEY = "provenance_log_key"
+MAX_SIZE = 2**53 - 1  # tree sizes stay exact in every JSON reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,12 @@ class ProvenanceController(Controller):
     ) -> Response[r.ProvenanceAppended]:
         return await dispatch(request, c.RecordProvenance(data), data)  # type: ignore[return-value]
 
-    @get("/tree-head", operation_id="ProvenanceTreeHead", summary="The latest signed tree head of the log")
+    @get(
+        "/tree-head",
+        operation_id="ProvenanceTreeHead",
+        summary="The latest signed tree head of the log",
+        responses=problems(404),
+    )
     async def tree_head(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         head = await _fresh_head(request)
         if head is None:
@@ -84,13 +90,13 @@ class ProvenanceController(Controller):
         "/consistency",
         operation_id="ProvenanceConsistency",
         summary="Proof (RFC 9162) that the log of size `to` extends the one of size `from`, with both signed heads",
-        responses=problems(404),
+        responses=problems(404, 422),
     )
     async def consistency(
         self,
         request: Request[Any, Any, Any],
-        from_: Annotated[int, QueryParameter(name="from", ge=1, le=2**62)],
-        to: Annotated[int, QueryParameter(ge=1, le=2**62)],
+        from_: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_SIZE)],
+        to: Annotated[int, QueryParameter(ge=1, le=MAX_SIZE)],
     ) -> dict[str, Any]:
         if from_ > to:
             raise InvalidInputError("from must not exceed to", field="from")

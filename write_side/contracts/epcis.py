@@ -37,6 +37,8 @@ Word = Annotated[
 ]
 Offset = Annotated[str, Meta(pattern=r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$")]
 Identifiers = Annotated[list[Identifier], Meta(max_length=500)]
+# RFC 3339, with its offset (the document says so: msgspec's own schema of datetime has no format).
+Timestamp = Annotated[datetime, Meta(tz=True, extra_json_schema={"format": "date-time"})]
 
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, frozen=True):
@@ -88,7 +90,7 @@ class Ilmd(Strict, frozen=True):
 
 
 class _Event(Strict, frozen=True, tag_field="type"):
-    eventTime: datetime
+    eventTime: Timestamp
     eventTimeZoneOffset: Offset
     eventID: Uri | None = None
     bizStep: Word | None = None
@@ -125,7 +127,7 @@ class EpcisBody(Strict, frozen=True):
 
 class EpcisDocument(Strict, frozen=True, tag_field="type", tag="EPCISDocument"):
     schemaVersion: Literal["2.0"]
-    creationDate: datetime
+    creationDate: Timestamp
     epcisBody: EpcisBody
     context: Annotated[list[str | dict[str, str]], Meta(max_length=10)] | str | None = msgspec.field(
         default=None, name="@context"

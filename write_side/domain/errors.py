@@ -86,6 +86,10 @@ class DuplicateSkuError(ConflictError):
     title = "Duplicate SKU"
 
 
+class CustomerExistsError(ConflictError):
+    title = "Customer exists"
+
+
 class DuplicateEmailError(ConflictError):
     title = "Duplicate email"
 

@@ -1280,6 +1280,7 @@ export interface components {
             "@context"?: (string | {
                 [key: string]: string;
             })[] | string | null;
+            /** Format: date-time */
             creationDate: string;
             epcisBody: components["schemas"]["EpcisBody"];
             /** @enum {unknown} */
@@ -1511,6 +1512,7 @@ export interface components {
             epcList?: string[];
             /** @default null */
             eventID?: string | null;
+            /** Format: date-time */
             eventTime: string;
             eventTimeZoneOffset: string;
             /** @default null */
@@ -2166,6 +2168,7 @@ export interface components {
             "ecolaura:country"?: string | null;
             /** @default null */
             eventID?: string | null;
+            /** Format: date-time */
             eventTime: string;
             eventTimeZoneOffset: string;
             /** @default null */
@@ -5613,6 +5616,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A business rule refused the request (named in `detail`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
             503: {
                 headers: {
@@ -5756,6 +5768,15 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Nothing exists at this address, or it is not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
