@@ -124,6 +124,10 @@ async def test_a_supplier_records_a_chain_and_anyone_verifies_it_offline(
     assert (
         report[0].startswith(f"tree head: {timeline['tree_head']['tree_size']} entries") and len(report) == 4
     )
+    # Made in Portugal, says the log; the catalog says India: the footprint of the recorded facts differs.
+    footprint = timeline["footprint"]
+    assert footprint["recorded"] == {"origin_country": "PT"} and footprint["differs"] == ["origin_country"]
+    assert footprint["recorded_kg_co2e"] not in (None, footprint["catalog_kg_co2e"])
 
     saved = tmp_path / "timeline.json"
     saved.write_text(json.dumps(timeline))

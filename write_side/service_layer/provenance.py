@@ -9,8 +9,8 @@ for the head issues one when the latest is older than ``HEAD_EVERY``.
 
 from __future__ import annotations
 
-import base64
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,11 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ecolaura.identity.badge_key import key_id
 from write_side.adapters import event_log
 from write_side.adapters import provenance as store
+from write_side.adapters.repositories import load_products
 from write_side.contracts import commands as cmds
 from write_side.contracts import events as ev
 from write_side.contracts.epcis import EpcisEvent, ObjectEvent, events_of, identifiers_of
 from write_side.domain import merkle
+from write_side.domain.catalog import Material, Product
 from write_side.domain.errors import ForbiddenError, InvalidInputError
+from write_side.domain.footprints import rate_product
 from write_side.domain.provenance import b64, leaf_of, link, parse_link, sign_head
 from write_side.service_layer import results as res
 from write_side.service_layer.context import Context, require_role
@@ -154,6 +157,8 @@ async def timeline(
     for entry, needed in zip(signed, ranges, strict=True):
         proof = [merkle.range_hash(a, b, nodes.__getitem__) for a, b in needed]
         events.append(_event_json(entry) | {"inclusion_proof": [b64(p) for p in proof]})
+    (catalog,) = (await load_products(conn, [product.product_id])).values()
+    recorded = [json.loads(e.canonical) for e in entries]
     return {
         "product_id": product.product_id,
         "gtin": product.gtin,
@@ -161,8 +166,77 @@ async def timeline(
         "tree_head": head_json(head) if head else None,
         "events": events,
         "pending": [_event_json(e) for e in entries if e.leaf_index >= size],
+        "footprint": footprint_from_record(catalog, product.gtin, recorded),
         "keys": jwks,
     }
+
+
+def footprint_from_record(catalog: Product, gtin: str, recorded: list[dict[str, Any]]) -> dict[str, Any]:
+    """The catalog's footprint, and where the log states another origin or other materials, the footprint
+    those facts give (the calculator at the current factor version), naming what differs."""
+    facts = recorded_facts(recorded, gtin)
+    differs = [
+        name
+        for name, said, listed in (
+            ("origin_country", facts.get("origin_country"), catalog.origin_country),
+            ("materials", facts.get("materials"), [[m.material, m.kg] for m in catalog.materials]),
+        )
+        if said is not None and said != listed
+    ]
+    listed = rate_product(catalog)
+    answer: dict[str, Any] = {
+        "catalog_kg_co2e": listed.kg_co2e.central,
+        "factor_version": listed.factor_version,
+    }
+    answer |= {"recorded_kg_co2e": None, "differs": differs, "recorded": facts}
+    if differs:
+        materials = tuple(Material(m, kg) for m, kg in facts.get("materials") or [])
+        changed = replace(
+            catalog,
+            origin_country=facts.get("origin_country") or catalog.origin_country,
+            materials=materials or catalog.materials,
+            version=-catalog.version,  # its own cache entry: never the catalog version's
+        )
+        try:
+            answer["recorded_kg_co2e"] = rate_product(changed).kg_co2e.central
+        except InvalidInputError as exc:  # a recorded material the factor tables cannot rate
+            answer["note"] = f"the recorded facts cannot be rated: {exc.detail}"
+    return answer
+
+
+def recorded_facts(recorded: list[dict[str, Any]], gtin: str) -> dict[str, Any]:
+    """What the log states about where the product was made and of what, the latest statement winning.
+
+    Origin (the footprint's origin: where it was made) comes from events naming the product
+    itself: an ``ilmd`` origin, or the country of the transformation that made it. Materials, each
+    with its kg, may be stated anywhere in its lineage (a fabric lot's composition, say).
+    """
+    facts: dict[str, Any] = {}
+    mark = f"/01/{gtin}"
+    for event in recorded:
+        ilmd = event.get("ilmd") or {}
+        names_it = any(mark in uri for uri in _made_or_named(event))
+        if names_it and "ecolaura:originCountry" in ilmd:
+            facts["origin_country"] = ilmd["ecolaura:originCountry"]
+        elif names_it and event.get("type") == "TransformationEvent" and "ecolaura:country" in event:
+            facts["origin_country"] = event["ecolaura:country"]
+        claims = ilmd.get("ecolaura:materials") or []
+        if claims and all("kg" in c for c in claims):
+            facts["materials"] = [[c["material"], c["kg"]] for c in claims]
+    return facts
+
+
+def _made_or_named(event: dict[str, Any]) -> list[str]:
+    """The identifiers an event is about: an object event's, a transformation's outputs."""
+    lists = (
+        ("outputEPCList", "outputQuantityList")
+        if event.get("type") == "TransformationEvent"
+        else ("epcList", "quantityList")
+    )
+    uris: list[str] = []
+    for name in lists:
+        uris += [item if isinstance(item, str) else item.get("epcClass", "") for item in event.get(name, [])]
+    return uris
 
 
 def _event_json(entry: store.Entry) -> dict[str, Any]:
@@ -185,5 +259,5 @@ async def consistency(conn: AsyncConnection, old: int, new: int) -> dict[str, An
     return {
         "from": head_json(first),
         "to": head_json(second),
-        "proof": [base64.b64encode(p).decode() for p in proof],
+        "proof": [b64(p) for p in proof],
     }
