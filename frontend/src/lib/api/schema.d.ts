@@ -1698,9 +1698,9 @@ export interface components {
         PlatformImpact: {
             baseline_kg_co2e?: number;
             customers?: number;
-            first_order_at?: string;
+            first_order_at?: string | null;
             kg_co2e?: number;
-            last_order_at?: string;
+            last_order_at?: string | null;
             orders?: number;
             points?: number;
             saved_kg_co2e?: number;
