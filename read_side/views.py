@@ -185,8 +185,8 @@ class PlatformImpact(View):
     customers: int | UnsetType = UNSET
     shipping_kg_co2e: float | UnsetType = UNSET
     points: int | UnsetType = UNSET
-    first_order_at: str | None | UnsetType = UNSET  # null when the run counted no paid order
-    last_order_at: str | None | UnsetType = UNSET
+    first_order_at: str | UnsetType | None = UNSET  # null when the run counted no paid order
+    last_order_at: str | UnsetType | None = UNSET
 
 
 class MonthImpact(ImpactTotals):

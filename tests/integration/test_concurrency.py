@@ -20,7 +20,14 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.factories import admin_headers, create_customer, create_product, customer_headers, order_body
+from tests.factories import (
+    admin_headers,
+    create_customer,
+    create_product,
+    customer_headers,
+    order_body,
+    product_body,
+)
 from tests.overlap import overlap_probe
 
 
@@ -251,4 +258,51 @@ async def test_concurrent_deliveries_reaching_a_challenge_goal_reward_it_exactly
             )
         ).scalar_one()
     assert (completions, -granted, held) == (1, 100, 100)
+    overlap.assert_concurrent(open_at_least=3, waiting_at_least=1)
+
+
+async def test_concurrent_provenance_appends_keep_one_dense_consistent_tree(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    http: httpx.AsyncClient,
+    engine: AsyncEngine,
+    database_url: str,
+) -> None:
+    # Fails without FOR UPDATE on provenance_log in write_side.adapters.provenance._LOCK_EDGE (24-25 of 30
+    # answered 500, seen 2026-12-03): appends
+    # read the same size and collide on a leaf index (500s), or complete subtrees from stale edges.
+    from write_side.domain import merkle
+
+    admin = admin_headers()
+    product = (await client.post("/api/v1/products", json=product_body(), headers=admin)).json()
+    link = (await client.get(f"/api/v1/provenance/{product['id']}")).json()["digital_link"]
+
+    def event(n: int) -> dict[str, object]:
+        return {
+            "type": "ObjectEvent",
+            "eventTime": f"2026-11-{1 + n % 28:02d}T10:00:00Z",
+            "eventTimeZoneOffset": "+00:00",
+            "bizStep": "inspecting",
+            "epcList": [f"{link}/21/S{n}"],
+        }
+
+    async def append(n: int) -> int:
+        body = {"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-12-01T00:00:00Z",
+                "epcisBody": {"eventList": [event(n * 3 + k) for k in range(3)]}}  # fmt: skip
+        return (await http.post("/api/v1/provenance/events", json=body, headers=admin)).status_code
+
+    with overlap_probe(database_url) as overlap:
+        statuses = Counter(await asyncio.gather(*(append(n) for n in range(30))))
+    assert statuses == {201: 30}
+    async with engine.connect() as conn:
+        size = (await conn.execute(text("SELECT tree_size FROM provenance_log"))).scalar_one()
+        leaves = [
+            bytes(r[0])
+            for r in await conn.execute(text("SELECT leaf_hash FROM provenance_entries ORDER BY leaf_index"))
+        ]
+        stored = {
+            (r[0], r[1]): bytes(r[2])
+            for r in await conn.execute(text("SELECT level, idx, hash FROM provenance_nodes"))
+        }
+    assert len(leaves) == size  # dense: leaf indexes 0 .. size-1, none lost or doubled (primary key)
+    assert merkle.root_hash(size, stored.__getitem__) == merkle.root_of(leaves)
     overlap.assert_concurrent(open_at_least=3, waiting_at_least=1)

@@ -8,6 +8,8 @@ new size in the transaction of the command (with its event-log entry).
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,13 +96,41 @@ async def product(conn: AsyncConnection, product_id: str) -> ProductRef | None:
     return None if row is None else ProductRef(row[1], row[2], row[0])
 
 
-async def lock_size(conn: AsyncConnection) -> int:
-    """The log's size, locked until the transaction ends (appends are serialised by it)."""
-    return int(
-        (
-            await conn.execute(text("SELECT tree_size FROM provenance_log WHERE id = 1 FOR UPDATE"))
-        ).scalar_one()
+# The log's row holds its size and its right edge: the perfect subtrees of [0, size), left to right,
+# which are all an append reads. Both come from the one locked row, so a writer that waited for the
+# lock sees the size and the edge its predecessor committed (other tables would be read with the
+# statement's older snapshot under READ COMMITTED).
+_LOCK_EDGE = "SELECT tree_size, edge FROM provenance_log WHERE id = 1 FOR UPDATE"
+
+_APPEND = """
+    WITH entries AS (
+        INSERT INTO provenance_entries (leaf_index, event_type, product_ids, gtins, input_gtins, output_gtins,
+                                        canonical, leaf_hash, event_time, recorded_by)
+        SELECT x.leaf_index, x.event_type, x.product_ids, x.gtins, x.input_gtins, x.output_gtins,
+               decode(x.canonical, 'base64'), decode(x.leaf_hash, 'base64'), x.event_time, %(actor)s::uuid
+        FROM jsonb_to_recordset(%(entries)s::jsonb) AS x(
+            leaf_index bigint, event_type text, product_ids uuid[], gtins text[], input_gtins text[],
+            output_gtins text[], canonical text, leaf_hash text, event_time timestamptz)
+        RETURNING 1
+    ), nodes AS (
+        INSERT INTO provenance_nodes (level, idx, hash)
+        SELECT y.level, y.idx, decode(y.hash, 'base64')
+        FROM jsonb_to_recordset(%(nodes)s::jsonb) AS y(level smallint, idx bigint, hash text)
+        RETURNING 1
     )
+    UPDATE provenance_log
+    SET tree_size = %(size)s,
+        edge = ARRAY(SELECT decode(h, 'base64') FROM jsonb_array_elements_text(%(edge)s::jsonb) WITH ORDINALITY
+                     AS t(h, n) ORDER BY n)
+    WHERE id = 1
+"""
+
+
+async def lock_edge(session: PgSession) -> tuple[int, dict[merkle.Node, bytes]]:
+    """The log's size and right edge, its row locked until the transaction ends (appends serialise)."""
+    size, edge = (await session.fetch(_LOCK_EDGE))[0]
+    parts = merkle.perfect_parts(0, size) if size else []
+    return int(size), {node: bytes(digest) for node, digest in zip(parts, edge, strict=True)}
 
 
 async def size(conn: AsyncConnection) -> int:
@@ -122,43 +152,44 @@ async def nodes(conn: AsyncConnection, wanted: Iterable[merkle.Node]) -> dict[me
     return {(r[0], r[1]): bytes(r[2]) for r in rows}
 
 
-async def append(
-    conn: AsyncConnection,
+def append(  # noqa: PLR0913 - the parts of an append
+    session: PgSession,
     start: int,
     entries: list[NewEntry],
     made: list[tuple[merkle.Node, bytes]],
+    edge: list[bytes],
     actor: str,
 ) -> None:
-    """Write ``entries`` from leaf ``start`` on, the subtrees they completed, and the new size."""
-    await conn.execute(
-        text(
-            "INSERT INTO provenance_entries "
-            "(leaf_index, event_type, product_ids, gtins, input_gtins, output_gtins, canonical, leaf_hash, "
-            "event_time, recorded_by) VALUES (:i, :t, CAST(:p AS uuid[]), :g, :gi, :go, :c, :h, :e, :a)"
-        ),
-        [
-            {
-                "i": start + n,
-                "t": e.event_type,
-                "p": e.product_ids,
-                "g": e.gtins,
-                "gi": e.input_gtins,
-                "go": e.output_gtins,
-                "c": e.canonical,
-                "h": e.leaf_hash,
-                "e": e.event_time,
-                "a": actor,
-            }
-            for n, e in enumerate(entries)
-        ],
+    """Queue ``entries`` from leaf ``start`` on, the subtrees they complete and the new size (sent with the commit)."""
+    rows = [
+        {
+            "leaf_index": start + n,
+            "event_type": e.event_type,
+            "product_ids": e.product_ids,
+            "gtins": e.gtins,
+            "input_gtins": e.input_gtins,
+            "output_gtins": e.output_gtins,
+            "canonical": _b64(e.canonical),
+            "leaf_hash": _b64(e.leaf_hash),
+            "event_time": e.event_time.isoformat(),
+        }
+        for n, e in enumerate(entries)
+    ]
+    made_rows = [{"level": level, "idx": idx, "hash": _b64(digest)} for (level, idx), digest in made]
+    session.defer(
+        _APPEND,
+        {
+            "actor": actor,
+            "entries": json.dumps(rows),
+            "nodes": json.dumps(made_rows),
+            "size": start + len(entries),
+            "edge": json.dumps([_b64(h) for h in edge]),
+        },
     )
-    await conn.execute(
-        text("INSERT INTO provenance_nodes (level, idx, hash) VALUES (:l, :i, :h)"),
-        [{"l": level, "i": idx, "h": digest} for (level, idx), digest in made],
-    )
-    await conn.execute(
-        text("UPDATE provenance_log SET tree_size = :n WHERE id = 1"), {"n": start + len(entries)}
-    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
 
 
 async def entries_of(conn: AsyncConnection, product_id: str) -> list[Entry]:

@@ -409,6 +409,7 @@ provenance_log = Table(
     metadata,
     Column("id", SmallInteger, primary_key=True),  # one row: the log's size, locked by each append
     Column("tree_size", BigInteger, nullable=False),
+    Column("edge", ARRAY(LargeBinary), nullable=False, server_default="{}"),  # perfect subtrees of [0, size)
     Column("company_prefix", Text, nullable=False),  # the GS1 company prefix products' GTINs use
     CheckConstraint("id = 1", name="single_row"),
 )

@@ -46,15 +46,17 @@ async def record_provenance(
     named = [[parse_link(uri).gtin for uri in identifiers_of(e)] for e in events]
     known = await store.products_by_gtin(conn, (g for gtins in named for g in gtins))
     entries = [_entry(e, gtins, known, ctx) for e, gtins in zip(events, named, strict=True)]
-    await uow.session.flush()  # queued writes of this command first: the log row is locked after them
-    start = await store.lock_size(conn)
-    have = await store.nodes(conn, merkle.nodes_for([(0, start)]) if start else [])
+    # The log's row stays locked from here to the commit: one round trip to read its edge, and the
+    # writes go with the COMMIT, in one message.
+    start, have = await store.lock_edge(uow.session)
     made: list[tuple[merkle.Node, bytes]] = []
     for n, entry in enumerate(entries):
         for node, digest in merkle.new_nodes(start + n, entry.leaf_hash, have.__getitem__):
             have[node] = digest
             made.append((node, digest))
-    await store.append(conn, start, entries, made, ctx.actor.actor_id)
+    size = start + len(entries)
+    edge = [have[node] for node in merkle.perfect_parts(0, size)]
+    store.append(uow.session, start, entries, made, edge, ctx.actor.actor_id)
     for n, (event, entry) in enumerate(zip(events, entries, strict=True)):
         announced = ev.ProvenanceRecorded(
             leaf_index=start + n,

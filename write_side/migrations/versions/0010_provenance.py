@@ -27,6 +27,7 @@ def upgrade() -> None:
         "provenance_log",
         sa.Column("id", sa.SmallInteger(), primary_key=True),
         sa.Column("tree_size", sa.BigInteger(), nullable=False),
+        sa.Column("edge", postgresql.ARRAY(sa.LargeBinary()), server_default="{}", nullable=False),
         sa.Column("company_prefix", sa.Text(), nullable=False),
         sa.CheckConstraint("id = 1", name=op.f("ck_provenance_log_single_row")),
     )
