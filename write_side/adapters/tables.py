@@ -435,8 +435,15 @@ provenance_entries = Table(
     Column("event_time", DateTime(timezone=True), nullable=False),
     Column("recorded_by", UUID(as_uuid=False), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=NOW),
-    Index("ix_provenance_entries_gtins", "gtins", postgresql_using="gin"),
-    Index("ix_provenance_entries_output_gtins", "output_gtins", postgresql_using="gin"),
+    Index(
+        "ix_provenance_entries_gtins", "gtins", postgresql_using="gin", postgresql_with={"fastupdate": "off"}
+    ),
+    Index(
+        "ix_provenance_entries_output_gtins",
+        "output_gtins",
+        postgresql_using="gin",
+        postgresql_with={"fastupdate": "off"},
+    ),
 )
 
 provenance_nodes = Table(

@@ -8,6 +8,7 @@ PostgreSQL. ``/01/{gtin}/…`` resolves a product's GS1 Digital Link to its pass
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -144,12 +145,17 @@ class ProvenanceController(Controller):
         )
 
 
+_next_issue = 0.0  # monotonic time this process next tries to issue a head (the worker does it too)
+
+
 async def _fresh_head(request: Request[Any, Any, Any]) -> store.TreeHead | None:
-    """The latest head, after issuing one if the log outgrew it a while ago (the worker does it too)."""
-    engine = bus_of(request).engine
-    async with engine.connect() as conn:
-        await log.issue_head(conn, _log_key(request).key, datetime.now(UTC), log.HEAD_EVERY)
-    async with engine.connect() as conn:
+    """The latest head, after issuing one if the log outgrew it a while ago (at most once per
+    ``HEAD_EVERY`` per process: readers must not queue on the signing lock)."""
+    global _next_issue  # noqa: PLW0603 - a per-process throttle
+    async with bus_of(request).engine.connect() as conn:
+        if time.monotonic() >= _next_issue:
+            _next_issue = time.monotonic() + log.HEAD_EVERY.total_seconds()
+            await log.issue_head(conn, _log_key(request).key, datetime.now(UTC), log.HEAD_EVERY)
         return await store.latest_head(conn)
 
 

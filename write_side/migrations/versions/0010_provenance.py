@@ -83,9 +83,20 @@ def upgrade() -> None:
         sa.Column("recorded_by", postgresql.UUID(as_uuid=False), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
     )
-    op.create_index("ix_provenance_entries_gtins", "provenance_entries", ["gtins"], postgresql_using="gin")
+    # fastupdate off: a pending list of new entries would be scanned by every timeline until a vacuum.
     op.create_index(
-        "ix_provenance_entries_output_gtins", "provenance_entries", ["output_gtins"], postgresql_using="gin"
+        "ix_provenance_entries_gtins",
+        "provenance_entries",
+        ["gtins"],
+        postgresql_using="gin",
+        postgresql_with={"fastupdate": "off"},
+    )
+    op.create_index(
+        "ix_provenance_entries_output_gtins",
+        "provenance_entries",
+        ["output_gtins"],
+        postgresql_using="gin",
+        postgresql_with={"fastupdate": "off"},
     )
     op.create_table(
         "provenance_nodes",
