@@ -72,10 +72,17 @@ async def answer_savings(customer_id: str, sources: AdvisorSources, now: datetim
         Fact("saved", saved, KG, FactSource("order_line", ref, f"savings against the conventional basket, orders of {now.year}")),
         Fact("emitted", emitted, KG, FactSource("order_line", ref, f"footprint of your orders of {now.year}")),
     ]
-    text = (
-        f"This year you saved {kg(saved)} {KG} against buying the conventional products, "
-        f"for a footprint of {kg(emitted)} {KG} across your paid orders."
-    )
+    if saved >= 0:
+        text = (
+            f"This year you saved {kg(saved)} {KG} against buying the conventional products, "
+            f"for a footprint of {kg(emitted)} {KG} across your paid orders."
+        )
+    else:  # the shopper's choices weighed more than the conventional basket
+        facts.append(Fact("extra", -saved, KG, facts[0].source))
+        text = (
+            f"This year your paid orders came to {kg(emitted)} {KG}, {kg(-saved)} {KG} more than "
+            "the conventional products would have: nothing saved yet."
+        )
     return text, facts
 
 
