@@ -47,6 +47,7 @@ RULES: tuple[IntentRule, ...] = (
             r"\b(biggest|largest|highest|worst|heaviest|most)\b.*\b(purchase|purchases|order|orders|bought|buy|items?)\b",
             r"\b(purchase|purchases|orders?|bought)\b.*\b(biggest|largest|highest|worst|heaviest|most)\b",
             r"\brank my (purchases|orders|items)\b",
+            r"\b(did|have) i (buy|bought|order|ordered)\b.*\b(biggest|largest|highest|most|worst)\b",
         ),
         personal=True,
     ),
