@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.advisor.evaluation import evaluate  # noqa: E402
-from tests.advisor.shop import ShopSources, build_shop  # noqa: E402
+from tests.advisor.evaluation import evaluate
+from tests.advisor.shop import ShopSources, build_shop
 
 
 async def main(rounds: int) -> None:
@@ -35,9 +35,13 @@ async def main(rounds: int) -> None:
         await shop.engine.close()
     p95 = first.p95_ms()
     print(f"questions           {first.total} x {rounds} rounds")
-    print(f"intent accuracy     {first.intent_accuracy:.1%}   target >= 95%: {'met' if first.intent_accuracy >= 0.95 else 'MISSED'}")  # noqa: E501, PLR2004
-    print(f"recall@5            {first.recall_at_5:.2f}    target >= 0.9: {'met' if first.recall_at_5 >= 0.9 else 'MISSED'}")  # noqa: E501, PLR2004
-    print(f"p95 answer latency  {p95:.1f} ms  target < 150 ms: {'met' if p95 < 150 else 'MISSED'}")  # noqa: PLR2004
+    print(
+        f"intent accuracy     {first.intent_accuracy:.1%}   target >= 95%: {'met' if first.intent_accuracy >= 0.95 else 'MISSED'}"
+    )
+    print(
+        f"recall@5            {first.recall_at_5:.2f}    target >= 0.9: {'met' if first.recall_at_5 >= 0.9 else 'MISSED'}"
+    )
+    print(f"p95 answer latency  {p95:.1f} ms  target < 150 ms: {'met' if p95 < 150 else 'MISSED'}")
     for failure in first.failures:
         print("  miss:", failure)
 

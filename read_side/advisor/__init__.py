@@ -6,7 +6,14 @@ each with its source (an order line, a product's footprint stage, a factor row).
 
 from read_side.advisor.answers import SignInRequiredError, UngroundedAnswerError, ask
 from read_side.advisor.intents import RULES, Intent, IntentRule, detect
-from read_side.advisor.model import AdvisorAnswer, AdvisorQuestion, Fact, FactSource, Suggestion, unsupported_numbers
+from read_side.advisor.model import (
+    AdvisorAnswer,
+    AdvisorQuestion,
+    Fact,
+    FactSource,
+    Suggestion,
+    unsupported_numbers,
+)
 from read_side.advisor.sources import AdvisorSources, ReadModelSources
 
 __all__ = [

@@ -14,15 +14,104 @@ from read_side.search.relax import relaxed_search
 KG = "kg CO2e"
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 # Words of the question that name what is asked, not the product asked about.
-_FILLER = set(
-    """a an the this that these my our your its it is are was be what what's whats which why how
-    greener green eco friendly friendlier ecofriendly cleaner lower carbon more less sustainable polluting
-    alternative alternatives instead replace replacement swap substitute to for than of like about
-    footprint footprints co2 co2e kg emissions emission number so high low big calculated computed
-    measured worked out get explain break breakdown down where does do you did come from makes up
-    please tell me can could i give show there any something product product's s option options
-    better buy""".split()
-)
+_FILLER = {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "my",
+        "our",
+        "your",
+        "its",
+        "it",
+        "is",
+        "are",
+        "was",
+        "be",
+        "what",
+        "what's",
+        "whats",
+        "which",
+        "why",
+        "how",
+        "greener",
+        "green",
+        "eco",
+        "friendly",
+        "friendlier",
+        "ecofriendly",
+        "cleaner",
+        "lower",
+        "carbon",
+        "more",
+        "less",
+        "sustainable",
+        "polluting",
+        "alternative",
+        "alternatives",
+        "instead",
+        "replace",
+        "replacement",
+        "swap",
+        "substitute",
+        "to",
+        "for",
+        "than",
+        "of",
+        "like",
+        "about",
+        "footprint",
+        "footprints",
+        "co2",
+        "co2e",
+        "kg",
+        "emissions",
+        "emission",
+        "number",
+        "so",
+        "high",
+        "low",
+        "big",
+        "calculated",
+        "computed",
+        "measured",
+        "worked",
+        "out",
+        "get",
+        "explain",
+        "break",
+        "breakdown",
+        "down",
+        "where",
+        "does",
+        "do",
+        "you",
+        "did",
+        "come",
+        "from",
+        "makes",
+        "up",
+        "please",
+        "tell",
+        "me",
+        "can",
+        "could",
+        "i",
+        "give",
+        "show",
+        "there",
+        "any",
+        "something",
+        "product",
+        "product's",
+        "s",
+        "option",
+        "options",
+        "better",
+        "buy",
+    }
 _WORD = re.compile(r"[\w-]+")
 MAX_SUGGESTIONS = 5
 _CANDIDATES = 100
@@ -77,13 +166,22 @@ async def alternatives(card: dict[str, Any], sources: AdvisorSources) -> list[Su
         value = float(other["kg_co2e"])
         saving = round(base - value, 4)
         out.append(
-            Suggestion(other["id"], other["name"], value, saving, round(100 * saving / base, 1), f"/products/{other['id']}")
+            Suggestion(
+                other["id"],
+                other["name"],
+                value,
+                saving,
+                round(100 * saving / base, 1),
+                f"/products/{other['id']}",
+            )
         )
     out.sort(key=lambda s: (s.kg_co2e, s.product_id))
     return out[:MAX_SUGGESTIONS]
 
 
-async def answer_alternative(card: dict[str, Any], sources: AdvisorSources) -> tuple[str, list[Fact], list[Suggestion]]:
+async def answer_alternative(
+    card: dict[str, Any], sources: AdvisorSources
+) -> tuple[str, list[Fact], list[Suggestion]]:
     if card.get("kg_co2e") is None:
         return f"“{card['name']}” has no footprint yet, so I cannot compare it.", [], []
     suggestions = await alternatives(card, sources)
@@ -103,7 +201,11 @@ async def answer_alternative(card: dict[str, Any], sources: AdvisorSources) -> t
             Fact(f"alt{i}_saving_pct", s.saving_pct, "%", ref),
         ]
         parts.append(f"“{s.name}” at {kg(s.kg_co2e)} {KG} saves {kg(s.saving_kg)} {KG} ({s.saving_pct:.1f}%)")
-    text = f"Greener than “{card['name']}” ({kg(card['kg_co2e'])} {KG} per unit), in stock: " + "; ".join(parts) + "."
+    text = (
+        f"Greener than “{card['name']}” ({kg(card['kg_co2e'])} {KG} per unit), in stock: "
+        + "; ".join(parts)
+        + "."
+    )
     return text, facts, suggestions
 
 
@@ -131,7 +233,14 @@ async def answer_explain(card: dict[str, Any], sources: AdvisorSources) -> tuple
     parts = []
     for stage in stages:
         value = float(stage["kg_co2e"]["central"])
-        facts.append(Fact(f"stage_{stage['name']}", value, KG, FactSource("product_stage", f"{pid}:{stage['name']}", stage_title)))
+        facts.append(
+            Fact(
+                f"stage_{stage['name']}",
+                value,
+                KG,
+                FactSource("product_stage", f"{pid}:{stage['name']}", stage_title),
+            )
+        )
         parts.append(f"{stage['name'].replace('_', ' ')} {kg(value)}")
     text = (
         f"“{card['name']}” comes to {kg(total['central'])} {KG} per unit "

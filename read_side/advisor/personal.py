@@ -31,15 +31,24 @@ async def _lines(orders: list[dict[str, Any]], sources: AdvisorSources) -> list[
                 unit = card.get("kg_co2e") if card else None
             if unit is None:
                 continue
-            out.append({**line, "order_id": order["id"], "n": n, "placed_at": order["placed_at"],
-                        "kg_co2e": round(float(unit) * line["quantity"], 4)})
+            out.append(
+                {
+                    **line,
+                    "order_id": order["id"],
+                    "n": n,
+                    "placed_at": order["placed_at"],
+                    "kg_co2e": round(float(unit) * line["quantity"], 4),
+                }
+            )
     out.sort(key=lambda li: (-li["kg_co2e"], li["order_id"], li["n"]))
     return out
 
 
 def _line_fact(line: dict[str, Any], fact_id: str) -> Fact:
     title = f"{line['name']} x{line['quantity']}, order of {line['placed_at'][:10]}"
-    return Fact(fact_id, line["kg_co2e"], KG, FactSource("order_line", f"{line['order_id']}:{line['n']}", title))
+    return Fact(
+        fact_id, line["kg_co2e"], KG, FactSource("order_line", f"{line['order_id']}:{line['n']}", title)
+    )
 
 
 async def answer_biggest(customer_id: str, sources: AdvisorSources) -> tuple[str, list[Fact]]:
@@ -54,8 +63,18 @@ async def answer_biggest(customer_id: str, sources: AdvisorSources) -> tuple[str
         if breakdown and breakdown.get("stages"):
             main = max(breakdown["stages"], key=lambda s: s["kg_co2e"]["central"])
             value = float(main["kg_co2e"]["central"])
-            facts.append(Fact(f"line{i}_stage", value, KG, FactSource(
-                "product_stage", f"{line['product_id']}:{main['name']}", f"{line['name']}: {main['name']} per unit")))
+            facts.append(
+                Fact(
+                    f"line{i}_stage",
+                    value,
+                    KG,
+                    FactSource(
+                        "product_stage",
+                        f"{line['product_id']}:{main['name']}",
+                        f"{line['name']}: {main['name']} per unit",
+                    ),
+                )
+            )
             part += f" (mostly {main['name'].replace('_', ' ')}, {kg(value)} {KG} per unit)"
         parts.append(part)
     return "Your purchases with the biggest footprint: " + "; ".join(parts) + ".", facts
@@ -69,8 +88,15 @@ async def answer_savings(customer_id: str, sources: AdvisorSources, now: datetim
     emitted = round(sum(float(o["footprint"]["kg_co2e"]) for o in year), 4)
     ref = ",".join(o["id"] for o in year)
     facts = [
-        Fact("saved", saved, KG, FactSource("order_line", ref, f"savings against the conventional basket, orders of {now.year}")),
-        Fact("emitted", emitted, KG, FactSource("order_line", ref, f"footprint of your orders of {now.year}")),
+        Fact(
+            "saved",
+            saved,
+            KG,
+            FactSource("order_line", ref, f"savings against the conventional basket, orders of {now.year}"),
+        ),
+        Fact(
+            "emitted", emitted, KG, FactSource("order_line", ref, f"footprint of your orders of {now.year}")
+        ),
     ]
     if saved >= 0:
         text = (
@@ -86,17 +112,23 @@ async def answer_savings(customer_id: str, sources: AdvisorSources, now: datetim
     return text, facts
 
 
-async def answer_one_change(customer_id: str, sources: AdvisorSources) -> tuple[str, list[Fact], list[Suggestion]]:
+async def answer_one_change(
+    customer_id: str, sources: AdvisorSources
+) -> tuple[str, list[Fact], list[Suggestion]]:
     """The larger of two changes: slow-green shipping on every order, or the best swap of one line."""
     orders = _counted(await sources.orders(customer_id))
     if not orders:
         return "You have no paid orders yet; the advisor suggests changes from your own orders.", [], []
     factors = load_factors(orders[0]["footprint"].get("factor_version") or None)
     green = factors.shipping[GREEN].parcel
-    shipping_saving = round(sum(
-        factors.shipping[o["shipping"]["method"]].parcel.central - green.central
-        for o in orders if o["shipping"]["method"] in factors.shipping
-    ), 4)
+    shipping_saving = round(
+        sum(
+            factors.shipping[o["shipping"]["method"]].parcel.central - green.central
+            for o in orders
+            if o["shipping"]["method"] in factors.shipping
+        ),
+        4,
+    )
     swap: tuple[dict[str, Any], Suggestion, float] | None = None
     for line in (await _lines(orders, sources))[:5]:
         card = await sources.card(line["product_id"])
@@ -109,19 +141,52 @@ async def answer_one_change(customer_id: str, sources: AdvisorSources) -> tuple[
                 swap = (line, best[0], saving)
     if swap is not None and swap[2] > shipping_saving:
         line, alt, saving = swap
-        facts = [_line_fact(line, "line"), Fact("alt", alt.kg_co2e, KG, FactSource(
-            "product_stage", f"{alt.product_id}:total", f"{alt.name}: cradle to warehouse, per unit")),
-            Fact("saving", saving, KG, FactSource("order_line", f"{line['order_id']}:{line['n']}", "the same quantity of the alternative"))]
-        text = (f"Swap “{line['name']}” ({kg(line['kg_co2e'])} {KG} in your order) for “{alt.name}” "
-                f"({kg(alt.kg_co2e)} {KG} each): {kg(saving)} {KG} less for the same quantity.")
+        facts = [
+            _line_fact(line, "line"),
+            Fact(
+                "alt",
+                alt.kg_co2e,
+                KG,
+                FactSource(
+                    "product_stage", f"{alt.product_id}:total", f"{alt.name}: cradle to warehouse, per unit"
+                ),
+            ),
+            Fact(
+                "saving",
+                saving,
+                KG,
+                FactSource(
+                    "order_line", f"{line['order_id']}:{line['n']}", "the same quantity of the alternative"
+                ),
+            ),
+        ]
+        text = (
+            f"Swap “{line['name']}” ({kg(line['kg_co2e'])} {KG} in your order) for “{alt.name}” "
+            f"({kg(alt.kg_co2e)} {KG} each): {kg(saving)} {KG} less for the same quantity."
+        )
         return text, facts, [alt]
     if shipping_saving <= 0:
-        return "You already ship slow-green and no product you bought has a greener alternative in stock.", [], []
+        return (
+            "You already ship slow-green and no product you bought has a greener alternative in stock.",
+            [],
+            [],
+        )
     src = factors.sources.get(green.source)
     year = int(src.year) if src and src.year.isdigit() else None
     title = f"{src.title} ({src.publisher})" if src else green.source
-    facts = [Fact("shipping_saving", shipping_saving, KG, FactSource("order_line", ",".join(o["id"] for o in orders), "your orders' parcels")),
-             Fact("green_parcel", green.central, "kg CO2e/parcel", FactSource("factor", green.source, title, year))]
-    text = (f"Choose slow-green shipping: on your past orders it would have saved {kg(shipping_saving)} {KG} "
-            f"(its last mile is {green.central:g} kg CO2e per parcel, source {green.source}).")
+    facts = [
+        Fact(
+            "shipping_saving",
+            shipping_saving,
+            KG,
+            FactSource("order_line", ",".join(o["id"] for o in orders), "your orders' parcels"),
+        ),
+        Fact(
+            "green_parcel", green.central, "kg CO2e/parcel", FactSource("factor", green.source, title, year)
+        ),
+    ]
+    text = (
+        f"Choose slow-green shipping: on your past orders it would have saved {kg(shipping_saving)} {KG} "
+        f"(its last mile is {green.central:g} kg CO2e per parcel, source {green.source})."
+    )
     return text, facts, []

@@ -35,7 +35,9 @@ class AdvisorSources(Protocol):
 
 
 class ReadModelSources:
-    def __init__(self, models: ReadModels, search: Callable[[SearchRequest], Awaitable[SearchResult]]) -> None:
+    def __init__(
+        self, models: ReadModels, search: Callable[[SearchRequest], Awaitable[SearchResult]]
+    ) -> None:
         self.models = models
         self._search = search
 

@@ -49,6 +49,8 @@ class AdvisorController(Controller):
         try:
             return await ask(question, customer, ReadModelSources(models, searcher.engine.search))
         except SignInRequiredError as exc:
-            raise NotAuthorizedException(str(exc), headers={"WWW-Authenticate": 'Bearer realm="ecolaura"'}) from None
+            raise NotAuthorizedException(
+                str(exc), headers={"WWW-Authenticate": 'Bearer realm="ecolaura"'}
+            ) from None
         except SearchError as exc:
             raise ServiceUnavailableException(str(exc)) from None

@@ -61,14 +61,14 @@ def parse_query(q: str) -> ParsedQuery:
 async def relaxed_search(search: Search, request: SearchRequest) -> SearchResult:
     """``request`` answered strictly when that finds enough, else by the loosest reading above."""
     parsed = parse_query(request.q)
-    if not parsed.negated and (request.sort != "relevance" or len(parsed.words) < 2):  # noqa: PLR2004
+    if not parsed.negated and (request.sort != "relevance" or len(parsed.words) < 2):
         # Nothing to relax (one word, or a browse sorted by price/newest/eco keeps its strict meaning).
         return await search(request)
     excluded = tuple(dict.fromkeys((*request.exclude_materials, *parsed.negated)))
     base = msgspec.structs.replace(request, q=" ".join(parsed.words), exclude_materials=excluded)
     strict = await search(base)
     negation_applied = bool(parsed.negated)
-    if strict.total >= FEW or len(parsed.words) < 2:  # noqa: PLR2004
+    if strict.total >= FEW or len(parsed.words) < 2:
         return _marked(strict, parsed.words, [], excluded) if negation_applied else strict
     kept = await _drop_order(search, base, parsed.words)
     if kept is None:
@@ -100,11 +100,12 @@ async def _drop_order(search: Search, base: SearchRequest, words: list[str]) -> 
         return None
     # Unknown words (0 matches) first, then by how many products have the word, most first;
     # ties keep the shopper's order from the end (the last word is the least often the head noun).
-    order = sorted(counts, key=lambda w: (counts[w] != 0, -counts[w], -words.index(w)))
-    return order
+    return sorted(counts, key=lambda w: (counts[w] != 0, -counts[w], -words.index(w)))
 
 
-def _marked(result: SearchResult, counted: list[str], dropped: list[str], excluded: tuple[str, ...]) -> SearchResult:
+def _marked(
+    result: SearchResult, counted: list[str], dropped: list[str], excluded: tuple[str, ...]
+) -> SearchResult:
     return msgspec.structs.replace(
         result,
         relaxed=True,

@@ -53,7 +53,9 @@ async def evaluate(sources: ShopSources) -> Evaluation:
             result.failures.append(f"{case['question']!r}: {answer.intent} != {case['intent']}")
         if unsupported_numbers(answer.text, answer.facts):
             result.failures.append(f"{case['question']!r}: ungrounded numbers")
-        if "alternatives" in case and case["alternatives"]:
+        if case.get("alternatives"):
             got = [s.product_id for s in answer.suggestions[:5]]
-            result.recalls.append(len(set(got) & set(case["alternatives"])) / min(5, len(case["alternatives"])))
+            result.recalls.append(
+                len(set(got) & set(case["alternatives"])) / min(5, len(case["alternatives"]))
+            )
     return result

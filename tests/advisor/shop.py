@@ -26,20 +26,68 @@ FACTORS = load_factors("2026.1")
 CATALOG: list[tuple[str, str, list[tuple[str, float]], float, str, bool, list[str]]] = [
     ("Stainless steel water bottle", "drinkware", [("stainless steel", 1.0)], 0.35, "cardboard", True, []),
     ("Glass water bottle", "drinkware", [("glass", 0.9), ("silicone", 0.1)], 0.45, "cardboard", True, []),
-    ("Recycled aluminium bottle", "drinkware", [("recycled aluminium", 1.0)], 0.2, "recycled-cardboard", True, []),
+    (
+        "Recycled aluminium bottle",
+        "drinkware",
+        [("recycled aluminium", 1.0)],
+        0.2,
+        "recycled-cardboard",
+        True,
+        [],
+    ),
     ("Plastic sports bottle", "drinkware", [("virgin plastic", 1.0)], 0.12, "plastic-film", True, []),
     ("Bamboo travel cup", "drinkware", [("bamboo", 0.8), ("silicone", 0.2)], 0.15, "paper", False, []),
     ("Ceramic coffee mug", "drinkware", [("ceramic", 1.0)], 0.4, "cardboard", True, []),
     ("Stainless steel lunch box", "food-storage", [("stainless steel", 1.0)], 0.5, "cardboard", True, []),
     ("Plastic lunch box", "food-storage", [("virgin plastic", 1.0)], 0.25, "plastic-film", True, []),
-    ("Bamboo lunch box", "food-storage", [("bamboo", 0.7), ("virgin plastic", 0.3)], 0.3, "paper", True, ["FSC"]),
-    ("Glass food container", "food-storage", [("glass", 0.8), ("bioplastic", 0.2)], 0.6, "cardboard", True, []),
-    ("Beeswax food wrap", "food-storage", [("organic cotton", 0.6), ("beeswax", 0.4)], 0.05, "paper", True, ["GOTS"]),
+    (
+        "Bamboo lunch box",
+        "food-storage",
+        [("bamboo", 0.7), ("virgin plastic", 0.3)],
+        0.3,
+        "paper",
+        True,
+        ["FSC"],
+    ),
+    (
+        "Glass food container",
+        "food-storage",
+        [("glass", 0.8), ("bioplastic", 0.2)],
+        0.6,
+        "cardboard",
+        True,
+        [],
+    ),
+    (
+        "Beeswax food wrap",
+        "food-storage",
+        [("organic cotton", 0.6), ("beeswax", 0.4)],
+        0.05,
+        "paper",
+        True,
+        ["GOTS"],
+    ),
     ("Silicone food bag", "food-storage", [("silicone", 1.0)], 0.1, "paper", True, []),
     ("Organic cotton tote bag", "bags-accessories", [("organic cotton", 1.0)], 0.15, "none", True, ["GOTS"]),
     ("Jute shopping bag", "bags-accessories", [("jute", 1.0)], 0.25, "none", True, []),
-    ("Recycled polyester backpack", "bags-accessories", [("recycled polyester", 0.9), ("nylon", 0.1)], 0.7, "recycled-cardboard", True, []),
-    ("Leather weekend bag", "bags-accessories", [("leather", 0.9), ("steel", 0.1)], 1.4, "cardboard", True, []),
+    (
+        "Recycled polyester backpack",
+        "bags-accessories",
+        [("recycled polyester", 0.9), ("nylon", 0.1)],
+        0.7,
+        "recycled-cardboard",
+        True,
+        [],
+    ),
+    (
+        "Leather weekend bag",
+        "bags-accessories",
+        [("leather", 0.9), ("steel", 0.1)],
+        1.4,
+        "cardboard",
+        True,
+        [],
+    ),
     ("Cork yoga mat", "fitness", [("cork", 0.7), ("natural rubber", 0.3)], 1.5, "cardboard", True, []),
     ("Synthetic yoga mat", "fitness", [("synthetic rubber", 1.0)], 1.2, "plastic-film", True, []),
 ]
@@ -56,11 +104,24 @@ YEAR = 2026
 
 # customer, order name, placed_at, status, method, lines (product name, quantity)
 ORDERS: list[tuple[str, str, str, str, str, list[tuple[str, int]]]] = [
-    (CUSTOMER_A, "a1", f"{YEAR}-02-03T10:00:00+00:00", "delivered", "express",
-     [("Leather weekend bag", 1), ("Plastic sports bottle", 2)]),
+    (
+        CUSTOMER_A,
+        "a1",
+        f"{YEAR}-02-03T10:00:00+00:00",
+        "delivered",
+        "express",
+        [("Leather weekend bag", 1), ("Plastic sports bottle", 2)],
+    ),
     (CUSTOMER_A, "a2", f"{YEAR}-05-11T10:00:00+00:00", "paid", "standard", [("Plastic lunch box", 3)]),
     (CUSTOMER_A, "a3", f"{YEAR}-06-01T10:00:00+00:00", "cancelled", "standard", [("Synthetic yoga mat", 4)]),
-    (CUSTOMER_A, "a0", f"{YEAR - 1}-11-20T10:00:00+00:00", "delivered", "standard", [("Jute shopping bag", 1)]),
+    (
+        CUSTOMER_A,
+        "a0",
+        f"{YEAR - 1}-11-20T10:00:00+00:00",
+        "delivered",
+        "standard",
+        [("Jute shopping bag", 1)],
+    ),
     (CUSTOMER_B, "b1", f"{YEAR}-03-09T10:00:00+00:00", "shipped", "slow-green", [("Synthetic yoga mat", 2)]),
 ]
 
@@ -106,27 +167,66 @@ async def build_shop(directory: Path) -> DemoShop:
         fp = product_footprint(spec, FACTORS)
         items[name] = (pid(name), fp)
         shop.cards[pid(name)] = {
-            "id": pid(name), "name": name, "category": category, "status": "active", "in_stock": in_stock,
-            "kg_co2e": fp.kg_co2e.central, "factor_version": fp.factor_version,
+            "id": pid(name),
+            "name": name,
+            "category": category,
+            "status": "active",
+            "in_stock": in_stock,
+            "kg_co2e": fp.kg_co2e.central,
+            "factor_version": fp.factor_version,
             "materials": [{"material": m, "share": s} for m, s in materials],
         }
-        shop.footprints[pid(name)] = {"product_id": pid(name), "name": name, "category": category,
-                                      **msgspec.to_builtins(fp)}
-        docs.append(SearchDocument(pid(name), name, f"A {category.replace('-', ' ')} product", "Ecolaura", category,
-                                   [m for m, _ in materials], certs, 1000 + n, "EUR", n, fp.eco_score.score))
+        shop.footprints[pid(name)] = {
+            "product_id": pid(name),
+            "name": name,
+            "category": category,
+            **msgspec.to_builtins(fp),
+        }
+        docs.append(
+            SearchDocument(
+                pid(name),
+                name,
+                f"A {category.replace('-', ' ')} product",
+                "Ecolaura",
+                category,
+                [m for m, _ in materials],
+                certs,
+                1000 + n,
+                "EUR",
+                n,
+                fp.eco_score.score,
+            )
+        )
     for customer, key, placed_at, status, method, lines in ORDERS:
-        ofp = order_footprint([OrderItem(items[p][0], 1, q, items[p][1]) for p, q in lines], "NL", method, FACTORS)
+        ofp = order_footprint(
+            [OrderItem(items[p][0], 1, q, items[p][1]) for p, q in lines], "NL", method, FACTORS
+        )
         order_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"ecolaura-advisor-demo/order-{key}"))
-        shop.orders.setdefault(customer, []).append({
-            "id": order_id, "customer_id": customer, "status": status, "placed_at": placed_at,
-            "lines": [{"product_id": items[p][0], "name": p, "quantity": q} for p, q in lines],
-            "shipping": {"country": "NL", "method": method},
-            "footprint": {"kg_co2e": ofp.kg_co2e.central, "savings_kg_co2e": ofp.savings_kg_co2e,
-                          "baseline_kg_co2e": ofp.baseline_kg_co2e, "factor_version": ofp.factor_version,
-                          "shipping_kg_co2e": ofp.shipping.kg_co2e.central,
-                          "lines": [{"product_id": li.product_id, "quantity": li.quantity,
-                                     "unit_kg_co2e": li.unit_kg_co2e} for li in ofp.lines]},
-        })
+        shop.orders.setdefault(customer, []).append(
+            {
+                "id": order_id,
+                "customer_id": customer,
+                "status": status,
+                "placed_at": placed_at,
+                "lines": [{"product_id": items[p][0], "name": p, "quantity": q} for p, q in lines],
+                "shipping": {"country": "NL", "method": method},
+                "footprint": {
+                    "kg_co2e": ofp.kg_co2e.central,
+                    "savings_kg_co2e": ofp.savings_kg_co2e,
+                    "baseline_kg_co2e": ofp.baseline_kg_co2e,
+                    "factor_version": ofp.factor_version,
+                    "shipping_kg_co2e": ofp.shipping.kg_co2e.central,
+                    "lines": [
+                        {
+                            "product_id": li.product_id,
+                            "quantity": li.quantity,
+                            "unit_kg_co2e": li.unit_kg_co2e,
+                        }
+                        for li in ofp.lines
+                    ],
+                },
+            }
+        )
     shop.engine = TantivyEngine(directory)
     index = await shop.engine.open(1)
     index.upsert(docs)

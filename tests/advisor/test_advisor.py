@@ -27,15 +27,17 @@ def _fact(value: float) -> Fact:
 def test_the_checker_finds_numbers_no_fact_states() -> None:
     assert unsupported_numbers("comes to 3.28 kg CO2e (39.4%)", [_fact(3.2751), _fact(39.4)]) == []
     assert unsupported_numbers("comes to 3.29 kg", [_fact(3.2751)]) == ["3.29"]
-    assert unsupported_numbers("“Bottle 750 ml” at 2 kg CO2e/kg", [_fact(2)]) == []  # names and CO2 are not claims
+    assert (
+        unsupported_numbers("“Bottle 750 ml” at 2 kg CO2e/kg", [_fact(2)]) == []
+    )  # names and CO2 are not claims
     assert unsupported_numbers("about 12 kg", []) == ["12"]
 
 
 async def test_the_evaluation_set_meets_its_targets(sources: ShopSources) -> None:
     result = await evaluate(sources)
-    assert result.total >= 60  # noqa: PLR2004
-    assert result.intent_accuracy >= 0.95, result.failures  # noqa: PLR2004
-    assert result.recall_at_5 >= 0.9  # noqa: PLR2004
+    assert result.total >= 60
+    assert result.intent_accuracy >= 0.95, result.failures
+    assert result.recall_at_5 >= 0.9
     assert not [f for f in result.failures if "ungrounded" in f]
     for case, answer in result.answers:
         assert not unsupported_numbers(answer.text, answer.facts), answer.text
@@ -60,7 +62,7 @@ async def test_an_alternative_is_same_category_lower_and_in_stock(sources: ShopS
     answer = await ask("greener alternative to the stainless steel water bottle", None, sources, NOW)
     assert answer.suggestions and pid("Bamboo travel cup") not in {s.product_id for s in answer.suggestions}
     for s in answer.suggestions:
-        assert 0 < s.saving_kg and 0 < s.saving_pct < 100 and s.url == f"/products/{s.product_id}"  # noqa: PLR2004
+        assert s.saving_kg > 0 and 0 < s.saving_pct < 100 and s.url == f"/products/{s.product_id}"
 
 
 async def test_savings_count_this_years_paid_orders_only(sources: ShopSources) -> None:
@@ -76,8 +78,11 @@ async def test_personal_questions_need_a_signed_in_shopper(sources: ShopSources)
 
 
 async def test_a_shopper_only_ever_reads_their_own_orders(sources: ShopSources) -> None:
-    for question in ("Which of my purchases had the biggest footprint?", "How much have I saved this year?",
-                     "What is one change that would cut my footprint most?"):
+    for question in (
+        "Which of my purchases had the biggest footprint?",
+        "How much have I saved this year?",
+        "What is one change that would cut my footprint most?",
+    ):
         answer = await ask(question, CUSTOMER_B, sources, NOW)
         assert order_id("a1") not in str(answer) and "Leather" not in answer.text
     assert set(sources.calls) == {CUSTOMER_B}

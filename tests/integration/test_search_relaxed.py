@@ -15,7 +15,9 @@ from read_side.search.tantivy_index import TantivyEngine
 from write_side.contracts.events import LogCursor
 
 
-def _doc(i: int, name: str, materials: list[str], category: str = "kitchen", description: str = "") -> SearchDocument:
+def _doc(
+    i: int, name: str, materials: list[str], category: str = "kitchen", description: str = ""
+) -> SearchDocument:
     return SearchDocument(
         id=f"r{i}",
         name=name,
@@ -89,7 +91,11 @@ async def test_a_strict_miss_relaxes_to_the_most_informative_word(engine: Tantiv
 async def test_a_negation_becomes_a_materials_filter(engine: TantivyEngine) -> None:
     result = await relaxed_search(engine.search, SearchRequest(q="lunch box without plastic"))
     assert _ids(result) == {"r8", "r11"}  # r9 (recycled plastic) and r10 (bamboo, plastic) are left out
-    assert result.relaxed and result.excluded_materials == ["plastic"] and result.counted_words == ["lunch", "box"]
+    assert (
+        result.relaxed
+        and result.excluded_materials == ["plastic"]
+        and result.counted_words == ["lunch", "box"]
+    )
     assert sum(f.count for f in result.facets["category"]) == result.total == 2
 
 
@@ -112,7 +118,7 @@ async def test_at_least_half_the_words_must_count(engine: TantivyEngine) -> None
     # first leaves no pair: at most two may drop out, so the answer stays strict and empty.
     result = await relaxed_search(engine.search, SearchRequest(q="steel glass cork bento"))
     assert result.total == 0 and not result.relaxed
-    assert (await engine.search(SearchRequest(q="steel"))).total == 4  # noqa: PLR2004 - one word would do
+    assert (await engine.search(SearchRequest(q="steel"))).total == 4
 
 
 async def test_filters_and_the_cache_carry_the_relaxed_answer(engine: TantivyEngine) -> None:
