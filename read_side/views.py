@@ -97,6 +97,12 @@ class StatusChange(View):
     at: str
 
 
+class OrderViewFootprintLine(View):
+    product_id: str
+    quantity: int
+    unit_kg_co2e: float
+
+
 class OrderViewFootprint(View):
     kg_co2e: float
     low: float
@@ -105,6 +111,8 @@ class OrderViewFootprint(View):
     baseline_kg_co2e: float
     savings_kg_co2e: float
     factor_version: str
+    # Absent from views projected before lines carried their footprint (until a rebuild).
+    lines: list[OrderViewFootprintLine] | UnsetType = UNSET
 
 
 class OrderView(View):

@@ -132,6 +132,11 @@ def _order_footprint(e: ev.OrderPlaced) -> dict[str, Any] | None:
         "baseline_kg_co2e": fp.baseline_kg_co2e,
         "savings_kg_co2e": fp.savings_kg_co2e,
         "factor_version": fp.factor_version,
+        # Per line, what the advisor ranks (kg CO2e per unit at order time).
+        "lines": [
+            {"product_id": li.product_id, "quantity": li.quantity, "unit_kg_co2e": li.unit_kg_co2e}
+            for li in fp.lines
+        ],
     }
 
 

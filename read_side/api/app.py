@@ -24,6 +24,7 @@ from ecolaura.settings import Settings, get_settings, libpq_url
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
 from projections.status import platform_status, serving_problems
+from read_side.api.advisor import AdvisorController
 from read_side.api.badges import BadgeIssuer, BadgeIssuerController, MyBadgeController
 from read_side.api.controllers import (
     MODELS_STATE_KEY,
@@ -128,6 +129,7 @@ class ReadSide:
             BadgeIssuerController,
             list_challenges,  # a function: it joins the command side's POST of its path (see its comment)
             AdminAnalyticsController,
+            AdvisorController,
             storefront_controller(self.settings),
         ]
 

@@ -16,6 +16,7 @@ import msgspec
 from prometheus_client import Counter
 
 from read_side.search.port import SearchEngine, SearchRequest
+from read_side.search.relax import relaxed_search
 
 _LOOKUPS = Counter(
     "ecolaura_search_cache_total", "Searches answered from the cache or the engine", ["result"]
@@ -54,7 +55,7 @@ class SearchAnswers:
             _HIT.inc()
             return cached
         _MISS.inc()
-        result = await self.engine.search(request)
+        result = await relaxed_search(self.engine.search, request)
         answer = Answer(_encode(result), result.position)
         if len(answer.body) <= self.budget_bytes and result.position == position:  # not if the index moved
             self._answers[request] = answer

@@ -100,7 +100,10 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
         filters.append({"range": {"price_minor": {k: v for k, v in bounds.items() if v is not None}}})
     if request.eco_min is not None:  # a document without a score has no value in the range
         filters.append({"range": {"eco_score": {"gte": request.eco_min}}})
-    return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+    query: dict[str, Any] = {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+    if request.exclude_materials:
+        query["bool"]["must_not"] = [{"match": {"materials": m}} for m in request.exclude_materials]
+    return query
 
 
 def build_sort(request: SearchRequest) -> list[Any]:

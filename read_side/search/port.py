@@ -78,6 +78,8 @@ class SearchRequest(msgspec.Struct, frozen=True):
     sort: Sort = "relevance"
     page: int = 1
     size: int = 20
+    # Leave out products whose materials name any of these words ("without plastic" becomes "plastic").
+    exclude_materials: tuple[str, ...] = ()
 
 
 class SearchHit(msgspec.Struct, frozen=True):
@@ -97,11 +99,18 @@ class FacetCount(msgspec.Struct, frozen=True):
     count: int
 
 
-class SearchResult(msgspec.Struct, frozen=True):
+class SearchResult(msgspec.Struct, frozen=True, omit_defaults=True):
     hits: list[SearchHit]
     total: int
     facets: dict[str, list[FacetCount]]
     position: str  # the log position the index reflects
+    # Set when the query was read more loosely than "every word must match" (read_side/search/relax.py):
+    # the words that counted, the words dropped, and the materials a negation turned into a filter.
+    # Absent from a strict answer.
+    relaxed: bool = False
+    counted_words: list[str] = msgspec.field(default_factory=list)
+    dropped_words: list[str] = msgspec.field(default_factory=list)
+    excluded_materials: list[str] = msgspec.field(default_factory=list)
 
 
 class SearchError(RuntimeError):

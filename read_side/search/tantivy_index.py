@@ -266,6 +266,10 @@ class TantivyIndex:
             # Only products carry a kind of "product" (the checkpoint is a document too); any word
             # or filter already rules the checkpoint out, and an extra clause costs a posting list.
             filters.append((occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")))
+        # Exclusions come after the test above: a query of exclusions alone matches nothing.
+        for material in request.exclude_materials:
+            for word in _WORDS.findall(material.lower()):
+                filters.append((occur.MustNot, tantivy.Query.term_query(self.schema, "materials", word)))
         return (
             tantivy.Query.boolean_query(ranked + filters),
             tantivy.Query.boolean_query(matching + filters),

@@ -113,6 +113,13 @@ class SearchContract:
         if self.ranks_like_lucene:
             assert found[-1] == "p2"  # bamboo only in the description
 
+    async def test_excluded_materials_leave_products_out(self, index: SearchIndex) -> None:
+        assert set(await self.ids(index, q="bamboo", exclude_materials=("cork",))) == set()
+        assert await self.ids(index, exclude_materials=("cork",)) == ["p4", "p5"] or set(
+            await self.ids(index, exclude_materials=("cork",))
+        ) == {"p4", "p5"}
+        assert set(await self.ids(index, exclude_materials=("cotton",))) == {"p1", "p2", "p3", "p4"}
+
     async def test_every_word_must_match(self, index: SearchIndex) -> None:
         assert await self.ids(index, q="bamboo board") == ["p3"]
         assert await self.ids(index, q="bamboo linen") == []

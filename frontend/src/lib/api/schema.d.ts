@@ -161,6 +161,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/advisor/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the sustainability advisor; every number in the answer is one of its cited facts */
+        post: operations["AskAdvisor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/leaderboards/{board}": {
         parameters: {
             query?: never;
@@ -1038,6 +1055,20 @@ export interface components {
             name: string;
             postal_code: string;
         };
+        /** AdvisorAnswer */
+        AdvisorAnswer: {
+            facts: components["schemas"]["Fact"][];
+            /** @enum {unknown} */
+            intent: "alternative" | "biggest_purchase" | "explain" | "fallback" | "one_change" | "savings";
+            /** @default false */
+            relaxed?: boolean;
+            suggestions: components["schemas"]["Suggestion"][];
+            text: string;
+        };
+        /** AdvisorQuestion */
+        AdvisorQuestion: {
+            question: string;
+        };
         /** AnalyticsRunRequest */
         AnalyticsRunRequest: {
             /**
@@ -1318,6 +1349,22 @@ export interface components {
         FacetCount: {
             count: number;
             value: string;
+        };
+        /** Fact */
+        Fact: {
+            id: string;
+            source: components["schemas"]["FactSource"];
+            unit: string;
+            value: number;
+        };
+        /** FactSource */
+        FactSource: {
+            /** @enum {unknown} */
+            kind: "factor" | "order_line" | "product_stage";
+            ref: string;
+            title: string;
+            /** @default null */
+            year?: number | null;
         };
         /**
          * FactorUse
@@ -1643,9 +1690,16 @@ export interface components {
             factor_version: string;
             high: number;
             kg_co2e: number;
+            lines?: components["schemas"]["OrderViewFootprintLine"][];
             low: number;
             savings_kg_co2e: number;
             shipping_kg_co2e: number;
+        };
+        /** OrderViewFootprintLine */
+        OrderViewFootprintLine: {
+            product_id: string;
+            quantity: number;
+            unit_kg_co2e: number;
         };
         /** OrderViewLine */
         OrderViewLine: {
@@ -1986,11 +2040,19 @@ export interface components {
         };
         /** SearchResult */
         SearchResult: {
+            /** @default [] */
+            counted_words?: string[];
+            /** @default [] */
+            dropped_words?: string[];
+            /** @default [] */
+            excluded_materials?: string[];
             facets: {
                 [key: string]: components["schemas"]["FacetCount"][];
             };
             hits: components["schemas"]["SearchHit"][];
             position: string;
+            /** @default false */
+            relaxed?: boolean;
             total: number;
         };
         /** ShippingIn */
@@ -2132,6 +2194,15 @@ export interface components {
         SubscriptionStatus: {
             id: string;
             status: string;
+        };
+        /** Suggestion */
+        Suggestion: {
+            kg_co2e: number;
+            name: string;
+            product_id: string;
+            saving_kg: number;
+            saving_pct: number;
+            url: string;
         };
         /** TokensOut */
         TokensOut: {
@@ -2858,6 +2929,68 @@ export interface operations {
             };
             /** @description The request conflicts with the current state (named in `detail`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AskAdvisor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvisorQuestion"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvisorAnswer"];
+                };
+            };
+            /** @description The request does not fit this schema: malformed JSON, a wrong type, a value out of range, an unknown field, or a bad parameter or header (named in `detail`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="ecolaura"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts (64 KiB unless configured otherwise). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
