@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -13,7 +13,10 @@ SourceKind = Literal["order_line", "product_stage", "factor"]
 
 
 class AdvisorQuestion(msgspec.Struct, forbid_unknown_fields=True):
-    question: str
+    question: Annotated[
+        str,
+        msgspec.Meta(min_length=1, max_length=500, pattern=r"\S", description="a question in plain words"),
+    ]
 
 
 class FactSource(msgspec.Struct, frozen=True, omit_defaults=True):

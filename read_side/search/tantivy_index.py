@@ -267,9 +267,11 @@ class TantivyIndex:
             # or filter already rules the checkpoint out, and an extra clause costs a posting list.
             filters.append((occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")))
         # Exclusions come after the test above: a query of exclusions alone matches nothing.
-        for material in request.exclude_materials:
-            for word in _WORDS.findall(material.lower()):
-                filters.append((occur.MustNot, tantivy.Query.term_query(self.schema, "materials", word)))
+        filters.extend(
+            (occur.MustNot, tantivy.Query.term_query(self.schema, "materials", word))
+            for material in request.exclude_materials
+            for word in _WORDS.findall(material.lower())
+        )
         return (
             tantivy.Query.boolean_query(ranked + filters),
             tantivy.Query.boolean_query(matching + filters),

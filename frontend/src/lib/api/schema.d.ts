@@ -1067,6 +1067,7 @@ export interface components {
         };
         /** AdvisorQuestion */
         AdvisorQuestion: {
+            /** @description a question in plain words */
             question: string;
         };
         /** AnalyticsRunRequest */

@@ -1,0 +1,52 @@
+"""The advisor over HTTP: anonymous catalog questions, personal ones for a signed-in shopper only."""
+
+from __future__ import annotations
+
+import re
+
+import msgspec
+import redis.asyncio as aioredis
+from litestar.testing import AsyncTestClient
+
+from read_side.advisor.model import Fact, unsupported_numbers
+from tests.factories import create_customer, create_product, customer_headers, mark_paid, place_order
+from tests.projection_helpers import catch_up
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+async def test_personal_questions_need_a_shopper_and_every_number_is_a_fact(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    redis_client: aioredis.Redis,
+    database_url: str,
+) -> None:
+    asked = "which of my purchases had the biggest footprint?"
+    anonymous = await client.post("/api/v1/advisor/ask", json={"question": asked})
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"].startswith("application/problem+json")
+
+    product = await create_product(client, initial_stock=5)
+    customer = await create_customer(client)
+    order = await place_order(client, customer, (product["id"], 2))
+    await mark_paid(client, order["id"])
+    await catch_up(redis_client, database_url)
+    answer = await client.post(
+        "/api/v1/advisor/ask", json={"question": asked}, headers=customer_headers(customer)
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["intent"] == "biggest_purchase" and body["facts"]
+    facts = [msgspec.convert(f, Fact) for f in body["facts"]]
+    assert unsupported_numbers(body["text"], facts) == [], body  # what the server checked, checked again
+
+    other = await create_customer(client)
+    theirs = await client.post(
+        "/api/v1/advisor/ask", json={"question": asked}, headers=customer_headers(other)
+    )
+    assert theirs.status_code == 200 and order["id"] not in theirs.text  # never another shopper's orders
+
+    chat = await client.post("/api/v1/advisor/ask", json={"question": "tell me a joke"})
+    assert chat.status_code == 200 and chat.json()["intent"] == "fallback"
+    assert not NUMBER.search(chat.json()["text"])
+    empty = await client.post("/api/v1/advisor/ask", json={"question": ""})
+    assert empty.status_code == 400
