@@ -73,13 +73,21 @@ EVENTS: list[dict[str, Any]] = [
         "bizStep": "receiving",
         "disposition": "in_progress",
         "epcList": [f"{LINK}/10/LOT-42"],
-        "quantityList": [{"epcClass": f"{LINK}/10/LOT-42", "quantity": 1e-7}, {"epcClass": LINK, "quantity": 3}],
+        "quantityList": [
+            {"epcClass": f"{LINK}/10/LOT-42", "quantity": 1e-7},
+            {"epcClass": LINK, "quantity": 3},
+        ],
         "ecolaura:country": "DE",
     },
 ]
 # Other products' events around them: the timeline's leaves are not contiguous.
 OTHERS = 7
-MINE = (1, 3, 4, 10)  # leaf indexes of EVENTS; the tree has OTHERS + len(EVENTS) leaves, the last one unsigned
+MINE = (
+    1,
+    3,
+    4,
+    10,
+)  # leaf indexes of EVENTS; the tree has OTHERS + len(EVENTS) leaves, the last one unsigned
 CANONICAL_VALUES: list[Any] = [
     120.5,
     0.2,
@@ -88,7 +96,7 @@ CANONICAL_VALUES: list[Any] = [
     123456789012.5,
     -0.0,
     3.0,
-    {"b": [1, "ü", {"€": True, "a": None}], "a": "quote\" backslash\\ tab\t é \u2028 \U0001f600"},
+    {"b": [1, "ü", {"€": True, "a": None}], "a": 'quote" backslash\\ tab\t é \u2028 \U0001f600'},
 ]
 
 
