@@ -39,9 +39,6 @@ class Chains:
     def categories(self) -> frozenset[str]:
         return frozenset(self.data["categories"])
 
-    def material_names(self) -> list[str]:
-        return list(self.data["materials"])
-
 
 def _time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -64,7 +61,6 @@ def chain_of(  # noqa: PLR0913 - one product's facts
     arrival -= timedelta(days=rng.randint(0, 20))
     resolver, prefix, days = d["resolver"], d["supplier_prefix"], d["days"]
     warehouse = d["warehouse"]
-    names = chains.material_names()
     units = rng.randint(*d["units"])
     lot = f"L{index:05d}"
     product_lot = link(resolver, product_gtin, lot)
@@ -87,14 +83,16 @@ def chain_of(  # noqa: PLR0913 - one product's facts
         for name in product.certifications
         if name in d["certificates"]["material"]
     ]
-    for material, kg in product.materials[: d["materials_per_product"]]:
+    for slot, (material, kg) in enumerate(product.materials[: d["materials_per_product"]]):
         known = d["materials"].get(material)
         origin = rng.choice(known["origins"]) if known else made_at
         into = known["process"]["into"] if known else f"processed {material}"
         process_at = rng.choice(known["process"]["in"]) if known else made_at
-        number = names.index(material) + 1 if known else 900
-        raw_lot = link(resolver, gtin(prefix, number * 10), f"R{index:05d}")
-        mid_lot = link(resolver, gtin(prefix, number * 10 + 1), f"P{index:05d}")
+        # Upstream GTINs of this product's own supply: a product's timeline follows the GTINs its
+        # events name, so a fibre GTIN shared by many products would put their chains in every passport.
+        number = (index * d["materials_per_product"] + slot) * 2
+        raw_lot = link(resolver, gtin(prefix, number), f"R{index:05d}")
+        mid_lot = link(resolver, gtin(prefix, number + 1), f"P{index:05d}")
         total = max(round(kg * units * 1.08, 1), 0.1)  # a little more than the product holds: offcuts
         ilmd: dict[str, Any] = {
             # per product made (the lot's total is its quantity)

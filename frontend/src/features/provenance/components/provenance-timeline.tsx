@@ -23,12 +23,12 @@ export function ProvenanceTimeline({ timeline, check }: { timeline: Timeline; ch
         const where = event["ecolaura:country"];
         const origin = ilmd?.["ecolaura:originCountry"];
         return (
-          <li key={item.leaf_index} className="timeline-event" aria-label={`Event ${item.leaf_index}: ${describeEvent(event)}`}>
+          <li key={item.leaf_index} className="timeline-event" aria-label={`Event ${item.leaf_index}: ${describeEvent(event, timeline.gtin)}`}>
             <p className="timeline-when">
               <time dateTime={event.eventTime}>{when(event.eventTime)}</time>
               {where ? <> · {countryName(where)}</> : null}
             </p>
-            <h3>{describeEvent(event)}</h3>
+            <h3>{describeEvent(event, timeline.gtin)}</h3>
             <dl className="timeline-facts">
               {origin ? (
                 <div>
@@ -38,7 +38,7 @@ export function ProvenanceTimeline({ timeline, check }: { timeline: Timeline; ch
               ) : null}
               {materials.length ? (
                 <div>
-                  <dt>Materials</dt>
+                  <dt>{event.type === "ObjectEvent" ? "Materials" : "Made into"}</dt>
                   <dd>{materials.map((m) => (m.kg ? `${m.material} (${m.kg} kg)` : m.material)).join(", ")}</dd>
                 </div>
               ) : null}

@@ -57,13 +57,19 @@ function quantities(list: QuantityElement[] | undefined): string[] {
 }
 
 /** A sentence for the event: "Raw material commissioned (120.5 kg)", "Shipped", "Transformed: 2 inputs into 1 output". */
-export function describeEvent(event: EpcisEvent): string {
+export function describeEvent(event: EpcisEvent, productGtin?: string): string {
   const step = bareWord(event.bizStep);
   if (event.type === "TransformationEvent") {
     const inputs = (event.inputEPCList?.length ?? 0) + (event.inputQuantityList?.length ?? 0);
-    const outputs = (event.outputEPCList?.length ?? 0) + (event.outputQuantityList?.length ?? 0);
+    const outputs = [...(event.outputEPCList ?? []), ...(event.outputQuantityList ?? []).map((q) => q.epcClass)];
+    const made = (event.ilmd?.["ecolaura:materials"] ?? []).map((m) => m.material);
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    if (productGtin && outputs.some((uri) => parseDigitalLink(uri)?.gtin === productGtin)) {
+      return `Manufactured from ${plural(inputs, "input")}`;
+    }
+    if (made.length) return `Processed into ${made.join(", ")}`;
     const what = step && step !== "commissioning" ? (STEPS[step] ?? humanise(step)) : "Made";
-    return `${what}: ${inputs} input${inputs === 1 ? "" : "s"} transformed into ${outputs} output${outputs === 1 ? "" : "s"}`;
+    return `${what}: ${plural(inputs, "input")} transformed into ${plural(outputs.length, "output")}`;
   }
   let what = step ? (STEPS[step] ?? humanise(step)) : event.action === "ADD" ? "Created" : "Observed";
   if (step === "commissioning" && event.ilmd?.["ecolaura:materials"]?.length) what = "Raw material commissioned";
@@ -105,12 +111,13 @@ export function inTimeOrder(timeline: Timeline): TimelineEvent[] {
 
 export type MaterialOrigin = { material: string; kg?: number; origin?: string; certificates: string[] };
 
-/** The materials the chain states, with their origins and certificates (from ILMD). */
+/** The raw materials the chain states (ILMD of object events), with their origins and certificates. */
 export function materialsOf(events: TimelineEvent[]): MaterialOrigin[] {
   const out: MaterialOrigin[] = [];
   for (const { event } of events) {
     const ilmd = event.ilmd;
-    if (!ilmd) continue;
+    // A transformation's ILMD describes what it made (a fabric, a board), not a raw material.
+    if (!ilmd || event.type !== "ObjectEvent") continue;
     for (const m of ilmd["ecolaura:materials"] ?? []) {
       out.push({
         material: m.material,
