@@ -29,7 +29,9 @@ def open_a_passport(page: Page, shop: Shop) -> str:
 def test_the_passport_shows_the_chain_on_a_map_verified_in_the_browser(page: Page, shop: Shop) -> None:
     name = open_a_passport(page, shop)
     expect(page.get_by_role("heading", name=f"Product passport: {name}")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text(re.compile(r"All \d+ signed events verified in your browser"))
+    expect(page.get_by_role("status")).to_contain_text(
+        re.compile(r"All \d+ signed events verified in your browser")
+    )
     expect(page.get_by_role("status")).to_contain_text("its Ed25519 signature checks out")
     timeline = page.get_by_role("region", name="Timeline").get_by_role("listitem")
     expect(timeline.first).to_be_visible()
@@ -38,9 +40,13 @@ def test_the_passport_shows_the_chain_on_a_map_verified_in_the_browser(page: Pag
     expect(page.get_by_text("✓ Verified in your browser")).to_have_count(count)
     expect(timeline.filter(has_text="Raw material commissioned").first).to_be_visible()
     expect(timeline.filter(has_text="Received").last).to_contain_text("Germany")
-    expect(page.get_by_role("img", name=re.compile(r"^Map of the supply chain: .+, then Germany$"))).to_be_visible()
+    expect(
+        page.get_by_role("img", name=re.compile(r"^Map of the supply chain: .+, then Germany$"))
+    ).to_be_visible()
     expect(page.locator(".map-country.visited").first).to_be_visible()
-    expect(page.get_by_role("region", name="Materials and their origins").get_by_role("row")).not_to_have_count(0)
+    expect(
+        page.get_by_role("region", name="Materials and their origins").get_by_role("row")
+    ).not_to_have_count(0)
     check_page(page, "passport")
 
 
