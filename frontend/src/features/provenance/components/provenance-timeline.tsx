@@ -23,12 +23,12 @@ export function ProvenanceTimeline({ timeline, check }: { timeline: Timeline; ch
         const where = event["ecolaura:country"];
         const origin = ilmd?.["ecolaura:originCountry"];
         return (
-          <li key={item.leaf_index} className="timeline-event" aria-label={`Event ${item.leaf_index}: ${describeEvent(event, timeline.gtin)}`}>
+          <li key={item.leaf_index} className="timeline-event" aria-labelledby={`leaf-${item.leaf_index}`}>
             <p className="timeline-when">
               <time dateTime={event.eventTime}>{when(event.eventTime)}</time>
               {where ? <> · {countryName(where)}</> : null}
             </p>
-            <h3>{describeEvent(event, timeline.gtin)}</h3>
+            <h3 id={`leaf-${item.leaf_index}`}>{describeEvent(event, timeline.gtin)}</h3>
             <dl className="timeline-facts">
               {origin ? (
                 <div>
