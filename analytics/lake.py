@@ -122,6 +122,7 @@ SCHEMAS: Final[dict[str, pa.Schema]] = {
         ]
     ),
 }
+_HEAD_NAMES: Final = frozenset(name for name, _ in _HEAD)
 _ARROW_OF = {"str": _STR, "int": _INT, "float": _FLOAT, "bool": pa.bool_()}
 
 
@@ -129,6 +130,8 @@ def _schema_of(event_class: type[ev.Event]) -> pa.Schema:
     """Every other event type: its scalar fields, typed from the event contract."""
     fields = list(_HEAD)
     for f in msgspec.structs.fields(event_class):
+        if f.name in _HEAD_NAMES:
+            continue  # the envelope's column already (ProvenanceRecorded.recorded_at is the same clock)
         kinds = {t.__name__ for t in getattr(f.type, "__args__", (f.type,)) if t is not type(None)}
         if len(kinds) == 1 and (kind := kinds.pop()) in _ARROW_OF:
             fields.append((f.name, _TIME if f.name.endswith("_at") else _ARROW_OF[kind]))

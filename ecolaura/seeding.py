@@ -20,12 +20,13 @@ from datetime import UTC, date, datetime, timedelta
 import msgspec
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.database import make_command_engine, make_engine
 from ecolaura.demo_catalog import CustomerSpec, ProductSpec, generate_customers, generate_products
 from ecolaura.runtime import tune_gc
+from ecolaura.seed_provenance import Chains, chain_of, provenance_commands
 from write_side.adapters.tables import products as products_table
 from write_side.contracts import commands as c
 from write_side.contracts.challenges import Goal, OrderFilter
@@ -207,6 +208,13 @@ async def seed_database(database_url: str, plan: SeedPlan, console: Console) -> 
             for customer_id in joined:
                 await bus.handle(c.JoinChallenge(challenge_id), c.Actor(customer_id, "customer"))
 
+    async def record_provenance(command: object) -> None:
+        assert isinstance(command, c.RecordProvenance)  # noqa: S101
+        _now.set((now - timedelta(days=HISTORY_DAYS + 30)).isoformat())
+        reply = await bus.handle(command, admin)
+        if reply.status != 201:
+            raise RuntimeError(f"the demo provenance was refused: {reply.body.decode()}")
+
     async def add_order(item: object) -> None:
         assert isinstance(item, PlannedOrder)  # noqa: S101
         await _play_order(bus, item, customer_ids, people, product_ids, admin)
@@ -215,10 +223,35 @@ async def seed_database(database_url: str, plan: SeedPlan, console: Console) -> 
     with _progress(console) as progress:
         await _run_all(list(range(len(people))), add_customer, progress, "customers")
         await _run_all(list(range(len(catalog))), add_product, progress, "products")
+        commands = await _provenance_plan(engine, plan, catalog, product_ids, now)
+        await _run_all(list(commands), record_provenance, progress, "provenance")
         await add_challenges()
         await _run_all(list(orders), add_order, progress, "orders")
     await engine.dispose()
     console.print(f"[green]Seeded {len(people)} customers, {len(catalog)} products, {len(orders)} orders.[/]")
+
+
+async def _provenance_plan(
+    engine: AsyncEngine,
+    plan: SeedPlan,
+    catalog: list[ProductSpec],
+    product_ids: dict[int, str],
+    now: datetime,
+) -> list[c.RecordProvenance]:
+    """The supply chains of the products of the chains' categories, as EPCIS documents to record."""
+    chains = Chains.load()
+    wanted = [i for i, p in enumerate(catalog) if p.category in chains.categories]
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT product_id::text, gtin FROM provenance_gtins WHERE product_id = ANY(CAST(:p AS uuid[]))"
+            ),
+            {"p": [product_ids[i] for i in wanted]},
+        )
+        gtins: dict[str, str] = {row[0]: row[1] for row in rows}
+    arrival = now - timedelta(days=HISTORY_DAYS + 31)  # stocked before the shop opens
+    events = [chain_of(chains, catalog[i], gtins[product_ids[i]], i, arrival, plan.seed) for i in wanted]
+    return provenance_commands(events, arrival)
 
 
 DEMO_JOIN_SHARE = 0.3  # of the demo's customers join every demo challenge, before their orders

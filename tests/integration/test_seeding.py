@@ -7,7 +7,10 @@ differs from run to run; what they contain and how each one ended must not.
 from __future__ import annotations
 
 import io
+import json
+import re
 from collections import Counter
+from datetime import datetime
 
 import psycopg
 from rich.console import Console
@@ -36,6 +39,31 @@ _ENTRIES = """
 """
 
 
+# The provenance log: each entry's event with GTINs named by their product's SKU (GTINs are handed
+# out in creation order, which interleaves) and times relative to the earliest event; whether a
+# signed tree head covers it is the worker's business, not the seed's.
+_PROVENANCE = """
+    SELECT e.event_type, convert_from(e.canonical, 'UTF8'), e.event_time
+    FROM provenance_entries e ORDER BY e.leaf_index
+"""
+_GTINS = "SELECT g.gtin, p.sku FROM provenance_gtins g JOIN products p USING (product_id)"
+
+
+def _provenance(conn: psycopg.Connection[tuple[object, ...]]) -> Counter[tuple[object, ...]]:
+    skus = dict(conn.execute(_GTINS).fetchall())
+    rows = conn.execute(_PROVENANCE).fetchall()
+    if not rows:
+        return Counter()
+    start = min(row[2] for row in rows)
+
+    def content(kind: object, canonical: str, when: datetime) -> tuple[object, ...]:
+        event = json.loads(re.sub(r"/01/(\d{14})", lambda m: f"/01/{skus.get(m[1], m[1])}", canonical))
+        event.pop("eventTime")
+        return kind, json.dumps(event, sort_keys=True), (when - start).total_seconds()
+
+    return Counter(content(*row) for row in rows)
+
+
 async def _seeded_shop(server_url: str) -> tuple[dict[str, Counter[tuple[object, ...]]], str]:
     """Seed ``PLAN`` into a database of its own; return its contents and what the seed printed."""
     out = io.StringIO()
@@ -46,6 +74,7 @@ async def _seeded_shop(server_url: str) -> tuple[dict[str, Counter[tuple[object,
                 sql: Counter(tuple(row) for row in conn.execute(sql).fetchall())
                 for sql in (_CUSTOMERS, _STOCK, _ORDERS, _ENTRIES)
             }
+            shop[_PROVENANCE] = _provenance(conn)
     return shop, out.getvalue()
 
 
@@ -57,6 +86,13 @@ async def test_the_same_seed_gives_the_same_customers_products_and_orders(server
     assert sum(first[_STOCK].values()) == PLAN.products
     assert sum(first[_ORDERS].values()) == PLAN.orders
     assert sum(first[_ENTRIES].values()) > 0
+    # the products of the chains' categories have supply chains, each ending at the warehouse
+    chains = first[_PROVENANCE]
+    assert sum(chains.values()) >= 5 * 3
+    assert {kind for kind, _, _ in chains} == {"ObjectEvent", "TransformationEvent"}
+    steps = Counter(json.loads(event).get("bizStep") for _, event, _ in chains.elements())
+    assert steps["receiving"] == steps["shipping"] > 0
+    assert any("ecolaura:originCountry" in event for _, event, _ in chains)
     assert first == second
     # Each bar ends full: it counts finished items, whichever worker finished them.
     for label, total in (("customers", PLAN.customers), ("products", PLAN.products), ("orders", PLAN.orders)):

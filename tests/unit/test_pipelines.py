@@ -6,9 +6,11 @@ import dataclasses
 from datetime import UTC, datetime
 
 import polars as pl
+import pyarrow as pa
 import pytest
 from polars.testing import assert_frame_equal
 
+from analytics import lake as lake_module
 from analytics.factor_tables import load_factors
 from analytics.footprint import ProductSpec, product_footprint
 from analytics.lake import LakeGenerations, LakeWriter
@@ -335,3 +337,33 @@ def test_old_results_stay_reproducible_to_the_last_digit(lake) -> None:
     assert sorted(p.name for p in (root / "results").iterdir()) == ["2025.1", "2026.1"]
     for name, frame in frames.items():
         assert_frame_equal(pl.read_parquet(again / name), frame, check_exact=True)
+
+
+def test_provenance_events_go_to_the_lake_with_one_recorded_at_column() -> None:
+    """ProvenanceRecorded has a field named like the envelope's column: the table has it once."""
+    recorded = ev.RecordedEvent(
+        position=1,
+        tx_id=1,
+        causal_tx=1,
+        stream_id="provenance-log",
+        stream_version=1,
+        event_type="ProvenanceRecorded",
+        schema_version=1,
+        event=ev.ProvenanceRecorded(
+            leaf_index=0,
+            event_type="ObjectEvent",
+            product_ids=[],
+            biz_step="shipping",
+            event_time="2026-10-20T15:00:00+00:00",
+            recorded_at="2026-11-20T08:00:00+00:00",
+        ),
+        metadata=ev.EventMetadata("c", "c"),
+        recorded_at="2026-11-20T08:00:00+00:00",
+    )
+    schema = lake_module.SCHEMAS["ProvenanceRecorded"]
+    assert schema.names.count("recorded_at") == 1
+    parts = lake_module._partitions([recorded, recorded])
+    columns = parts[("ProvenanceRecorded", "2026-11-20")]
+    assert isinstance(columns, dict)
+    assert {len(values) for values in columns.values()} == {2}
+    assert pa.Table.from_pydict(columns, schema=schema).num_rows == 2

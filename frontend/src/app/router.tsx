@@ -4,6 +4,7 @@ import { Loading } from "@/components/ui/spinner";
 import { paths } from "@/config/paths";
 import { getProductQueryOptions } from "@/features/product/api/get-product";
 import { getProductImpactQueryOptions } from "@/features/product/api/get-product-impact";
+import { getProvenanceQueryOptions } from "@/features/provenance/api/get-provenance";
 import { getSearchQueryOptions } from "@/features/search/api/search-products";
 import { searchParamsFromUrl } from "@/features/search/utils/url-state";
 import { queryClient } from "@/lib/query-client";
@@ -36,6 +37,17 @@ export const router = createBrowserRouter([
           return null;
         },
         lazy: route(() => import("@/app/routes/shop/product")),
+      },
+      {
+        path: paths.passport.path,
+        loader: ({ params }) => {
+          if (params.productId) {
+            void queryClient.prefetchQuery(getProvenanceQueryOptions(params.productId));
+            void queryClient.prefetchQuery(getProductQueryOptions(params.productId));
+          }
+          return null;
+        },
+        lazy: route(() => import("@/app/routes/shop/passport")),
       },
       { path: paths.cart.path, lazy: route(() => import("@/app/routes/shop/cart")) },
       { path: paths.checkout.path, lazy: route(() => import("@/app/routes/shop/checkout")) },

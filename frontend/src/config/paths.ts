@@ -6,6 +6,7 @@ export const paths = {
     href: (params?: Record<string, string>) => (params ? `/search?${new URLSearchParams(params)}` : "/search"),
   },
   product: { path: "/products/:productId", href: (id: string) => `/products/${id}` },
+  passport: { path: "/passport/:productId", href: (id: string) => `/passport/${id}` },
   cart: { path: "/cart", href: () => "/cart" },
   checkout: { path: "/checkout", href: () => "/checkout" },
   orderConfirmation: {

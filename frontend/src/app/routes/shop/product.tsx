@@ -9,6 +9,7 @@ import { cart } from "@/features/cart/hooks/use-cart";
 import { useProduct } from "@/features/product/api/get-product";
 import { useProductImpact } from "@/features/product/api/get-product-impact";
 import { FootprintBreakdown } from "@/features/product/components/footprint-breakdown";
+import { qrCodeUrl } from "@/features/provenance/api/get-provenance";
 import { titleCase } from "@/lib/format";
 
 export default function ProductPage() {
@@ -74,6 +75,15 @@ export default function ProductPage() {
           {p.materials.map((m) => `${m.material} (${m.kg} kg)`).join(", ")}
         </p>
       ) : null}
+      <section className="provenance-link" aria-labelledby="provenance-heading">
+        <h2 id="provenance-heading">Provenance</h2>
+        <Link to={paths.passport.href(p.id)} className="qr-link">
+          <img src={qrCodeUrl(p.id)} alt={`QR code of the Digital Link of ${p.name}: opens its product passport`} width={148} height={148} />
+        </Link>
+        <p>
+          <Link to={paths.passport.href(p.id)}>Provenance: where {p.name} comes from, verified in your browser</Link>
+        </p>
+      </section>
       {impact.isPending ? <Loading label="Loading the footprint" /> : null}
       {impact.isError ? (
         <ErrorPanel error={impact.error} onRetry={() => void impact.refetch()} title="The footprint could not be loaded" />
