@@ -30,10 +30,18 @@ Identifier = Annotated[
         description="a GS1 Digital Link URI: https://{resolver}/01/{gtin}[/10/{lot}][/21/{serial}]",
     ),
 ]
-Uri = Annotated[str, Meta(min_length=3, max_length=300, pattern=r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$")]
+# No \s or \S in patterns: Python's and ECMAScript's (JSON Schema's) whitespace differ (\x1c-\x1f).
+Uri = Annotated[
+    str, Meta(min_length=3, max_length=300, pattern=r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\x00-\x20\x7f]+$")
+]
 Country = Annotated[str, Meta(pattern="^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
 Word = Annotated[
-    str, Meta(min_length=1, max_length=120, pattern=r"^(urn:epcglobal:cbv:[a-z]+:)?[a-z_]+$|^https?://\S+$")
+    str,
+    Meta(
+        min_length=1,
+        max_length=120,
+        pattern=r"^(urn:epcglobal:cbv:[a-z]+:)?[a-z_]+$|^https?://[^\x00-\x20\x7f]+$",
+    ),
 ]
 Offset = Annotated[str, Meta(pattern=r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$")]
 Identifiers = Annotated[list[Identifier], Meta(max_length=500)]
