@@ -4,13 +4,14 @@ import { ErrorPanel } from "@/components/errors/error-panel";
 import { Loading } from "@/components/ui/spinner";
 import { paths } from "@/config/paths";
 import { useProduct } from "@/features/product/api/get-product";
-import { qrCodeUrl, useProvenance } from "@/features/provenance/api/get-provenance";
+import { qrCodeUrl, type Timeline, useProvenance } from "@/features/provenance/api/get-provenance";
 import { ProvenanceMap } from "@/features/provenance/components/provenance-map";
 import { ProvenanceTimeline } from "@/features/provenance/components/provenance-timeline";
 import { HeadSummary } from "@/features/provenance/components/verification-mark";
 import { useVerification } from "@/features/provenance/hooks/use-verification";
 import { certificatesOf, countryName, inTimeOrder, materialsOf, routeOf } from "@/features/provenance/utils/describe";
 import type { TimelineCheck } from "@/features/provenance/utils/verify";
+import { formatKg } from "@/lib/format";
 
 function Summary({ check, signed, pending }: { check: TimelineCheck | undefined; signed: number; pending: number }) {
   if (!check) return <p role="status">Checking the proofs in your browser…</p>;
@@ -108,10 +109,36 @@ export default function PassportPage() {
           <img className="qr" src={qrCodeUrl(productId)} alt={`QR code of this product's Digital Link, ${timeline.digital_link}`} width={148} height={148} />
         </section>
       </div>
+      {timeline.footprint ? <FootprintFromRecord footprint={timeline.footprint} /> : null}
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         <ProvenanceTimeline timeline={timeline} check={verification.data} />
       </section>
     </article>
+  );
+}
+
+const FACT_NAMES: Record<string, string> = { origin_country: "where it was made", materials: "its materials" };
+
+/** The catalog's footprint beside the one the recorded facts give, when they say something else. */
+function FootprintFromRecord({ footprint }: { footprint: NonNullable<Timeline["footprint"]> }) {
+  const differs = footprint.differs.map((d) => FACT_NAMES[d] ?? d).join(" and ");
+  return (
+    <section aria-labelledby="footprint-heading">
+      <h2 id="footprint-heading">Footprint</h2>
+      <p>
+        The catalog rates this product at {formatKg(footprint.catalog_kg_co2e)} CO2e (factors {footprint.factor_version}).
+      </p>
+      {footprint.differs.length ? (
+        <p>
+          The recorded history states other facts about {differs}
+          {footprint.recorded_kg_co2e === null
+            ? `; ${footprint.note ?? "they cannot be rated"}.`
+            : `: rated from them, it comes to ${formatKg(footprint.recorded_kg_co2e)} CO2e.`}
+        </p>
+      ) : (
+        <p>The recorded history agrees with the catalog on where it was made and of what.</p>
+      )}
+    </section>
   );
 }

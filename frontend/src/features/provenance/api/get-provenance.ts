@@ -48,6 +48,14 @@ export type Timeline = {
   tree_head: TreeHead | null;
   events: TimelineEvent[];
   pending: TimelineEvent[];
+  /** The catalog's footprint and, where the log states another origin or materials, theirs. */
+  footprint?: {
+    catalog_kg_co2e: number;
+    factor_version: string;
+    recorded_kg_co2e: number | null;
+    differs: string[];
+    note?: string;
+  };
   keys: { keys?: { kty?: unknown; crv?: unknown; x?: unknown; kid?: unknown }[] };
 };
 
