@@ -58,6 +58,10 @@ class Batch:
     # product in a listing many times, and only the final score needs writing. A key's pending
     # member operations all came after its last operation in ``ops``.
     members: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
+    # Writes counted as they are queued (``writes`` is asked after every event): pending members,
+    # and what ``ops`` holds, one per member of the member operations it took over.
+    _pending: int = field(default=0, init=False, repr=False)
+    _queued: int = field(default=0, init=False, repr=False)
 
     def doc(self, key: str) -> dict[str, Any] | None:
         """The current document (changed in this batch, else as loaded)."""
@@ -78,13 +82,26 @@ class Batch:
         full = self.prefix + key
         if command == "zadd" and len(args) == 1 and len(args[0]) == 1:
             ((member, score),) = args[0].items()
-            self.members.setdefault(full, {})[member] = ("zadd", score)
+            self._member(full, member, ("zadd", score))
         elif command in ("zrem", "sadd") and len(args) == 1:
-            self.members.setdefault(full, {})[args[0]] = (command, None)
+            self._member(full, args[0], (command, None))
         else:
             # A DEL or ZINCRBY after a ZADD must see it: the ZADD cannot wait for the end.
-            self.ops.extend(_member_commands(full, self.members.pop(full, {})))
+            pending = self.members.pop(full, None)
+            if pending:
+                self.ops.extend(_member_commands(full, pending))
+                self._pending -= len(pending)
+                self._queued += len(pending)
             self.ops.append((command, (full, *args)))
+            self._queued += 1
+
+    def _member(self, key: str, member: Any, operation: tuple[str, Any]) -> None:
+        members = self.members.get(key)
+        if members is None:
+            members = self.members[key] = {}
+        if member not in members:
+            self._pending += 1
+        members[member] = operation
 
     def index_commands(self) -> list[tuple[str, tuple[Any, ...]]]:
         """Every index operation to send: each key's operations in the order they came."""
@@ -92,8 +109,12 @@ class Batch:
         return self.ops + pending
 
     def writes(self) -> int:
-        """Redis commands the batch will send when committed."""
-        return len(self.changed) + sum(len(m) for m in self.members.values()) + len(self.ops)
+        """Writes the batch will make when committed: one per document, index member and other operation.
+
+        Counted per document and per member, not per Redis command: one ZADD of 300 members costs
+        Redis about what 300 one-member ZADDs do, and this bounds how long a commit holds Redis.
+        """
+        return len(self.changed) + self._pending + self._queued
 
     def settle(self) -> None:
         """After a commit: what was written is now what is stored, and nothing is pending."""
@@ -101,14 +122,32 @@ class Batch:
         self.changed.clear()
         self.members.clear()
         self.ops.clear()
+        self._pending = self._queued = 0
 
 
 def _member_commands(key: str, members: dict[str, tuple[str, Any]]) -> list[tuple[str, tuple[Any, ...]]]:
-    """One command per member of ``key``; they touch different members, so their order is free."""
-    return [
-        (command, (key, {member: score}) if command == "zadd" else (key, member))
-        for member, (command, score) in members.items()
-    ]
+    """One command per kind (ZADD, ZREM, SADD) with all its members of ``key``.
+
+    They touch different members, so their order is free.
+    """
+    scores: dict[Any, Any] = {}
+    removed: list[Any] = []
+    added: list[Any] = []
+    for member, (command, score) in members.items():
+        if command == "zadd":
+            scores[member] = score
+        elif command == "zrem":
+            removed.append(member)
+        else:
+            added.append(member)
+    commands: list[tuple[str, tuple[Any, ...]]] = []
+    if scores:
+        commands.append(("zadd", (key, scores)))
+    if removed:
+        commands.append(("zrem", (key, *removed)))
+    if added:
+        commands.append(("sadd", (key, *added)))
+    return commands
 
 
 class GenerationStore:
@@ -145,11 +184,14 @@ class GenerationStore:
                         f"{self.name} g{self.generation} is at {current}, not {expected}"
                     )
                 pipe.multi()  # type: ignore[no-untyped-call]
-                for key, document in batch.changed.items():
-                    pipe.set(self.prefix + key, _encoder.encode(document))
+                # One MSET for the documents and the checkpoint, one command per index key and kind:
+                # redis-py packs and parses each queued command on its own, which cost more than
+                # the writes themselves when every document and member had its own command.
+                mapping = {self.prefix + key: _encoder.encode(doc) for key, doc in batch.changed.items()}
+                mapping[self.checkpoint_key] = encode_cursor(reached).encode()
+                pipe.mset(mapping)
                 for command, args in batch.index_commands():
                     getattr(pipe, command)(*args)
-                pipe.set(self.checkpoint_key, encode_cursor(reached))
                 await pipe.execute()
             except WatchError:
                 raise CheckpointMovedError(f"{self.name} g{self.generation} moved during the batch") from None

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,30 @@ end
 return out
 """
 
+# KEYS[1]: pointer. ARGV: prefix base, board key, how many from the top, a member to rank ('' for none),
+# the stamp (generation/checkpoint) of the top the caller holds ('' for none). The top (its size,
+# then members and scores) only when the caller's is not of the live generation and checkpoint.
+_BOARD_TOP = """
+local g = redis.call('GET', KEYS[1])
+if not g then return {false} end
+local prefix = ARGV[1] .. g .. ':'
+local index = prefix .. ARGV[2]
+local checkpoint = redis.call('GET', prefix .. 'checkpoint')
+local out = {checkpoint, g, false, false}
+if ARGV[4] ~= '' then
+  out[3] = redis.call('ZRANK', index, ARGV[4])
+  out[4] = redis.call('ZSCORE', index, ARGV[4])
+end
+if checkpoint and ARGV[5] == g .. '/' .. checkpoint then return out end
+out[5] = redis.call('ZCARD', index)
+for _, v in ipairs(redis.call('ZRANGE', index, 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')) do
+  out[#out + 1] = v
+end
+return out
+"""
+# How many rendered tops a process keeps (boards x periods x the period keys of a few weeks).
+_RENDERED_TOPS = 256
+
 # What ``X-Event-Log-Position`` looks like, and so ``min_position``: two integers of at most 64 bits.
 POSITION_PATTERN = "^[0-9]{1,19}:[0-9]{1,19}$"
 _POSITION = re.compile(POSITION_PATTERN.removeprefix("^").removesuffix("$"))
@@ -110,6 +135,19 @@ class Board:
 
 
 @dataclass(frozen=True, slots=True)
+class RenderedBoard:
+    """The top of a sorted set as rendered by the caller, and one member's place, at one checkpoint."""
+
+    position: LogCursor
+    body: bytes  # what ``render`` made of the total and the top
+    rank: int | None  # 0-based
+    score: float | None
+
+
+Render = Callable[[int, list[tuple[str, float]]], bytes]
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     position: LogCursor
     items: list[bytes]
@@ -123,6 +161,11 @@ class ReadModels:
         self._docs = redis.register_script(_DOCS)
         self._page = redis.register_script(_PAGE)
         self._board = redis.register_script(_BOARD)
+        self._board_top = redis.register_script(_BOARD_TOP)
+        # (projection, index, top, view) -> (generation/checkpoint, rendered top): a projection
+        # writes its indexes only in commits that move its checkpoint, and a rebuild swaps in
+        # another generation, so a top rendered at one stamp is the top as long as the stamp holds.
+        self._rendered: dict[tuple[str, str, int, str], tuple[str, bytes]] = {}
 
     async def documents(self, projection: str, *document_keys: str) -> Documents:
         base = f"{keys.PREFIX}:{projection}:g"
@@ -164,6 +207,43 @@ class ReadModels:
             None if rank is None else int(rank),
             None if score is None else float(score),
         )
+
+    async def rendered_board(  # noqa: PLR0913 - a board is all of these
+        self, projection: str, index: str, top: int, member: str | None, view: str, render: Render
+    ) -> RenderedBoard:
+        """As ``board``, with the top rendered by ``render(total, top)``, once per checkpoint.
+
+        One Lua call reads the live generation, the checkpoint and ``member``'s place, and the top
+        only when this process holds no rendering of it at that generation and checkpoint. ``view``
+        names what ``render`` makes: renderings of one index for different views are kept apart.
+        """
+        cache_key = (projection, index, top, view)
+        held = self._rendered.get(cache_key)
+        base = f"{keys.PREFIX}:{projection}:g"
+        result = await self._run(
+            self._board_top,
+            keys.pointer(projection),
+            base,
+            index,
+            top,
+            member or "",
+            held[0] if held else "",
+        )
+        if len(result) < 4:  # no live generation yet
+            return RenderedBoard(decode_cursor(None), render(0, []), None, None)
+        checkpoint, generation, rank, score, *rest = result
+        rank_of = None if rank is None else int(rank)
+        score_of = None if score is None else float(score)
+        if not rest and held is not None:  # the script saw our stamp: what we hold is current
+            return RenderedBoard(decode_cursor(checkpoint), held[1], rank_of, score_of)
+        total, *flat = rest
+        pairs = [(as_text(flat[i]), float(flat[i + 1])) for i in range(0, len(flat), 2)]
+        body = render(int(total), pairs)
+        if checkpoint is not None:
+            if len(self._rendered) >= _RENDERED_TOPS:
+                self._rendered.clear()
+            self._rendered[cache_key] = (f"{as_text(generation)}/{as_text(checkpoint)}", body)
+        return RenderedBoard(decode_cursor(checkpoint), body, rank_of, score_of)
 
     async def _run(self, script: AsyncScript, key: str, *args: str | int) -> list[Any]:
         """EVALSHA of ``script`` with one key: the hot path, without redis-py's Script wrapper layers."""

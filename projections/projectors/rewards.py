@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -50,14 +51,26 @@ _ORDER_EVENTS = (
     ev.EcoPointsEarned,
     ev.EcoPointsReversed,
 )
+_encoder = msgspec.json.Encoder(order="sorted")
 _ENTRY_EVENTS = (ev.ChallengeJoined, ev.ChallengeCompleted, ev.ChallengeRewardReversed)
 
 
 def period_keys(placed_at: str) -> dict[str, str]:
     """The week, month and all-time keys of an order placed at ``placed_at`` (UTC)."""
-    at = datetime.fromisoformat(placed_at).astimezone(UTC)
+    return period_keys_at(datetime.fromisoformat(placed_at))
+
+
+def period_keys_at(moment: datetime) -> dict[str, str]:
+    """The week, month and all-time keys of an aware ``moment`` (UTC)."""
+    at = moment.astimezone(UTC)
     year, week, _ = at.isocalendar()
     return {"week": f"{year}-W{week:02d}", "month": f"{at.year}-{at.month:02d}", "all": "all"}
+
+
+@lru_cache(maxsize=4096)
+def _period_keys_of(placed_at: str) -> tuple[str, ...]:
+    """``period_keys`` as a tuple, remembered: an order is scored at payment and again per points event."""
+    return tuple(period_keys(placed_at).values())
 
 
 def board_key(board: str, period_key: str) -> str:
@@ -106,14 +119,21 @@ class Rewards:
             return
         key = f"customer:{e.customer_id}"
         doc = {**empty_rewards(e.customer_id), **(batch.doc(key) or {})}
+        # Whether the event changed the facts (or what the rules read them with: the time zone, a
+        # newly joined challenge): only then can badges or challenge progress change. Everything
+        # else they depend on is as the last event that did change them left it.
         if isinstance(e, _CUSTOMER_EVENTS):
             _customer_event(e, doc, batch)
+            facts_changed = isinstance(e, ev.CustomerRegistered)
         elif isinstance(e, _ORDER_EVENTS):
-            if not _order_event(e, doc, batch):
+            changed = _order_event(e, doc, batch)
+            if changed is None:
                 return
+            facts_changed = changed
         else:
             _entry_event(e, doc, batch)
-        _derive(doc)
+            facts_changed = isinstance(e, ev.ChallengeJoined)
+        _derive(doc, facts_changed=facts_changed or "level" not in doc)
         batch.put(key, doc)
 
 
@@ -128,8 +148,9 @@ def _customer_event(e: Any, doc: dict[str, Any], batch: Batch) -> None:
         _show(doc, batch, visible=e.visible and not doc["erased"])
 
 
-def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool:
-    """Apply an order's event; False when it changes nothing of the customer's."""
+def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool | None:
+    """Apply an order's event; None when it changes nothing of the customer's, else whether it
+    changed their facts (the delivered orders the rules read)."""
     order_key = f"order:{e.order_id}"
     if isinstance(e, ev.OrderPlaced):
         fp = e.footprint
@@ -146,14 +167,14 @@ def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool:
                 "points": 0,
             },
         )
-        return False
+        return None
     order = batch.doc(order_key)
     if order is None:
         raise LookupError(f"{type(e).__name__} for order {e.order_id} arrived before OrderPlaced")
     if isinstance(e, ev.OrderPaid):
         _score(doc, batch, "co2e-saved", order["placed_at"], order["savings"])
         _score(doc, batch, "eco-points", order["placed_at"], 0)  # on the board with what it earns later
-        return True
+        return False
     if isinstance(e, ev.OrderDelivered):
         order["delivered_at"] = e.delivered_at
         doc["facts"].append({"order_id": e.order_id, **order})
@@ -168,12 +189,14 @@ def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool:
         _earn(doc, -e.points, "order_points")
         _score(doc, batch, "eco-points", order["placed_at"], -e.points)
     batch.put(order_key, order)
+    delivered = False
     for fact in doc["facts"]:
         if fact["order_id"] == e.order_id:
             fact.update(order)
+            delivered = True
     if isinstance(e, ev.OrderRefunded | ev.EcoPointsReversed):
         doc["badges"] = badges.replay(_facts(doc), doc["time_zone"])  # a refund may take a badge back
-    return True
+    return delivered
 
 
 def _entry_event(e: Any, doc: dict[str, Any], batch: Batch) -> None:
@@ -231,7 +254,7 @@ def _earn(doc: dict[str, Any], points: int, source: str) -> None:
 
 def _score(doc: dict[str, Any], batch: Batch, board: str, placed_at: str, amount: float) -> None:
     scores = doc["scores"][board]
-    for period_key in period_keys(placed_at).values():
+    for period_key in _period_keys_of(placed_at):
         scores[period_key] = scores.get(period_key, 0) + amount
         if doc["visible"] and not doc["erased"]:
             batch.op(
@@ -258,8 +281,8 @@ def _facts(doc: dict[str, Any]) -> list[OrderFact]:
     found = (
         kept_fact(
             f["order_id"],
-            datetime.fromisoformat(f["placed_at"]),
-            datetime.fromisoformat(f["delivered_at"]),
+            _instant(f["placed_at"]),
+            _instant(f["delivered_at"]),
             f["shipping_method"],
             f["savings"],
             f["certified_units"],
@@ -272,21 +295,37 @@ def _facts(doc: dict[str, Any]) -> list[OrderFact]:
     return [f for f in found if f is not None]
 
 
-def _derive(doc: dict[str, Any]) -> None:
-    """Badges newly earned, level and challenge progress, from the facts as they now are."""
-    facts = _facts(doc)
-    doc["badges"] = badges.newly_earned(doc["badges"], facts, doc["time_zone"])
+@lru_cache(maxsize=65536)
+def _instant(text: str) -> datetime:
+    """An ISO timestamp of a fact, parsed once (a customer's facts are read again on every delivery)."""
+    return datetime.fromisoformat(text)
+
+
+@lru_cache(maxsize=1024)
+def _rule_of(encoded_goal: bytes, starts_on: str, ends_on: str, time_zone: str) -> tuple[Goal, Window]:
+    """A challenge entry's goal and window, decoded once per distinct challenge rule."""
+    window = Window(date.fromisoformat(starts_on), date.fromisoformat(ends_on), time_zone)
+    return msgspec.json.decode(encoded_goal, type=Goal), window
+
+
+def _derive(doc: dict[str, Any], *, facts_changed: bool = True) -> None:
+    """Level, and (when ``facts_changed``) badges newly earned and challenge progress, from the facts
+    as they now are. Without a change of facts, badges and progress are what they were: the last
+    change was derived, and a badge that held then was earned then."""
     level, following = badges.level_of(doc["lifetime"])
     doc["level"] = {"name": level.name, "min_points": level.min_points}
     doc["next_level"] = (
         None if following is None else {"name": following.name, "min_points": following.min_points}
     )
+    if not facts_changed:
+        return
+    facts = _facts(doc)
+    doc["badges"] = badges.newly_earned(doc["badges"], facts, doc["time_zone"])
     for entry in doc["challenges"].values():
         if "goal" not in entry:
             continue  # completed before the join was seen: cannot happen in log order
-        goal = msgspec.convert(entry["goal"], Goal)
-        window = Window(
-            date.fromisoformat(entry["starts_on"]), date.fromisoformat(entry["ends_on"]), entry["time_zone"]
+        goal, window = _rule_of(
+            _encoder.encode(entry["goal"]), entry["starts_on"], entry["ends_on"], entry["time_zone"]
         )
         entry["progress"] = progress(goal, window, facts)
         entry["reached"] = reached(goal, entry["progress"])

@@ -19,7 +19,7 @@ from litestar.params import FromPath, QueryParameter
 
 from ecolaura.http.identity import actor_of, provide_actor, requires_role
 from ecolaura.http.openapi import stored
-from projections.projectors.rewards import BOARD_DECIMALS, board_key, empty_rewards, period_keys
+from projections.projectors.rewards import BOARD_DECIMALS, board_key, empty_rewards, period_keys_at
 from read_side.api.answers import answer
 from read_side.api.controllers import (
     REWARDS,
@@ -28,6 +28,7 @@ from read_side.api.controllers import (
     MinPosition,
     _offset,
     _read_your_writes,
+    models_of,
 )
 from read_side.queries import ReadModels, encode_offset_cursor
 from read_side.views import (
@@ -46,7 +47,7 @@ from write_side.adapters.privacy import pseudonym
 from write_side.contracts.challenges import Goal
 from write_side.contracts.commands import Actor
 from write_side.domain import badges
-from write_side.domain.challenges import Window
+from write_side.domain.challenges import Window, zone
 from write_side.domain.streaks import Streak, monday, weekly_streak
 
 BOARD_SIZE = 100
@@ -76,15 +77,13 @@ def _streak_message(streak: Streak) -> str:
 
 
 def streak_view(doc: dict[str, Any], now: datetime) -> StreakView:
-    from zoneinfo import ZoneInfo  # noqa: PLC0415
-
-    zone = ZoneInfo(doc["time_zone"])
+    local = zone(doc["time_zone"])
     days = [
-        datetime.fromisoformat(f["placed_at"]).astimezone(zone).date()
+        datetime.fromisoformat(f["placed_at"]).astimezone(local).date()
         for f in doc["facts"]
         if f["refunded"] < f["total"] or f["total"] <= 0
     ]
-    today = now.astimezone(zone).date()
+    today = now.astimezone(local).date()
     streak = weekly_streak(days, today)
     month = (today.year, today.month)
     return StreakView(
@@ -253,26 +252,34 @@ class LiveLeaderboardController(Controller):
         self,
         request: Request[Any, Any, Any],
         board: FromPath[Literal["co2e-saved", "eco-points"]],
-        models: NamedDependency[ReadModels],
         period: Annotated[Literal["week", "month", "all"], QueryParameter()] = "week",
     ) -> Response[bytes]:
+        models = models_of(request)
         me = await _customer_or_none(request)
-        period_key = period_keys(_today().isoformat())[period]
-        found = await models.board(REWARDS, board_key(board, period_key), BOARD_SIZE, me)
-        entries = [
-            LiveEntry(rank=n, name=pseudonym(member), value=_value(score))
-            for n, (member, score) in enumerate(found.top, start=1)
-        ]
-        you = None
-        if me is not None:
-            you = MyRank(visible=True, rank=None, value=None)
-            if found.rank is not None:
-                you = MyRank(visible=True, rank=found.rank + 1, value=_value(found.score or 0.0))
-            else:
-                you = MyRank(visible=await _visible(models, me), rank=None, value=None)
-        body = LiveLeaderboard(board, period, period_key, "UTC", found.total, entries, you)
-        cache = "private, no-cache" if me else "public, max-age=5"
-        return answer(request, _encoder.encode(body), found.position, cache=cache)
+        period_key = period_keys_at(_today())[period]
+
+        def render(total: int, top: list[tuple[str, float]]) -> bytes:
+            """The answer without ``you`` (its closing ``null}`` stands for it): the same for every caller."""
+            entries = [
+                LiveEntry(rank=n, name=pseudonym(member), value=_value(score))
+                for n, (member, score) in enumerate(top, start=1)
+            ]
+            return _encoder.encode(LiveLeaderboard(board, period, period_key, "UTC", total, entries, None))
+
+        found = await models.rendered_board(
+            REWARDS, board_key(board, period_key), BOARD_SIZE, me, f"LiveLeaderboard:{period}", render
+        )
+        if me is None:
+            return answer(request, found.body, found.position, cache="public, max-age=5")
+        if found.rank is not None:
+            you = MyRank(visible=True, rank=found.rank + 1, value=_value(found.score or 0.0))
+        else:
+            you = MyRank(visible=await _visible(models, me), rank=None, value=None)
+        body = found.body[: -len(_NO_YOU)] + _encoder.encode(you) + b"}"
+        return answer(request, body, found.position, cache="private, no-cache")
+
+
+_NO_YOU = b"null}"
 
 
 def _value(score: float) -> float:
@@ -281,7 +288,8 @@ def _value(score: float) -> float:
 
 async def _customer_or_none(request: Request[Any, Any, Any]) -> str | None:
     """The caller's customer id when they sent a customer's token; anonymous readers get the board only."""
-    if "authorization" not in request.headers:
+    # Off the raw ASGI headers: building Litestar's Headers object costs more than the board's answer.
+    if not any(name == b"authorization" for name, _ in request.scope["headers"]):
         return None
     actor = await actor_of(request)
     return actor.actor_id if actor.role == "customer" else None

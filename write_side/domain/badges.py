@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Final, Literal
-from zoneinfo import ZoneInfo
 
 import msgspec
 
 from write_side.contracts.challenges import Goal
-from write_side.domain.challenges import OrderFact, matches, measure, reached
+from write_side.domain.challenges import OrderFact, matches, measure, reached, zone
 from write_side.domain.streaks import weekly_streak
 
 
@@ -45,11 +44,12 @@ RULES: Final[RewardRules] = msgspec.toml.decode(
     (Path(__file__).with_name("rewards.toml")).read_bytes(), type=RewardRules
 )
 BADGES: Final[dict[str, BadgeRule]] = {b.id: b for b in RULES.badges}
+_LEVELS: Final[list[Level]] = sorted(RULES.levels, key=lambda lv: lv.min_points)
 
 
 def level_of(lifetime_points: int) -> tuple[Level, Level | None]:
     """The level ``lifetime_points`` reach, and the next one (None at the top)."""
-    levels = sorted(RULES.levels, key=lambda lv: lv.min_points)
+    levels = _LEVELS
     index = max((i for i, lv in enumerate(levels) if lifetime_points >= lv.min_points), default=0)
     return levels[index], levels[index + 1] if index + 1 < len(levels) else None
 
@@ -71,8 +71,8 @@ def holds(rule: BadgeRule, facts: Sequence[OrderFact], time_zone: str) -> bool:
         return reached(rule.goal, measure(rule.goal, facts))
     if rule.kind == "within":
         return _within(rule, facts)
-    zone = ZoneInfo(time_zone)
-    days = [f.placed_at.astimezone(zone).date() for f in facts if matches(rule.goal.filter, f)]
+    local = zone(time_zone)
+    days = [f.placed_at.astimezone(local).date() for f in facts if matches(rule.goal.filter, f)]
     if not days:
         return False
     return weekly_streak(days, max(days)).best >= (rule.weeks or 1)
@@ -81,9 +81,11 @@ def holds(rule: BadgeRule, facts: Sequence[OrderFact], time_zone: str) -> bool:
 def _within(rule: BadgeRule, facts: Sequence[OrderFact]) -> bool:
     span = timedelta(days=rule.days or 1)
     ordered = sorted(facts, key=lambda f: f.placed_at)
+    first = 0  # ordered by time, the facts less than ``span`` before the last are a run ending at it
     for index, last in enumerate(ordered):
-        inside = [f for f in ordered[: index + 1] if last.placed_at - f.placed_at < span]
-        if reached(rule.goal, measure(rule.goal, inside)):
+        while last.placed_at - ordered[first].placed_at >= span:
+            first += 1
+        if reached(rule.goal, measure(rule.goal, ordered[first : index + 1])):
             return True
     return False
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from write_side.contracts.challenges import Goal, OrderFilter
@@ -24,6 +25,16 @@ from write_side.domain.errors import InvalidInputError
 
 MAX_REWARD_POINTS = 100_000
 MAX_DAYS = 366
+
+
+@lru_cache(maxsize=1024)  # more than tzdata has
+def zone(name: str) -> ZoneInfo:
+    """The ``ZoneInfo`` of an IANA name, loaded once per process.
+
+    ``ZoneInfo`` keeps only a few zones strongly cached; the rewards rules ask for one on every
+    event, which otherwise reloaded the tz file each time.
+    """
+    return ZoneInfo(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +58,11 @@ class Window:
     time_zone: str
 
     def contains(self, moment: datetime) -> bool:
-        return self.starts_on <= moment.astimezone(ZoneInfo(self.time_zone)).date() <= self.ends_on
+        return self.starts_on <= moment.astimezone(zone(self.time_zone)).date() <= self.ends_on
 
     def status(self, now: datetime) -> str:
         """``upcoming``, ``active`` or ``ended`` at ``now``, in the window's time zone."""
-        today = now.astimezone(ZoneInfo(self.time_zone)).date()
+        today = now.astimezone(zone(self.time_zone)).date()
         if today < self.starts_on:
             return "upcoming"
         return "active" if today <= self.ends_on else "ended"
