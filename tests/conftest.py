@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import hypothesis
 import psycopg
 import pytest
 import redis
@@ -30,6 +31,11 @@ from tests import factories
 from write_side.service_layer.payments import PaymentGateway
 
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+# Property tests judge results, not speed: on a CI machine three times slower, or sharing its two
+# cores, Hypothesis's 200 ms deadline per example failed tests whose every answer was right.
+hypothesis.settings.register_profile("ecolaura", deadline=None)
+hypothesis.settings.load_profile("ecolaura")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
