@@ -34,7 +34,7 @@ class Invocation:
 
 def cli_commands() -> dict[str, Any]:
     """The ``ecolaura`` CLI's commands, as Typer builds them (Typer ships its own copy of click)."""
-    from ecolaura.cli import app  # noqa: PLC0415
+    from ecolaura.cli import app
 
     return dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 
@@ -64,7 +64,7 @@ class _RecordingEnviron(dict[str, str]):
 
 def settings_env_names() -> set[str]:
     """Every variable ``Settings()`` reads, found by building it on an environment that records reads."""
-    import ecolaura.settings as module  # noqa: PLC0415
+    import ecolaura.settings as module
 
     recording = _RecordingEnviron()
     saved = module.os.environ
@@ -93,9 +93,9 @@ def accepted_env() -> set[str]:
 @pytest.fixture(scope="session")
 def routes() -> dict[str, dict[str, set[str]]]:
     """Each app's routes: ``{"write"|"read": {path template: methods}}``, as the apps are built."""
-    from ecolaura.settings import Settings  # noqa: PLC0415
-    from read_side.api.app import create_app as create_read_app  # noqa: PLC0415
-    from write_side.api.app import create_app as create_write_app  # noqa: PLC0415
+    from ecolaura.settings import Settings
+    from read_side.api.app import create_app as create_read_app
+    from write_side.api.app import create_app as create_write_app
 
     settings = Settings(database_url="postgresql://unused/unused", redis_url="redis://unused")
     tables: dict[str, dict[str, set[str]]] = {}
@@ -119,7 +119,10 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
     text = re.sub(r"\\\n", " ", (DEPLOY / "Dockerfile").read_text())
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     stages = [i for i, line in enumerate(lines) if line.upper().startswith("FROM ")]
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "") for line in lines[stages[-1] :]]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "")
+        for line in lines[stages[-1] :]
+    ]
 
 
 def exec_form(argument: str) -> list[str]:
@@ -138,7 +141,9 @@ def pod_spec(doc: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def app_containers(docs: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+def app_containers(
+    docs: list[dict[str, Any]],
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
     """(workload, pod spec, container) for every container that runs the Ecolaura image."""
     for doc in docs:
         spec = pod_spec(doc)
@@ -168,9 +173,19 @@ def invocations() -> list[Invocation]:
     found.append(Invocation("Dockerfile CMD", tuple(cmd), image_env))
     for name, service in compose()["services"].items():
         if "command" in service and "build" in service:
-            found.append(Invocation(f"compose {name}", tuple(service["command"]), {**image_env, **service.get("environment", {})}))
+            found.append(
+                Invocation(
+                    f"compose {name}",
+                    tuple(service["command"]),
+                    {**image_env, **service.get("environment", {})},
+                )
+            )
     for overlay, docs in rendered_overlays():
         for workload, _, container in app_containers(docs):
             where = f"k8s {overlay} {workload['kind']}/{workload['metadata']['name']}"
-            found.append(Invocation(where, tuple(container["args"]), {**image_env, **env_of_container(container, docs)}))
+            found.append(
+                Invocation(
+                    where, tuple(container["args"]), {**image_env, **env_of_container(container, docs)}
+                )
+            )
     return found

@@ -16,8 +16,24 @@ from typing import Any
 
 import yaml
 
-SUPPORTED = {"apiVersion", "kind", "resources", "namespace", "patches", "images", "configMapGenerator", "generatorOptions"}
-CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass", "IngressClass"}
+SUPPORTED = {
+    "apiVersion",
+    "kind",
+    "resources",
+    "namespace",
+    "patches",
+    "images",
+    "configMapGenerator",
+    "generatorOptions",
+}
+CLUSTER_SCOPED = {
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "PersistentVolume",
+    "StorageClass",
+    "IngressClass",
+}
 # The list fields deploy/k8s patches, with the key Kubernetes merges their items by.
 MERGE_KEYS = {
     "containers": "name",
@@ -76,6 +92,22 @@ def _set_image(doc: Manifest, rule: dict[str, str]) -> None:
             container["image"] = f"{rule.get('newName', name)}:{rule.get('newTag', tag or 'latest')}"
 
 
+def _apply_patches(folder: Path, entry: dict[str, Any], docs: list[Manifest]) -> None:
+    if set(entry) != {"path"}:
+        raise ValueError(f"{folder}: only `patches: - path: FILE` is supported, got {entry}")
+    for patch in load_documents(folder / entry["path"]):
+        targets = [
+            i
+            for i, doc in enumerate(docs)
+            if doc["kind"] == patch["kind"] and doc["metadata"]["name"] == patch["metadata"]["name"]
+        ]
+        if len(targets) != 1:
+            raise ValueError(
+                f"{folder}/{entry['path']}: {len(targets)} targets for {patch['kind']}/{patch['metadata']['name']}"
+            )
+        docs[targets[0]] = merge(docs[targets[0]], patch)
+
+
 def build(folder: Path) -> list[Manifest]:
     """The manifests ``kustomize build folder`` would print (in no particular order)."""
     kustomization = yaml.safe_load((folder / "kustomization.yaml").read_text())
@@ -90,19 +122,11 @@ def build(folder: Path) -> list[Manifest]:
         if not kustomization.get("generatorOptions", {}).get("disableNameSuffixHash"):
             raise ValueError(f"{folder}: generated names with a hash suffix are not supported")
         data = {Path(f).name: (folder / f).read_text() for f in generator.get("files", [])}
-        docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": generator["name"]}, "data": data})
+        docs.append(
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": generator["name"]}, "data": data}
+        )
     for entry in kustomization.get("patches", []):
-        if set(entry) != {"path"}:
-            raise ValueError(f"{folder}: only `patches: - path: FILE` is supported, got {entry}")
-        for patch in load_documents(folder / entry["path"]):
-            targets = [
-                i
-                for i, doc in enumerate(docs)
-                if doc["kind"] == patch["kind"] and doc["metadata"]["name"] == patch["metadata"]["name"]
-            ]
-            if len(targets) != 1:
-                raise ValueError(f"{folder}/{entry['path']}: {len(targets)} targets for {patch['kind']}/{patch['metadata']['name']}")
-            docs[targets[0]] = merge(docs[targets[0]], patch)
+        _apply_patches(folder, entry, docs)
     for rule in kustomization.get("images", []):
         for doc in docs:
             _set_image(doc, rule)

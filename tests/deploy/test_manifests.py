@@ -38,7 +38,9 @@ ROLES = {("serve", "write"), ("serve", "read"), ("project",), ("worker",), ("mig
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=False, timeout=120)
+    return subprocess.run(  # noqa: S603 - the linters on our own files
+        [str(a) for a in args], capture_output=True, text=True, check=False, timeout=120
+    )
 
 
 def role(args: tuple[str, ...]) -> tuple[str, ...]:
@@ -80,7 +82,9 @@ def test_every_rendered_manifest_is_valid_kubernetes(overlay: Path, tmp_path: Pa
     assert "Secret" not in kinds, "secrets are created in the cluster, never kept in the repository"
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed: the renderer is not cross-checked")
+@pytest.mark.skipif(
+    shutil.which("kubectl") is None, reason="kubectl is not installed: the renderer is not cross-checked"
+)
 @pytest.mark.parametrize("overlay", OVERLAYS, ids=lambda p: p.name)
 def test_the_renderer_agrees_with_kubectl_kustomize(overlay: Path) -> None:
     real = run("kubectl", "kustomize", overlay)
@@ -100,14 +104,20 @@ def test_every_command_line_is_one_the_cli_accepts() -> None:
     for invocation in invocations():
         command, params = parse_cli(invocation.args)  # raises on an unknown command, option or value
         if command == "serve":
-            assert params["host"] == "0.0.0.0", f"{invocation.where}: a container must listen on every interface"  # noqa: S104
-            assert params["port"] == APP_PORT, f"{invocation.where}: serves on {params['port']}, not {APP_PORT}"
+            assert params["host"] == "0.0.0.0", (  # noqa: S104 - in a container, on purpose
+                f"{invocation.where}: a container must listen on every interface"
+            )
+            assert params["port"] == APP_PORT, (
+                f"{invocation.where}: serves on {params['port']}, not {APP_PORT}"
+            )
 
 
 def test_every_role_runs_in_compose_and_in_every_overlay() -> None:
     by_place: dict[str, set[tuple[str, ...]]] = {}
     for invocation in invocations():
-        place = "compose" if invocation.where.startswith("compose") else " ".join(invocation.where.split()[:2])
+        place = (
+            "compose" if invocation.where.startswith("compose") else " ".join(invocation.where.split()[:2])
+        )
         by_place.setdefault(place, set()).add(role(invocation.args))
     assert set(by_place) == {"Dockerfile CMD", "compose", *(f"k8s {o.name}" for o in OVERLAYS)}
     for place, roles in by_place.items():
@@ -130,9 +140,13 @@ def test_the_apps_get_what_they_need(accepted_env: set[str]) -> None:
         if command != ("migrate",):
             assert "REDIS_URL" in invocation.env, invocation.where
         if command in {("serve", "write"), ("worker",)}:
-            assert {"STRIPE_API_KEY_FILE", "STRIPE_WEBHOOK_SECRET_FILE"} <= set(invocation.env), invocation.where
+            assert {"STRIPE_API_KEY_FILE", "STRIPE_WEBHOOK_SECRET_FILE"} <= set(invocation.env), (
+                invocation.where
+            )
         if command in {("project",), ("worker",)}:
-            assert "LAKE_DIR" in invocation.env, f"{invocation.where}: the projector and the worker share the lake"
+            assert "LAKE_DIR" in invocation.env, (
+                f"{invocation.where}: the projector and the worker share the lake"
+            )
 
 
 def test_compose_secret_files_are_mounted_where_the_variables_point() -> None:
@@ -149,7 +163,7 @@ def test_compose_secret_files_are_mounted_where_the_variables_point() -> None:
 
 
 def test_k8s_secret_files_are_mounted_where_the_variables_point() -> None:
-    from tests.deploy.conftest import env_of_container  # noqa: PLC0415
+    from tests.deploy.conftest import env_of_container
 
     for overlay, docs in rendered_overlays():
         for workload, spec, container in app_containers(docs):
@@ -177,7 +191,9 @@ def test_probes_and_ports_match_the_apps(routes: dict[str, dict[str, set[str]]])
             assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", where
             assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready", where
             assert container["startupProbe"]["httpGet"]["path"] == "/health/live", where
-            assert workload["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == str(APP_PORT)
+            assert workload["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == str(
+                APP_PORT
+            )
         for service in (d for d in docs if d["kind"] == "Service" and d["metadata"]["name"].endswith("-api")):
             assert [p["port"] for p in service["spec"]["ports"]] == [APP_PORT]
     instructions = dockerfile_instructions()
@@ -186,15 +202,23 @@ def test_probes_and_ports_match_the_apps(routes: dict[str, dict[str, set[str]]])
     assert f"http://127.0.0.1:{APP_PORT}/health/live" in healthcheck
     for name, service in compose()["services"].items():
         if service.get("command", [None])[0] == "serve":
-            assert f"http://127.0.0.1:{APP_PORT}/health/live" in " ".join(service["healthcheck"]["test"]), name
+            assert f"http://127.0.0.1:{APP_PORT}/health/live" in " ".join(service["healthcheck"]["test"]), (
+                name
+            )
 
 
-def test_the_read_api_fetches_token_keys_where_the_write_api_serves_them(routes: dict[str, dict[str, set[str]]]) -> None:
-    from tests.deploy.conftest import env_of_container  # noqa: PLC0415
+def test_the_read_api_fetches_token_keys_where_the_write_api_serves_them(
+    routes: dict[str, dict[str, set[str]]],
+) -> None:
+    from tests.deploy.conftest import env_of_container
 
     urls = [compose()["services"]["read-api"]["environment"]["IDENTITY_JWKS_URL"]]
     for _, docs in rendered_overlays():
-        urls += [env_of_container(c, docs)["IDENTITY_JWKS_URL"] for w, _, c in app_containers(docs) if w["metadata"]["name"] == "read-api"]
+        urls += [
+            env_of_container(c, docs)["IDENTITY_JWKS_URL"]
+            for w, _, c in app_containers(docs)
+            if w["metadata"]["name"] == "read-api"
+        ]
     for url in urls:
         assert url == f"http://write-api:{APP_PORT}/.well-known/jwks.json"
     assert "GET" in routes["write"]["/.well-known/jwks.json"]
@@ -203,10 +227,17 @@ def test_the_read_api_fetches_token_keys_where_the_write_api_serves_them(routes:
 def test_the_projector_never_runs_twice() -> None:
     assert "deploy" not in compose()["services"]["projector"], "one projector container"
     for overlay, docs in rendered_overlays():
-        projector = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "projector")
+        projector = next(
+            d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "projector"
+        )
         assert projector["spec"]["replicas"] == 1, overlay
-        assert projector["spec"]["strategy"]["type"] == "Recreate", f"{overlay}: a rolling update overlaps two"
-        assert not any(d["kind"] == "HorizontalPodAutoscaler" and d["spec"]["scaleTargetRef"]["name"] == "projector" for d in docs)
+        assert projector["spec"]["strategy"]["type"] == "Recreate", (
+            f"{overlay}: a rolling update overlaps two"
+        )
+        assert not any(
+            d["kind"] == "HorizontalPodAutoscaler" and d["spec"]["scaleTargetRef"]["name"] == "projector"
+            for d in docs
+        )
 
 
 def test_containers_run_unprivileged_on_a_read_only_root() -> None:
@@ -230,7 +261,7 @@ def test_containers_run_unprivileged_on_a_read_only_root() -> None:
 
 
 def pod_spec_of(doc: dict[str, object]) -> dict[str, object] | None:
-    from tests.deploy.conftest import pod_spec  # noqa: PLC0415
+    from tests.deploy.conftest import pod_spec
 
     return pod_spec(doc)  # type: ignore[arg-type]
 
@@ -243,6 +274,15 @@ def test_compose_starts_in_order() -> None:
         assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
         assert depends["postgres"]["condition"] == "service_healthy", name
     assert services["read-api"]["deploy"]["replicas"] == 2
-    for name in ("postgres", "redis", "elasticsearch", "write-api", "read-api", "edge", "prometheus", "grafana"):
+    for name in (
+        "postgres",
+        "redis",
+        "elasticsearch",
+        "write-api",
+        "read-api",
+        "edge",
+        "prometheus",
+        "grafana",
+    ):
         assert "test" in services[name]["healthcheck"], f"{name} has no health check"
     assert exec_form(str(services["write-api"]["command"]))[:2] == ["serve", "write"]
