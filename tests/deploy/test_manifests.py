@@ -140,9 +140,9 @@ def test_the_apps_get_what_they_need(accepted_env: set[str]) -> None:
         if command != ("migrate",):
             assert "REDIS_URL" in invocation.env, invocation.where
         if command in {("serve", "write"), ("worker",)}:
-            assert {"STRIPE_API_KEY_FILE", "STRIPE_WEBHOOK_SECRET_FILE"} <= set(invocation.env), (
-                invocation.where
-            )
+            # Stripe for payments; one provenance key, since both sign the log's tree heads.
+            needed = {"STRIPE_API_KEY_FILE", "STRIPE_WEBHOOK_SECRET_FILE", "PROVENANCE_KEY_FILE"}
+            assert needed <= set(invocation.env), invocation.where
         if command in {("project",), ("worker",)}:
             assert "LAKE_DIR" in invocation.env, (
                 f"{invocation.where}: the projector and the worker share the lake"
