@@ -143,6 +143,8 @@ def test_the_apps_get_what_they_need(accepted_env: set[str]) -> None:
             # Stripe for payments; one provenance key, since both sign the log's tree heads.
             needed = {"STRIPE_API_KEY_FILE", "STRIPE_WEBHOOK_SECRET_FILE", "PROVENANCE_KEY_FILE"}
             assert needed <= set(invocation.env), invocation.where
+        if command == ("serve", "read"):
+            assert "STRIPE_PUBLISHABLE_KEY" in invocation.env, f"{invocation.where}: Stripe.js needs it"
         if command in {("project",), ("worker",)}:
             assert "LAKE_DIR" in invocation.env, (
                 f"{invocation.where}: the projector and the worker share the lake"
