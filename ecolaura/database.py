@@ -13,12 +13,15 @@ import msgspec
 import psycopg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from ecolaura.settings import libpq_url, sqlalchemy_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "write_side" / "migrations"
+# Advisory lock key held while migrating, so processes that start together (a migration Job and
+# API pods that also migrate on start, or several replicas) upgrade one at a time.
+MIGRATION_LOCK_KEY = 0x45434F4C  # "ECOL"
 
 
 def make_engine(database_url: str, pool_size: int = 20, **options: Any) -> AsyncEngine:
@@ -54,6 +57,8 @@ def migrate(database_url: str, revision: str = "head") -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     engine = create_engine(sqlalchemy_url(database_url), poolclass=pool.NullPool)
     with engine.begin() as connection:
+        # Held until this transaction ends; the next migrator then finds the schema current.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     engine.dispose()

@@ -15,7 +15,14 @@ from read_side.search.config import SearchConfig
 
 
 def _env(name: str, default: str | None = None) -> str | None:
+    """``NAME`` from the environment; else the contents of the file named by ``NAME_FILE``.
+
+    The ``_FILE`` form is how Docker and Compose secrets (files under ``/run/secrets``) reach a
+    setting without putting the secret in the environment. An empty value counts as unset.
+    """
     value = os.environ.get(name)
+    if value in (None, "") and (path := os.environ.get(f"{name}_FILE")):
+        value = Path(path).read_text(encoding="utf-8").strip()
     return value if value not in (None, "") else default
 
 

@@ -17,6 +17,7 @@ from ecolaura.runtime import tune_gc, watch_event_loop
 from ecolaura.settings import libpq_url
 from projections.base import Projection
 from projections.heartbeats import Heartbeat
+from projections.lease import run_leased
 from projections.log_order import built_out_of_order
 from projections.rebuild import rebuild
 from projections.registry import LAKE, PROJECTIONS, get_projection
@@ -32,12 +33,18 @@ log = structlog.get_logger("ecolaura.projector")
 MAX_BACKOFF = 5.0  # seconds: after Redis or PostgreSQL come back, a projection resumes this soon
 
 
-async def _supervise(name: str, start: Callable[[], Coroutine[Any, Any, None]], stop: asyncio.Event) -> None:
-    """Keep one projection running: an unexpected failure is logged and retried, never fatal to the others."""
+async def _supervise(
+    name: str, start: Callable[[], Coroutine[Any, Any, None]], stop: asyncio.Event, database_url: str
+) -> None:
+    """Keep one projection running: an unexpected failure is logged and retried, never fatal to the others.
+
+    It runs only while this process holds the projection's lease (``projections.lease``), so a second
+    projector waits as a standby instead of writing the same read model.
+    """
     delay = 0.5
     while not stop.is_set():
         try:
-            await start()
+            await run_leased(database_url, name, start, stop)
         except Exception:
             log.exception("projection.crashed", projection=name, retry_in=delay)
             with contextlib.suppress(TimeoutError):
@@ -95,7 +102,7 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
         return start
 
     runs = [
-        _supervise(p.name, redis_runner(p, reader), stop)
+        _supervise(p.name, redis_runner(p, reader), stop, database_url)
         for p, reader in zip(projections, readers, strict=True)
     ]
     if search is not None and SEARCH in wanted:
@@ -106,6 +113,7 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
                 SEARCH,
                 lambda: _run_search(search, search_reader, batch_size, redis, stop),
                 stop,
+                database_url,
             )
         )
     if lake is not None and LAKE in wanted:
@@ -124,7 +132,7 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
             redis=redis,
             compact_every=COMPACT_EVERY,
         )
-        runs.append(_supervise(LAKE, lambda: lake_runner.run(stop), stop))
+        runs.append(_supervise(LAKE, lambda: lake_runner.run(stop), stop, database_url))
     heartbeat = Heartbeat(redis_url, "projector", detail=lambda: ",".join(wanted)).start()
     watchdog = asyncio.create_task(watch_event_loop("projector"))
     log.info("projector.started", projections=wanted)
