@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ServiceUnavailableException
-from litestar.params import SkipValidation
+from litestar.params import JSONBody, SkipValidation
 
 from ecolaura.http.identity import actor_of
 from ecolaura.http.openapi import problems
@@ -39,7 +39,7 @@ class AdvisorController(Controller):
     async def ask(
         self,
         request: Request[Any, Any, Any],
-        data: AdvisorQuestion,
+        data: JSONBody[AdvisorQuestion],
         models: NamedDependency[ReadModels],
         searcher: NamedDependency[SkipValidation[SearchAnswers]],
     ) -> AdvisorAnswer:
