@@ -14,9 +14,15 @@ from typing import Annotated, Any
 
 import httpx
 import typer
+from rich.progress import Progress
 
 from ecolaura.cli_badges import read_json
-from write_side.domain.provenance import VerificationError, verify_consistency_export, verify_timeline
+from write_side.domain.provenance import (
+    LogAudit,
+    VerificationError,
+    verify_consistency_export,
+    verify_timeline,
+)
 
 provenance_app = typer.Typer(
     help="The provenance log: verify timelines and the log's history offline.", no_args_is_help=True
@@ -111,3 +117,32 @@ def consistency_command(
     except VerificationError as exc:
         typer.secho(f"NOT CONSISTENT: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
+
+
+@provenance_app.command("audit")
+def audit_command(
+    keys: Annotated[Path, typer.Option("--keys", help="The log's public keys (JWKS).")],
+    api: Annotated[str, typer.Option(help="The API whose log to audit.")] = "http://127.0.0.1:8000",
+) -> None:
+    """Replay the whole log against its latest signed head: exit 0 if every entry checks out, 1 otherwise."""
+    base = f"{api.rstrip('/')}/api/v1/provenance"
+    with httpx.Client(timeout=60) as client:
+        head = client.get(f"{base}/tree-head").json()
+        try:
+            audit = LogAudit(head, read_json(keys, "key set"))
+            with Progress() as progress:
+                task = progress.add_task("replaying the log", total=audit.size)
+                start = 0
+                while start < audit.size:
+                    page = client.get(f"{base}/entries", params={"start": start, "limit": 1000}).json()[
+                        "entries"
+                    ]
+                    if not page:
+                        break
+                    audit.add_page(page)
+                    start += len(page)
+                    progress.update(task, completed=min(start, audit.size))
+            typer.secho(audit.finish(), fg=typer.colors.GREEN)
+        except VerificationError as exc:
+            typer.secho(f"NOT VERIFIED: {exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from None

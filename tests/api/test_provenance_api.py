@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
@@ -20,7 +21,9 @@ from typer.testing import CliRunner
 from ecolaura.cli import app as cli
 from ecolaura.identity.badge_key import key_id, public_jwks
 from tests.factories import admin_headers, bearer, create_customer, customer_headers, product_body
+from write_side.domain import merkle
 from write_side.domain.provenance import (
+    LogAudit,
     VerificationError,
     b64,
     sign_head,
@@ -252,3 +255,41 @@ async def test_who_may_record_what_and_clear_problems(client: AsyncTestClient) -
         resolved.status_code == 302 and resolved.headers["location"] == f"/passport/{product['product_id']}"
     )
     assert (await client.get("/01/09506000134352", follow_redirects=False)).status_code == 404
+
+
+async def test_a_monitor_replays_the_whole_log_and_names_what_a_server_hid_or_changed(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+) -> None:
+    me = supplier()
+    product = await new_product(client, me)
+    await client.post("/api/v1/provenance/events", json=chain(product["digital_link"]), headers=me)
+    head = (await client.get("/api/v1/provenance/tree-head")).json()
+    keys = (await client.get("/api/v1/provenance/keys")).json()
+    pages, start = [], 0
+    while start < head["tree_size"]:
+        page = (await client.get(f"/api/v1/provenance/entries?start={start}&limit=1000")).json()["entries"]
+        pages.append(page)
+        start += len(page)
+
+    def audit(served: list[list[dict[str, Any]]]) -> str:
+        monitor = LogAudit(head, keys)
+        for page in served:
+            monitor.add_page(page)
+        return monitor.finish()
+
+    assert audit(pages).startswith(f"audited: all {head['tree_size']} entries")
+    everything = [entry for page in pages for entry in page]
+    hidden = [e for e in everything if e["leaf_index"] != 1]
+    with pytest.raises(VerificationError, match="leaf 1 is missing"):
+        audit([hidden])
+    changed = copy.deepcopy(everything)
+    changed[0]["event"]["eventTimeZoneOffset"] = "+09:00"
+    with pytest.raises(VerificationError, match="leaf 0 was changed"):
+        audit([changed])
+    rewritten = copy.deepcopy(everything)  # a new history, hashed consistently, under the old head
+    rewritten[0]["event"]["eventTimeZoneOffset"] = "+09:00"
+    rewritten[0]["leaf_hash"] = b64(merkle.leaf_hash(rfc8785.dumps(rewritten[0]["event"])))
+    with pytest.raises(VerificationError, match="the log was rewritten"):
+        audit([rewritten])
+    with pytest.raises(VerificationError, match="the signed head covers"):
+        audit([everything[: head["tree_size"] - 1]])  # the newest entries withheld

@@ -192,6 +192,18 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+async def entries_between(conn: AsyncConnection, start: int, end: int) -> list[Entry]:
+    """Entries ``start`` to ``end`` (exclusive), in log order: what a monitor replays."""
+    rows = await conn.execute(
+        text(
+            "SELECT leaf_index, event_type, canonical, leaf_hash, recorded_at FROM provenance_entries "
+            "WHERE leaf_index >= :s AND leaf_index < :e ORDER BY leaf_index"
+        ),
+        {"s": start, "e": end},
+    )
+    return [Entry(r[0], r[1], bytes(r[2]), bytes(r[3]), r[4]) for r in rows]
+
+
 async def entries_of(conn: AsyncConnection, product_id: str) -> list[Entry]:
     """The product's lineage in log order: its own events, and those of every input it was made from."""
     rows = await conn.execute(

@@ -107,6 +107,21 @@ class ProvenanceController(Controller):
             raise NotFoundException(f"no signed tree head of size {from_} or {to}")
         return found
 
+    @get(
+        "/entries",
+        operation_id="ProvenanceEntries",
+        summary="The log's entries from `start` (at most 1,000): what a monitor replays to audit the whole log",
+    )
+    async def entries(
+        self,
+        request: Request[Any, Any, Any],
+        start: Annotated[int, QueryParameter(ge=0, le=MAX_SIZE)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 1000,
+    ) -> dict[str, Any]:
+        async with bus_of(request).engine.connect() as conn:
+            found = await store.entries_between(conn, start, start + limit)
+        return {"entries": [log.event_json(e) for e in found]}
+
     @get("/keys", operation_id="ProvenanceKeys", summary="The public keys tree heads are signed with (JWKS)")
     async def keys(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         return public_jwks(_log_key(request).key)

@@ -158,7 +158,7 @@ async def timeline(
     events = []
     for entry, needed in zip(signed, ranges, strict=True):
         proof = [merkle.range_hash(a, b, nodes.__getitem__) for a, b in needed]
-        events.append(_event_json(entry) | {"inclusion_proof": [b64(p) for p in proof]})
+        events.append(event_json(entry) | {"inclusion_proof": [b64(p) for p in proof]})
     (catalog,) = (await load_products(conn, [product.product_id])).values()
     recorded = [json.loads(e.canonical) for e in entries]
     return {
@@ -167,7 +167,7 @@ async def timeline(
         "digital_link": link(resolver, product.gtin),
         "tree_head": head_json(head) if head else None,
         "events": events,
-        "pending": [_event_json(e) for e in entries if e.leaf_index >= size],
+        "pending": [event_json(e) for e in entries if e.leaf_index >= size],
         "footprint": footprint_from_record(catalog, product.gtin, recorded),
         "keys": jwks,
     }
@@ -241,7 +241,7 @@ def _made_or_named(event: dict[str, Any]) -> list[str]:
     return uris
 
 
-def _event_json(entry: store.Entry) -> dict[str, Any]:
+def event_json(entry: store.Entry) -> dict[str, Any]:
     return {
         "leaf_index": entry.leaf_index,
         "leaf_hash": b64(entry.leaf_hash),
