@@ -133,7 +133,10 @@ class Rewards:
         else:
             _entry_event(e, doc, batch)
             facts_changed = isinstance(e, ev.ChallengeJoined)
-        _derive(doc, facts_changed=facts_changed or "level" not in doc)
+        # An order's points arriving change its fact's points only: no badge reads them (unless one
+        # measures eco points), so only challenge progress needs deriving again.
+        badges_too = badges.POINTS_MATTER or not isinstance(e, ev.EcoPointsEarned)
+        _derive(doc, facts_changed=facts_changed or "level" not in doc, badges_too=badges_too)
         batch.put(key, doc)
 
 
@@ -308,7 +311,7 @@ def _rule_of(encoded_goal: bytes, starts_on: str, ends_on: str, time_zone: str) 
     return msgspec.json.decode(encoded_goal, type=Goal), window
 
 
-def _derive(doc: dict[str, Any], *, facts_changed: bool = True) -> None:
+def _derive(doc: dict[str, Any], *, facts_changed: bool = True, badges_too: bool = True) -> None:
     """Level, and (when ``facts_changed``) badges newly earned and challenge progress, from the facts
     as they now are. Without a change of facts, badges and progress are what they were: the last
     change was derived, and a badge that held then was earned then."""
@@ -320,7 +323,8 @@ def _derive(doc: dict[str, Any], *, facts_changed: bool = True) -> None:
     if not facts_changed:
         return
     facts = _facts(doc)
-    doc["badges"] = badges.newly_earned(doc["badges"], facts, doc["time_zone"])
+    if badges_too:
+        doc["badges"] = badges.newly_earned(doc["badges"], facts, doc["time_zone"])
     for entry in doc["challenges"].values():
         if "goal" not in entry:
             continue  # completed before the join was seen: cannot happen in log order

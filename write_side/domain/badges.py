@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 import msgspec
 
-from write_side.contracts.challenges import Goal
+from write_side.contracts.challenges import Goal, OrderFilter
 from write_side.domain.challenges import OrderFact, matches, measure, reached, zone
 from write_side.domain.streaks import weekly_streak
 
@@ -44,6 +44,8 @@ RULES: Final[RewardRules] = msgspec.toml.decode(
     (Path(__file__).with_name("rewards.toml")).read_bytes(), type=RewardRules
 )
 BADGES: Final[dict[str, BadgeRule]] = {b.id: b for b in RULES.badges}
+# Whether points alone can earn a badge: if not, an order's points arriving changes no badge.
+POINTS_MATTER: Final = any(b.goal.measure == "eco_points" for b in RULES.badges)
 _LEVELS: Final[list[Level]] = sorted(RULES.levels, key=lambda lv: lv.min_points)
 
 
@@ -63,19 +65,26 @@ def criteria(rule: BadgeRule) -> str:
     return f"{rule.description} (measured as {rule.goal.measure} >= {rule.goal.threshold:g})"
 
 
-def holds(rule: BadgeRule, facts: Sequence[OrderFact], time_zone: str) -> bool:
-    """Whether ``rule`` holds over ``facts`` (delivered orders, not fully refunded)."""
+def holds(
+    rule: BadgeRule, facts: Sequence[OrderFact], time_zone: str, streaks: dict[OrderFilter, int] | None = None
+) -> bool:
+    """Whether ``rule`` holds over ``facts`` (delivered orders, not fully refunded).
+
+    ``streaks`` keeps the best streak per order filter across the rules of one evaluation, so
+    several streak badges walk the weeks once.
+    """
     if not facts:
         return False
     if rule.kind in ("first", "threshold"):
         return reached(rule.goal, measure(rule.goal, facts))
     if rule.kind == "within":
         return _within(rule, facts)
-    local = zone(time_zone)
-    days = [f.placed_at.astimezone(local).date() for f in facts if matches(rule.goal.filter, f)]
-    if not days:
-        return False
-    return weekly_streak(days, max(days)).best >= (rule.weeks or 1)
+    known = {} if streaks is None else streaks
+    if rule.goal.filter not in known:
+        local = zone(time_zone)
+        days = [f.placed_at.astimezone(local).date() for f in facts if matches(rule.goal.filter, f)]
+        known[rule.goal.filter] = weekly_streak(days, max(days)).best if days else 0
+    return known[rule.goal.filter] >= (rule.weeks or 1)
 
 
 def _within(rule: BadgeRule, facts: Sequence[OrderFact]) -> bool:
@@ -95,7 +104,8 @@ def newly_earned(earned: dict[str, str], facts: Sequence[OrderFact], time_zone: 
     if not facts:
         return dict(earned)
     at = facts[-1].delivered_at.isoformat()
-    more = {b.id: at for b in RULES.badges if b.id not in earned and holds(b, facts, time_zone)}
+    streaks: dict[OrderFilter, int] = {}
+    more = {b.id: at for b in RULES.badges if b.id not in earned and holds(b, facts, time_zone, streaks)}
     return {**earned, **more}
 
 
