@@ -95,7 +95,10 @@ class ProductRepository:
         """Load a product, locking its row when ``for_update``."""
         query = select(*_PRODUCT_COLUMNS).where(products.c.product_id == product_id)
         if for_update:
-            query = query.with_for_update()
+            # FOR NO KEY UPDATE: it serialises changes of the product, but not the key-share locks
+            # that new order lines' foreign keys take. FOR UPDATE made a product change (product,
+            # then stock) deadlock with orders (stock, then the product's key share).
+            query = query.with_for_update(key_share=True)
         row = (await (await self._session.begin()).execute(query)).mappings().first()
         if row is None:
             raise ProductNotFoundError(f"product {product_id} does not exist", product_id=product_id)
