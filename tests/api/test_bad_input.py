@@ -11,7 +11,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.settings import Settings
-from tests.factories import admin_headers, create_customer, create_product, customer_headers, product_body
+from tests.factories import (
+    admin_headers,
+    bearer,
+    create_customer,
+    create_product,
+    customer_headers,
+    product_body,
+)
 
 
 async def _log_size(engine: AsyncEngine) -> int:
@@ -276,3 +283,21 @@ async def test_a_customer_id_or_email_taken_is_409_naming_which(client: AsyncTes
         "/api/v1/customers", json={**body, "id": str(uuid.uuid4())}, headers=admin_headers()
     )
     assert same_email.status_code == 409 and same_email.json()["extra"]["field"] == "email"
+
+
+async def test_a_supplier_changes_only_its_own_products(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    owner, other = bearer(str(uuid.uuid4()), "supplier"), bearer(str(uuid.uuid4()), "supplier")
+    created = await client.post("/api/v1/products", json=product_body(), headers=owner)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/products/{created.json()['id']}"
+    version = created.json()["version"]
+    refused = await client.patch(
+        url, json={"name": "Not mine"}, headers={**other, "If-Match": f'"{version}"'}
+    )
+    assert refused.status_code == 403 and "own products" in refused.json()["detail"]
+    changed = await client.patch(url, json={"name": "Mine"}, headers={**owner, "If-Match": f'"{version}"'})
+    assert changed.status_code == 200 and changed.json()["name"] == "Mine"
+    by_admin = await client.patch(
+        url, json={"name": "Admin's"}, headers={**admin_headers(), "If-Match": f'"{version + 1}"'}
+    )
+    assert by_admin.status_code == 200

@@ -119,6 +119,8 @@ async def create_product(cmd: cmds.CreateProduct, uow: SqlAlchemyUnitOfWork, ctx
 async def update_product(cmd: cmds.UpdateProduct, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
     require_role(ctx, "admin", "supplier")
     product = await uow.products.get(cmd.product_id, for_update=True)
+    if ctx.actor.role == "supplier":
+        await _require_own_product(uow, product.product_id, ctx)
     changes = dict(cmd.changes)
     if "materials" in changes:
         inputs: tuple[cmds.MaterialInput, ...] = changes["materials"]  # type: ignore[assignment]
@@ -127,6 +129,15 @@ async def update_product(cmd: cmds.UpdateProduct, uow: SqlAlchemyUnitOfWork, ctx
     await uow.products.save(product)
     _, stock = (await uow.stock.lock([product.product_id]))[product.product_id]
     return res.Outcome(200, product_result(product, stock))
+
+
+async def _require_own_product(uow: SqlAlchemyUnitOfWork, product_id: str, ctx: Context) -> None:
+    """A supplier changes only the products it created (``products.supplier_id``)."""
+    row = await uow.session.fetchone(
+        "SELECT supplier_id::text FROM products WHERE product_id = %(p)s", {"p": product_id}
+    )
+    if row is None or row[0] != ctx.actor.actor_id:
+        raise ForbiddenError(f"suppliers change their own products only; product {product_id} is not yours")
 
 
 async def adjust_stock(cmd: cmds.AdjustStock, uow: SqlAlchemyUnitOfWork, ctx: Context) -> res.Outcome:
