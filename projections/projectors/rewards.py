@@ -198,7 +198,7 @@ def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool | None:
             fact.update(order)
             delivered = True
     if isinstance(e, ev.OrderRefunded | ev.EcoPointsReversed):
-        doc["badges"] = badges.replay(_facts(doc), doc["time_zone"])  # a refund may take a badge back
+        doc["badges"] = badges.replay(facts_of(doc), doc["time_zone"])  # a refund may take a badge back
     return delivered
 
 
@@ -280,7 +280,8 @@ def _show(doc: dict[str, Any], batch: Batch, *, visible: bool) -> None:
                 batch.op("zrem", key, doc["customer_id"])
 
 
-def _facts(doc: dict[str, Any]) -> list[OrderFact]:
+def facts_of(doc: dict[str, Any]) -> list[OrderFact]:
+    """A customer document's delivered orders as the rules count them (fully refunded ones drop out)."""
     found = (
         kept_fact(
             f["order_id"],
@@ -322,7 +323,7 @@ def _derive(doc: dict[str, Any], *, facts_changed: bool = True, badges_too: bool
     )
     if not facts_changed:
         return
-    facts = _facts(doc)
+    facts = facts_of(doc)
     if badges_too:
         doc["badges"] = badges.newly_earned(doc["badges"], facts, doc["time_zone"])
     for entry in doc["challenges"].values():

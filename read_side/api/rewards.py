@@ -19,7 +19,7 @@ from litestar.params import FromPath, QueryParameter
 
 from ecolaura.http.identity import actor_of, provide_actor, requires_role
 from ecolaura.http.openapi import stored
-from projections.projectors.rewards import BOARD_DECIMALS, board_key, empty_rewards, period_keys_at
+from projections.projectors.rewards import BOARD_DECIMALS, board_key, empty_rewards, facts_of, period_keys_at
 from read_side.api.answers import answer
 from read_side.api.controllers import (
     REWARDS,
@@ -78,11 +78,7 @@ def _streak_message(streak: Streak) -> str:
 
 def streak_view(doc: dict[str, Any], now: datetime) -> StreakView:
     local = zone(doc["time_zone"])
-    days = [
-        datetime.fromisoformat(f["placed_at"]).astimezone(local).date()
-        for f in doc["facts"]
-        if f["refunded"] < f["total"] or f["total"] <= 0
-    ]
+    days = [f.placed_at.astimezone(local).date() for f in facts_of(doc)]
     today = now.astimezone(local).date()
     streak = weekly_streak(days, today)
     month = (today.year, today.month)

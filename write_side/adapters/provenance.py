@@ -8,7 +8,6 @@ new size in the transaction of the command (with its event-log entry).
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from write_side.adapters.pg import PgSession
 from write_side.contracts.commands import Actor
 from write_side.domain import merkle
+from write_side.domain.provenance import b64
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,13 +169,13 @@ def append(  # noqa: PLR0913 - the parts of an append
             "gtins": e.gtins,
             "input_gtins": e.input_gtins,
             "output_gtins": e.output_gtins,
-            "canonical": _b64(e.canonical),
-            "leaf_hash": _b64(e.leaf_hash),
+            "canonical": b64(e.canonical),
+            "leaf_hash": b64(e.leaf_hash),
             "event_time": e.event_time.isoformat(),
         }
         for n, e in enumerate(entries)
     ]
-    made_rows = [{"level": level, "idx": idx, "hash": _b64(digest)} for (level, idx), digest in made]
+    made_rows = [{"level": level, "idx": idx, "hash": b64(digest)} for (level, idx), digest in made]
     session.defer(
         _APPEND,
         {
@@ -183,13 +183,9 @@ def append(  # noqa: PLR0913 - the parts of an append
             "entries": json.dumps(rows),
             "nodes": json.dumps(made_rows),
             "size": start + len(entries),
-            "edge": json.dumps([_b64(h) for h in edge]),
+            "edge": json.dumps([b64(h) for h in edge]),
         },
     )
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
 
 
 async def entries_between(conn: AsyncConnection, start: int, end: int) -> list[Entry]:
