@@ -127,14 +127,14 @@ function FootprintFromRecord({ footprint }: { footprint: NonNullable<Timeline["f
     <section aria-labelledby="footprint-heading">
       <h2 id="footprint-heading">Footprint</h2>
       <p>
-        The catalog rates this product at {formatKg(footprint.catalog_kg_co2e)} CO2e (factors {footprint.factor_version}).
+        The catalog rates this product at {formatKg(footprint.catalog_kg_co2e)} (factors {footprint.factor_version}).
       </p>
       {footprint.differs.length ? (
         <p>
           The recorded history states other facts about {differs}
           {footprint.recorded_kg_co2e === null
             ? `; ${footprint.note ?? "they cannot be rated"}.`
-            : `: rated from them, it comes to ${formatKg(footprint.recorded_kg_co2e)} CO2e.`}
+            : `: rated from them, it comes to ${formatKg(footprint.recorded_kg_co2e)}.`}
         </p>
       ) : (
         <p>The recorded history agrees with the catalog on where it was made and of what.</p>
