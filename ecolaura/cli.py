@@ -239,6 +239,7 @@ def project(
                 batch_size=batch_size,
                 search=settings.search,
                 lake=LakeConfig(settings.lake_dir, settings.lake_flush_seconds),
+                metrics=(settings.projector_metrics_port, settings.metrics_host),
             )
         )
 
@@ -260,6 +261,8 @@ def worker() -> None:
                 settings.provenance_key_file,
             ),
             settings.redis_url,
+            settings.worker_metrics_port,
+            settings.metrics_host,
         )
 
 

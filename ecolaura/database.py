@@ -16,6 +16,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from ecolaura.pool_metrics import watch_engine
 from ecolaura.settings import libpq_url, sqlalchemy_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "write_side" / "migrations"
@@ -24,9 +25,14 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "write_side" / "migrations
 MIGRATION_LOCK_KEY = 0x45434F4C  # "ECOL"
 
 
-def make_engine(database_url: str, pool_size: int = 20, **options: Any) -> AsyncEngine:
-    """An asyncio engine on psycopg 3 with a bounded pool (``options`` go to SQLAlchemy)."""
-    return create_async_engine(
+def make_engine(
+    database_url: str, pool_size: int = 20, pool_name: str = "main", **options: Any
+) -> AsyncEngine:
+    """An asyncio engine on psycopg 3 with a bounded pool (``options`` go to SQLAlchemy).
+
+    Its pool's use is exported as ``ecolaura_db_pool_connections{pool=pool_name}``.
+    """
+    engine = create_async_engine(
         sqlalchemy_url(database_url),
         pool_size=pool_size,
         max_overflow=0,
@@ -36,6 +42,7 @@ def make_engine(database_url: str, pool_size: int = 20, **options: Any) -> Async
         json_deserializer=msgspec.json.decode,
         **options,
     )
+    return watch_engine(engine, pool_name)
 
 
 def make_command_engine(database_url: str, pool_size: int = 20, **options: Any) -> AsyncEngine:
@@ -47,7 +54,12 @@ def make_command_engine(database_url: str, pool_size: int = 20, **options: Any) 
     (552-623 against 649-675 orders/s, ``benchmarks/commands.py``). ``options`` go to SQLAlchemy.
     """
     return make_engine(
-        database_url, pool_size, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options
+        database_url,
+        pool_size,
+        "commands",
+        isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,
+        **options,
     )
 
 

@@ -74,6 +74,15 @@ class Settings:
     log_file: Path | None = field(default_factory=lambda: Path(f) if (f := _env("LOG_FILE")) else None)
     """Append logs to this file instead of stderr (``ecolaura up`` keeps one per process in ``var/log``)."""
 
+    projector_metrics_port: int = field(default_factory=lambda: int(_env("PROJECTOR_METRICS_PORT", "0") or 0))
+    """Port on which ``ecolaura project`` serves ``/metrics`` (0: none; ``ecolaura up`` picks a free one)."""
+
+    worker_metrics_port: int = field(default_factory=lambda: int(_env("WORKER_METRICS_PORT", "0") or 0))
+    """Port on which ``ecolaura worker`` serves ``/metrics`` (0: none; ``ecolaura up`` picks a free one)."""
+
+    metrics_host: str = field(default_factory=lambda: _env("METRICS_HOST", "127.0.0.1") or "127.0.0.1")
+    """Interface of the projector's and the worker's ``/metrics`` (``0.0.0.0`` in containers)."""
+
     db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "20") or 20))
     """Connections per API process."""
 

@@ -17,16 +17,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import redis.asyncio as aioredis
 import structlog
 from arq import cron, func
 from arq.worker import Worker
 
 from ecolaura.database import make_engine
 from ecolaura.identity.badge_key import load_or_create_badge_key
+from ecolaura.metrics_port import serve_metrics
 from ecolaura.runtime import tune_gc, watch_event_loop
 from projections import jobs
 from projections.heartbeats import Heartbeat
 from projections.job_owners import recover_orphans
+from projections.work_metrics import refresh_queue_depth, timed
 from read_side.search.config import SearchConfig
 from write_side.adapters.stripe_inbox import StripeInbox
 from write_side.service_layer import provenance
@@ -60,17 +63,20 @@ def worker_settings(
         await ctx["engine"].dispose()
         await base["on_shutdown"](ctx)
 
-    return {
-        **base,
-        "functions": [*base["functions"], func(process_stripe_event, max_tries=MAX_TRIES)],  # type: ignore[arg-type]
+    functions = [*base["functions"], func(process_stripe_event, max_tries=MAX_TRIES)]  # type: ignore[arg-type]
+    crons = [
+        *base["cron_jobs"],
         # Every 10 s: queue stored events whose job was never queued (Redis was down or lost its data),
         # so a payment waits at most about 20 s after Redis is back.
-        "cron_jobs": [
-            *base["cron_jobs"],
-            cron(sweep_stripe_events, second=set(range(0, 60, 10))),  # type: ignore[arg-type]
-            # Every 2 s: a signed tree head of the provenance log, when it grew.
-            cron(issue_provenance_head, second=set(range(0, 60, 2)), run_at_startup=True),  # type: ignore[arg-type]
-        ],
+        cron(sweep_stripe_events, second=set(range(0, 60, 10))),  # type: ignore[arg-type]
+        # Every 2 s: a signed tree head of the provenance log, when it grew.
+        cron(issue_provenance_head, second=set(range(0, 60, 2)), run_at_startup=True),  # type: ignore[arg-type]
+    ]
+    return {
+        **base,
+        # Each run measured (ecolaura_job_duration_seconds), by function name and outcome.
+        "functions": [timed(func(f)) for f in functions],
+        "cron_jobs": [timed(c) for c in crons],
         "on_startup": startup,
         "on_shutdown": shutdown,
     }
@@ -137,8 +143,13 @@ async def run_worker_forever(settings: dict[str, Any], stop: asyncio.Event) -> N
         delay = min(delay * 2, MAX_BACKOFF)
 
 
-def run(settings: dict[str, Any], redis_url: str) -> None:
-    """The ``ecolaura worker`` process: beat, run arq until SIGTERM or SIGINT, stop cleanly."""
+def run(
+    settings: dict[str, Any], redis_url: str, metrics_port: int = 0, metrics_host: str = "127.0.0.1"
+) -> None:
+    """The ``ecolaura worker`` process: beat, run arq until SIGTERM or SIGINT, stop cleanly.
+
+    With ``metrics_port``, it serves ``/metrics`` there (job durations, queue depth, pools, orders).
+    """
 
     async def main() -> None:
         tune_gc()
@@ -148,10 +159,15 @@ def run(settings: dict[str, Any], redis_url: str) -> None:
             loop.add_signal_handler(sig, stop.set)
         heartbeat = Heartbeat(redis_url, "worker").start()
         watchdog = asyncio.create_task(watch_event_loop("worker"))
+        queue = aioredis.Redis.from_url(redis_url, socket_timeout=1.0)
+        stop_metrics = serve_metrics(metrics_port, metrics_host, [lambda: refresh_queue_depth(queue)])
         log.info("worker.started")
         try:
             await run_worker_forever(settings, stop)
         finally:
+            if stop_metrics is not None:
+                stop_metrics()
+            await queue.aclose()
             watchdog.cancel()
             heartbeat.stop()
             log.info("worker.stopped")

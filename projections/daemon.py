@@ -13,6 +13,8 @@ from typing import Any
 import redis.asyncio as aioredis
 import structlog
 
+from ecolaura.metrics_port import serve_metrics
+from ecolaura.pool_metrics import watch_redis
 from ecolaura.runtime import tune_gc, watch_event_loop
 from ecolaura.settings import libpq_url
 from projections.base import Projection
@@ -78,14 +80,18 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
     batch_size: int = 1000,
     search: SearchConfig | None = None,
     lake: LakeConfig | None = None,
+    metrics: tuple[int, str] = (0, "127.0.0.1"),
 ) -> None:
-    """Run the named projections (all by default) until ``stop`` is set or a signal arrives."""
+    """Run the named projections (all by default) until ``stop`` is set or a signal arrives.
+
+    ``metrics`` is the port (0: none) and interface of this process's ``/metrics``.
+    """
     stop = stop or asyncio.Event()
     tune_gc()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    redis = aioredis.Redis.from_url(redis_url)
+    redis = watch_redis(aioredis.Redis.from_url(redis_url), "read_models")
     wanted = names or [*PROJECTIONS, SEARCH, LAKE]
     projections = [get_projection(n) for n in wanted if n not in (SEARCH, LAKE)]
     readers = [EventLogReader(libpq_url(database_url)) for _ in projections]
@@ -135,10 +141,13 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
         runs.append(_supervise(LAKE, lambda: lake_runner.run(stop), stop, database_url))
     heartbeat = Heartbeat(redis_url, "projector", detail=lambda: ",".join(wanted)).start()
     watchdog = asyncio.create_task(watch_event_loop("projector"))
+    stop_metrics = serve_metrics(*metrics)
     log.info("projector.started", projections=wanted)
     try:
         await asyncio.gather(*runs)
     finally:
+        if stop_metrics is not None:
+            stop_metrics()
         watchdog.cancel()
         heartbeat.stop()
         for reader in readers:

@@ -11,6 +11,7 @@ import redis.asyncio as aioredis
 from projections import keys
 from projections.heartbeats import process_name
 from projections.store import encode_cursor
+from projections.work_metrics import APPLY_SECONDS, BATCH_EVENTS, EVENTS_APPLIED
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor
 
@@ -52,12 +53,23 @@ async def follow(  # noqa: PLR0913 - the loop's parts
     stop: asyncio.Event,
     batch_size: int,
     idle_wait: float = 1.0,
+    name: str = "",
 ) -> None:
-    """Apply batches until ``stop``; report status every second; sleep on NOTIFY (or ``idle_wait``) when caught up."""
+    """Apply batches until ``stop``; report status every second; sleep on NOTIFY (or ``idle_wait``) when caught up.
+
+    Each batch that read events is measured under ``name`` (events, seconds to read and apply it).
+    """
+    batch_events, apply_seconds = BATCH_EVENTS.labels(name), APPLY_SECONDS.labels(name)
+    applied = EVENTS_APPLIED.labels(name)
     await reader.listen()
     last_report = 0.0
     while not stop.is_set():
+        started = time.perf_counter()
         read = await step()
+        if read:
+            batch_events.observe(read)
+            apply_seconds.observe(time.perf_counter() - started)
+            applied.inc(read)
         if time.monotonic() - last_report > 1.0:
             await report()
             last_report = time.monotonic()

@@ -21,6 +21,7 @@ import structlog
 from arq import create_pool, cron
 from arq.connections import ArqRedis, RedisSettings
 
+from ecolaura.pool_metrics import watch_redis
 from ecolaura.settings import libpq_url
 from projections import keys
 from projections.job_owners import disown_job, own_job, release_own_jobs
@@ -280,4 +281,5 @@ def worker_settings(
 
 
 async def arq_pool(redis_url: str) -> ArqRedis:
-    return await create_pool(arq_settings(redis_url))
+    """A client of the job queue, its connections exported as ``ecolaura_redis_pool_connections{pool="jobs"}``."""
+    return watch_redis(await create_pool(arq_settings(redis_url)), "jobs")  # type: ignore[no-any-return]

@@ -178,7 +178,7 @@ class LakeProjectionRunner:
 
     async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
         try:
-            await follow(self.reader, self.step, self.report, stop, self.batch_size, idle_wait)
+            await follow(self.reader, self.step, self.report, stop, self.batch_size, idle_wait, name=NAME)
         finally:
             self.close()
 

@@ -37,6 +37,16 @@ OLDEST_XID_TRANSACTION_AGE = Gauge(
     "Age of the oldest open transaction holding a transaction id: events committed after it are not "
     "projected until it ends (0 when none; NaN when PostgreSQL hides its start from this role)",
 )
+REBUILD_DONE = Gauge(
+    "ecolaura_projection_rebuild_done_events",
+    "Events a running rebuild has applied to its new generation (0 when none runs)",
+    ["projection"],
+)
+REBUILD_TOTAL = Gauge(
+    "ecolaura_projection_rebuild_total_events",
+    "Events a running rebuild has to apply in all, as last counted (0 when none runs)",
+    ["projection"],
+)
 
 
 def refresh_projection_metrics(status: PlatformStatus) -> None:
@@ -47,6 +57,8 @@ def refresh_projection_metrics(status: PlatformStatus) -> None:
         FAILED.labels(p.name).set(1.0 if p.state == "failed" else 0.0)
         STALLED.labels(p.name).set(1.0 if p.state == "stalled" else 0.0)
         DEAD_LETTERS.labels(p.name).set(p.dead_letters)
+        REBUILD_DONE.labels(p.name).set(p.rebuild_done or 0)
+        REBUILD_TOTAL.labels(p.name).set(p.rebuild_total or 0)
     newest: dict[str, float] = {}
     for process in status.processes:
         newest[process.kind] = min(newest.get(process.kind, float("inf")), process.heartbeat_age_seconds)

@@ -20,6 +20,7 @@ from projections import keys
 from projections.base import Projection
 from projections.heartbeats import process_name
 from projections.store import GenerationStore, encode_cursor
+from projections.work_metrics import APPLY_SECONDS, BATCH_EVENTS, EVENTS_APPLIED
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts.events import LogCursor, RecordedEvent
 
@@ -67,6 +68,11 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.fixed_generation = generation  # rebuilds write one generation; the daemon follows the pointer
         self.applied = 0
+        # The metric children once: labels() takes a lock on every call.
+        name = projection.name
+        self._batch_events = BATCH_EVENTS.labels(name)
+        self._apply_seconds = APPLY_SECONDS.labels(name)
+        self._events_applied = EVENTS_APPLIED.labels(name)
 
     async def store(self) -> GenerationStore:
         generation = self.fixed_generation or await live_generation(self.redis, self.projection.name)
@@ -79,6 +85,7 @@ class ProjectionRunner:
         the checkpoint of its last event: a MULTI/EXEC blocks every other Redis client while it
         runs, so it must stay short however large the documents and the batch are.
         """
+        started = time.perf_counter()
         store = await self.store()
         start = await store.checkpoint()
         events = await self.reader.read_from(start, self.batch_size)
@@ -106,6 +113,9 @@ class ProjectionRunner:
         if batch.writes() or committed != events[-1].cursor:
             await store.commit(batch, committed, events[-1].cursor)
         self.applied += len(events)
+        self._batch_events.observe(len(events))
+        self._apply_seconds.observe(time.perf_counter() - started)
+        self._events_applied.inc(len(events))
         return len(events)
 
     async def _stop_at(

@@ -132,7 +132,7 @@ class SearchProjectionRunner:
 
     async def run(self, stop: asyncio.Event, idle_wait: float = 1.0) -> None:
         try:
-            await follow(self.reader, self.step, self.report, stop, self.batch_size, idle_wait)
+            await follow(self.reader, self.step, self.report, stop, self.batch_size, idle_wait, name=NAME)
         finally:
             await self.close()
 

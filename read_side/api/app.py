@@ -20,6 +20,7 @@ from ecolaura.http.appkit import NotReadyError, ReadinessCheck, make_litestar
 from ecolaura.http.frontend import Frontend
 from ecolaura.identity.badge_key import load_or_create_badge_key
 from ecolaura.identity.setup import make_verifier
+from ecolaura.pool_metrics import watch_redis
 from ecolaura.settings import Settings, get_settings, libpq_url
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
@@ -63,7 +64,7 @@ class ReadSide:
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
         if not self.settings.redis_url:
             raise RuntimeError("REDIS_URL is not set; `ecolaura up` starts a local Redis")
-        self.redis = aioredis.Redis.from_url(self.settings.redis_url)
+        self.redis = watch_redis(aioredis.Redis.from_url(self.settings.redis_url), "read_models")
         self.models = app.state[MODELS_STATE_KEY] = ReadModels(self.redis)
         self.jobs = await arq_pool(self.settings.redis_url)
         self.search_engine = self.search_engine or self.settings.search.engine()

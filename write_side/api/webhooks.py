@@ -18,6 +18,7 @@ from litestar.params import HeaderParameter
 
 from ecolaura.http.openapi import problems
 from write_side.adapters.stripe_inbox import StripeInbox
+from write_side.service_layer.metrics import STRIPE_WEBHOOKS
 from write_side.service_layer.stripe_events import job_id
 
 log = structlog.get_logger("ecolaura.payments")
@@ -66,6 +67,7 @@ class StripeWebhookController(Controller):
     async def receive(self, request: Request[Any, Any, Any], signature: StripeSignature) -> WebhookReceipt:
         hooks: StripeWebhooks = request.app.state[WEBHOOKS_STATE_KEY]
         if not hooks.secret:
+            STRIPE_WEBHOOKS.labels("unconfigured").inc()
             raise ServiceUnavailableException("STRIPE_WEBHOOK_SECRET is not configured")
         payload = await request.body()
         try:
@@ -73,10 +75,13 @@ class StripeWebhookController(Controller):
                 payload, signature, hooks.secret, tolerance=hooks.tolerance
             )
         except stripe.SignatureVerificationError as exc:
+            STRIPE_WEBHOOKS.labels("bad_signature").inc()
             raise ClientException(f"the signature does not verify: {exc.user_message or exc}") from None
         except ValueError:
+            STRIPE_WEBHOOKS.labels("malformed").inc()
             raise ClientException("the body is not a Stripe event") from None
         fresh = await hooks.inbox.store(event.id, event.type, msgspec.json.decode(payload))
+        STRIPE_WEBHOOKS.labels("stored" if fresh else "duplicate").inc()
         if fresh:
             await _queue(hooks.queue, event.id)
         log.info("stripe.event.received", event_id=event.id, type=event.type, duplicate=not fresh)

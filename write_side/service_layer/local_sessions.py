@@ -23,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from ecolaura.identity.signing import Signer
 from ecolaura.identity.tokens import InvalidTokenError, Principal, SignInThrottledError
 from write_side.adapters.accounts import AccountStore, Rotation
+from write_side.service_layer.metrics import SIGNIN_FAILURES
 
 ACCESS_TTL = 900
 REFRESH_TTL = timedelta(days=30)
@@ -67,6 +68,7 @@ class LocalSessions:
         since = datetime.now(UTC) - FAILURE_WINDOW
         by_email, by_client = await self.store.failures_since(email, client, since)
         if by_email >= MAX_FAILURES_PER_EMAIL or by_client >= MAX_FAILURES_PER_CLIENT:
+            SIGNIN_FAILURES.labels("throttled").inc()
             raise SignInThrottledError(int(FAILURE_WINDOW.total_seconds()))
         account = await self.store.find(email)
         matched = await asyncio.to_thread(
@@ -74,6 +76,7 @@ class LocalSessions:
         )
         if account is None or not matched:
             await self.store.record_failure(email, client)
+            SIGNIN_FAILURES.labels("credentials").inc()
             raise InvalidTokenError("the email or the password is wrong")
         return await self.start(account.user_id, account.roles, email)
 

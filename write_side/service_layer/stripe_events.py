@@ -27,6 +27,7 @@ from write_side.adapters.stripe_inbox import StripeInbox
 from write_side.contracts import commands as c
 from write_side.domain.errors import DomainError
 from write_side.service_layer.messagebus import MessageBus
+from write_side.service_layer.metrics import STRIPE_EVENTS
 
 log = structlog.get_logger("ecolaura.payments")
 
@@ -116,13 +117,16 @@ async def process_stripe_event(ctx: dict[str, Any], event_id: str) -> str:
     """The arq job: process one event, retrying with a growing delay when something breaks."""
     inbox: StripeInbox = ctx["stripe_inbox"]
     try:
-        return await process(ctx["bus"], inbox, event_id)
+        outcome = await process(ctx["bus"], inbox, event_id)
     except Exception as exc:
+        STRIPE_EVENTS.labels("failed").inc()
         attempts = await inbox.failed(event_id, f"{type(exc).__name__}: {exc}")
         log.warning("stripe.event.failed", event_id=event_id, attempts=attempts, error=str(exc))
         if ctx.get("job_try", 1) < MAX_TRIES:
             raise Retry(defer=min(2 ** ctx.get("job_try", 1), 300)) from exc
         raise
+    STRIPE_EVENTS.labels("ok").inc()
+    return outcome
 
 
 async def sweep_stripe_events(ctx: dict[str, Any]) -> int:

@@ -24,6 +24,7 @@ from write_side.adapters.repositories import (
 )
 from write_side.contracts.events import EventMetadata, LogCursor
 from write_side.domain.ledger import JournalTransaction
+from write_side.service_layer.metrics import count_committed
 
 
 class SqlAlchemyUnitOfWork:
@@ -80,6 +81,8 @@ class SqlAlchemyUnitOfWork:
             journal.post(self.session, transaction)
         cursor = await event_log.append(self.session, pending, self.metadata, commit=commit)
         self.cursor = cursor or self.cursor
+        if commit:
+            count_committed(p.event for p in pending)
 
     async def commit(self) -> None:
         """Flush everything and commit in the same pipeline."""
