@@ -158,6 +158,7 @@ def up(
         ShutdownSignals,
         background_supervisor,
         log_dir,
+        metrics_ports,
         show_banner,
         wait_until_current,
     )
@@ -183,13 +184,14 @@ def up(
         # Before the projector starts, so this export (not the projector's, flushed once a minute)
         # brings the lake to the end of the seed.
         asyncio.run(refresh_analytics(settings.database_url, settings.redis_url, settings.lake_dir))
-        supervisor = background_supervisor(settings, f"http://{host}:{port}", console)
+        ports = metrics_ports(settings)
+        supervisor = background_supervisor(settings, f"http://{host}:{port}", console, ports)
         shutdown.first(supervisor.begin_shutdown)
         background.callback(supervisor.stop)
         supervisor.start()
         console.print("[green]✓[/] projector and worker started (restarted if they stop)")
         wait_until_current(settings.database_url, settings.redis_url, console)
-        show_banner(console, host, port, admin, logs)
+        show_banner(console, host, port, admin, logs, ports)
         _serve(Side.all, host, port, on_interrupt=shutdown.begin)
     console.print("[dim]Stopped.[/]")
 

@@ -32,10 +32,27 @@ def _ecolaura(*args: str) -> list[str]:
     return [sys.executable, "-m", "ecolaura.cli", *args]
 
 
-def background_children(logs: Path) -> list[Child]:
-    """The projector and the worker, each logging to its own file."""
+def metrics_ports(settings: Settings) -> dict[str, int]:
+    """The projector's and the worker's ``/metrics`` ports: as set, else free ones picked now."""
+    return {
+        "projector": settings.projector_metrics_port or free_port(),
+        "worker": settings.worker_metrics_port or free_port(),
+    }
+
+
+def background_children(logs: Path, ports: dict[str, int] | None = None) -> list[Child]:
+    """The projector and the worker, each logging to its own file and serving ``/metrics`` on its port."""
+    ports = ports or {}
     return [
-        Child(name, _ecolaura(name_cmd), logs / f"{name}.log", env={"LOG_FILE": str(logs / f"{name}.log")})
+        Child(
+            name,
+            _ecolaura(name_cmd),
+            logs / f"{name}.log",
+            env={
+                "LOG_FILE": str(logs / f"{name}.log"),
+                f"{name.upper()}_METRICS_PORT": str(ports.get(name, 0)),
+            },
+        )
         for name, name_cmd in (("projector", "project"), ("worker", "worker"))
     ]
 
@@ -70,14 +87,16 @@ def localstripe_child(logs: Path, api_url: str, console: Console) -> Child | Non
     return child
 
 
-def background_supervisor(settings: Settings, api_url: str, console: Console) -> Supervisor:
+def background_supervisor(
+    settings: Settings, api_url: str, console: Console, ports: dict[str, int] | None = None
+) -> Supervisor:
     """The projector, the worker and (without a Stripe key) localstripe, under a supervisor not started yet.
 
     Not started, so the caller can arrange for its stop (and its shutdown on a signal) first:
     a start that fails halfway, or a Ctrl-C during it, still stops what did start.
     """
     logs = settings.var_dir / "log"
-    children = background_children(logs)
+    children = background_children(logs, ports)
     stripe = localstripe_child(logs, api_url, console)
     return Supervisor([*([stripe] if stripe else []), *children], say=console.print)
 
@@ -111,12 +130,23 @@ class ShutdownSignals:
         raise SystemExit(0)
 
 
-def show_banner(console: Console, host: str, port: int, admin: tuple[str, str] | None, logs: Path) -> None:
+def show_banner(  # noqa: PLR0913 - what the banner shows
+    console: Console,
+    host: str,
+    port: int,
+    admin: tuple[str, str] | None,
+    logs: Path,
+    metrics: dict[str, int] | None = None,
+) -> None:
     base = f"http://{host}:{port}"
     console.print(f"\n[bold green]Ecolaura is up at {base}[/]")
     console.print(f"  web app      {base}/")
     console.print(f"  API docs     {base}/schema")
     console.print(f"  health       {base}/health/ready")
+    console.print(f"  metrics      {base}/metrics")
+    metrics_host = get_settings().metrics_host
+    for name, metrics_port in (metrics or {}).items():
+        console.print(f"               http://{metrics_host}:{metrics_port}/metrics ({name})")
     if admin is not None:
         console.print(f"  demo admin   {admin[0]} / {admin[1]}")
     console.print(f"  logs         {logs}/")

@@ -255,7 +255,8 @@ def worker_settings(
 
     async def startup(ctx: dict[str, Any]) -> None:
         await release_own_jobs(ctx["redis"])  # arq started again in this process: its old jobs run no more
-        ctx["ecolaura_redis"] = aioredis.Redis.from_url(redis_url)
+        watch_redis(ctx["redis"], "jobs")  # arq's own connections
+        ctx["ecolaura_redis"] = watch_redis(aioredis.Redis.from_url(redis_url), "read_models")
         ctx["database_url"] = database_url
         ctx["search"] = search or SearchConfig(Path("var/search"))
         ctx["lake_dir"] = lake_dir or Path("var/lake")

@@ -21,6 +21,7 @@ from write_side.domain.errors import InvalidInputError
 from write_side.domain.ids import new_id
 from write_side.service_layer.context import Context
 from write_side.service_layer.handlers import HANDLERS, READ_AHEAD, Handler
+from write_side.service_layer.metrics import IDEMPOTENT_REPLAYS
 from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
 log = structlog.get_logger("ecolaura.commands")
@@ -136,4 +137,5 @@ class MessageBus:
                 f"Idempotency-Key '{claim.key}' was already used with a different request; "
                 "use a new key for a new request"
             )
+        IDEMPOTENT_REPLAYS.inc()
         return Reply(stored.status, stored.body, replayed=True)
