@@ -17,6 +17,8 @@ from prometheus_client import REGISTRY
 from prometheus_client.exposition import start_http_server
 from prometheus_client.metrics_core import Metric
 
+from ecolaura.pool_metrics import refresh_pool_metrics
+
 log = structlog.get_logger("ecolaura.metrics")
 
 Refresh = Callable[[], Coroutine[Any, Any, None]]
@@ -36,6 +38,7 @@ class _Refreshed:
                 asyncio.run_coroutine_threadsafe(refresh(), self._loop).result(REFRESH_TIMEOUT)
             except Exception as exc:  # noqa: BLE001 - a stale gauge beats a failed scrape
                 log.warning("metrics.refresh_failed", error=f"{type(exc).__name__}: {exc}")
+        refresh_pool_metrics()
         return REGISTRY.collect()
 
 

@@ -1,27 +1,39 @@
-"""PostgreSQL and Redis connection-pool usage as gauges, read from the pools themselves at scrape time.
+"""PostgreSQL and Redis connection-pool usage as gauges, read from the pools themselves on each scrape.
 
 Pools are watched weakly: a disposed engine or a closed client drops out of the
-metrics when it is collected. Several pools of one name in a process are summed.
+metrics once it is collected. Several pools of one name in a process are summed.
+Every ``/metrics`` (the APIs', the projector's, the worker's) calls
+``refresh_pool_metrics`` before it answers.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
-from prometheus_client import REGISTRY
-from prometheus_client.metrics_core import GaugeMetricFamily, Metric
-from prometheus_client.registry import Collector
+from prometheus_client import Gauge
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+DB_CONNECTIONS = Gauge(
+    "ecolaura_db_pool_connections",
+    "PostgreSQL connections of this process's pools, in use or idle",
+    ["pool", "state"],
+)
+DB_MAX = Gauge("ecolaura_db_pool_max_connections", "Most PostgreSQL connections a pool opens", ["pool"])
+REDIS_CONNECTIONS = Gauge(
+    "ecolaura_redis_pool_connections",
+    "Redis connections of this process's pools, in use or idle",
+    ["pool", "state"],
+)
+REDIS_MAX = Gauge("ecolaura_redis_pool_max_connections", "Most Redis connections a pool opens", ["pool"])
 
 _engines: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _redis: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 def watch_engine(engine: AsyncEngine, name: str) -> AsyncEngine:
-    """Report ``engine``'s pool as ``pool=name`` (a fixed word: ``main``, ``commands``, …)."""
+    """Report ``engine``'s pool as ``pool=name`` (a fixed word: ``main``, ``commands``)."""
     _engines[engine.sync_engine.pool] = name
     return engine
 
@@ -32,50 +44,28 @@ def watch_redis(client: Any, name: str) -> Any:
     return client
 
 
-def _families(kind: str, what: str) -> tuple[GaugeMetricFamily, GaugeMetricFamily]:
-    return (
-        GaugeMetricFamily(
-            f"ecolaura_{kind}_pool_connections",
-            f"{what} connections of this process's pools, in use or idle",
-            labels=["pool", "state"],
-        ),
-        GaugeMetricFamily(
-            f"ecolaura_{kind}_pool_max_connections", f"Most {what} connections a pool opens", labels=["pool"]
-        ),
-    )
+def _publish(totals: dict[str, list[float]], connections: Gauge, most: Gauge) -> None:
+    connections.clear()  # a pool gone since the last scrape leaves no series behind
+    most.clear()
+    for name, (in_use, idle, limit) in totals.items():
+        connections.labels(name, "in_use").set(in_use)
+        connections.labels(name, "idle").set(idle)
+        most.labels(name).set(limit)
 
 
-def _add(families: tuple[GaugeMetricFamily, GaugeMetricFamily], totals: dict[str, list[float]]) -> None:
-    connections, limit = families
-    for name, (in_use, idle, most) in sorted(totals.items()):
-        connections.add_metric([name, "in_use"], in_use)
-        connections.add_metric([name, "idle"], idle)
-        limit.add_metric([name], most)
-
-
-class PoolCollector(Collector):
-    def describe(self) -> Iterable[Metric]:
-        return [*_families("db", "PostgreSQL"), *_families("redis", "Redis")]
-
-    def collect(self) -> Iterable[Metric]:
-        db: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-        for pool, name in list(_engines.items()):
-            totals = db[name]
-            totals[0] += pool.checkedout()
-            totals[1] += pool.checkedin()
-            totals[2] += pool.size() + max(getattr(pool, "_max_overflow", 0), 0)
-        redis: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-        for pool, name in list(_redis.items()):
-            totals = redis[name]
-            # redis-py keeps these lists private; they are the only record of its pool's use.
-            totals[0] += len(getattr(pool, "_in_use_connections", ()))
-            totals[1] += len(getattr(pool, "_available_connections", ()))
-            totals[2] += pool.max_connections or 0
-        families = _families("db", "PostgreSQL")
-        _add(families, db)
-        redis_families = _families("redis", "Redis")
-        _add(redis_families, redis)
-        return [*families, *redis_families]
-
-
-REGISTRY.register(PoolCollector())
+def refresh_pool_metrics() -> None:
+    db: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for pool, name in list(_engines.items()):
+        totals = db[name]
+        totals[0] += pool.checkedout()
+        totals[1] += pool.checkedin()
+        totals[2] += pool.size() + max(getattr(pool, "_max_overflow", 0), 0)
+    redis: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for pool, name in list(_redis.items()):
+        totals = redis[name]
+        # redis-py keeps these lists private; they are the only record of its pool's use.
+        totals[0] += len(getattr(pool, "_in_use_connections", ()))
+        totals[1] += len(getattr(pool, "_available_connections", ()))
+        totals[2] += pool.max_connections or 0
+    _publish(db, DB_CONNECTIONS, DB_MAX)
+    _publish(redis, REDIS_CONNECTIONS, REDIS_MAX)

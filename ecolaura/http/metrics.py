@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from litestar import Controller, Response, get
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 
+from ecolaura.pool_metrics import refresh_pool_metrics
+
 MetricsRefresh = Callable[[], Awaitable[None]]
 
 # Recorded by RequestContextMiddleware, which times every request anyway: one layer, not two
@@ -37,6 +39,7 @@ def metrics_controller(refreshes: list[MetricsRefresh]) -> type[Controller]:
         async def metrics(self) -> Response[bytes]:
             for refresh in refreshes:
                 await refresh()
+            refresh_pool_metrics()
             return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     return MetricsController

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -25,6 +26,7 @@ from tests.deploy.conftest import (
     app_containers,
     compose,
     dockerfile_instructions,
+    env_of_container,
     exec_form,
     invocations,
     parse_cli,
@@ -165,7 +167,6 @@ def test_compose_secret_files_are_mounted_where_the_variables_point() -> None:
 
 
 def test_k8s_secret_files_are_mounted_where_the_variables_point() -> None:
-    from tests.deploy.conftest import env_of_container
 
     for overlay, docs in rendered_overlays():
         for workload, spec, container in app_containers(docs):
@@ -187,7 +188,9 @@ def test_probes_and_ports_match_the_apps(routes: dict[str, dict[str, set[str]]])
             command = role(tuple(container["args"]))
             where = f"{overlay} {workload['metadata']['name']}"
             if command[0] != "serve":
-                assert "livenessProbe" not in container, f"{where}: serves no HTTP"
+                assert "livenessProbe" not in container, f"{where}: serves no API"
+                if command in METRICS_PORT_SETTING:
+                    check_own_metrics_port(workload, container, env_of_container(container, docs), where)
                 continue
             assert [p["containerPort"] for p in container["ports"]] == [APP_PORT], where
             assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", where
@@ -209,10 +212,41 @@ def test_probes_and_ports_match_the_apps(routes: dict[str, dict[str, set[str]]])
             )
 
 
+METRICS_PORT_SETTING = {("project",): "PROJECTOR_METRICS_PORT", ("worker",): "WORKER_METRICS_PORT"}
+
+
+def check_own_metrics_port(
+    workload: dict[str, Any], container: dict[str, Any], env: dict[str, str], where: str
+) -> None:
+    """The projector's and the worker's /metrics: the port their setting names, open and annotated."""
+    port = int(env.get(METRICS_PORT_SETTING[role(tuple(container["args"]))], "0"))
+    assert port, f"{where}: serves no /metrics"
+    assert env.get("METRICS_HOST") == "0.0.0.0", f"{where}: /metrics must listen beyond the pod"  # noqa: S104
+    assert [p["containerPort"] for p in container["ports"]] == [port], where
+    assert workload["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == str(port), where
+
+
+def test_prometheus_scrapes_every_process_of_the_compose_stack() -> None:
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    scraped = set()
+    for job in config["scrape_configs"]:
+        for static in job.get("static_configs", []):
+            scraped |= {tuple(t.split(":")) for t in static["targets"]}
+        for dns in job.get("dns_sd_configs", []):
+            scraped |= {(name, str(dns["port"])) for name in dns["names"]}
+    for name, service in compose()["services"].items():
+        command = role(tuple(service.get("command", ()))) if "build" in service else ()
+        if command and command[0] == "serve":
+            assert (name, str(APP_PORT)) in scraped, f"Prometheus does not scrape {name}"
+        elif command in METRICS_PORT_SETTING:
+            env = service["environment"]
+            assert env.get("METRICS_HOST") == "0.0.0.0", name  # noqa: S104
+            assert (name, env[METRICS_PORT_SETTING[command]]) in scraped, f"Prometheus does not scrape {name}"
+
+
 def test_the_read_api_fetches_token_keys_where_the_write_api_serves_them(
     routes: dict[str, dict[str, set[str]]],
 ) -> None:
-    from tests.deploy.conftest import env_of_container
 
     urls = [compose()["services"]["read-api"]["environment"]["IDENTITY_JWKS_URL"]]
     for _, docs in rendered_overlays():

@@ -166,7 +166,7 @@ def test_compose_provisions_prometheus_and_grafana() -> None:
     scrape = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
     assert scrape["rule_files"] == ["/etc/prometheus/alerts.yml"]
     jobs = {job["job_name"] for job in scrape["scrape_configs"]}
-    assert jobs == {"ecolaura-write-api", "ecolaura-read-api"}
+    assert jobs == {"ecolaura-write-api", "ecolaura-read-api", "ecolaura-projector", "ecolaura-worker"}
 
 
 promtool = shutil.which("promtool")

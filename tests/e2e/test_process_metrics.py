@@ -76,7 +76,9 @@ def running(command: str, env: dict[str, str], log_file: Path) -> Iterator[subpr
 
 
 @pytest.fixture
-def platform(database_url: str, clean_redis: str, search_dir: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
+def platform(
+    database_url: str, clean_redis: str, search_dir: Path, tmp_path: Path
+) -> Iterator[dict[str, str]]:
     """The API, the projector and the worker, each with its /metrics address; and localstripe."""
     with local_stripe() as stripe_base:
         projector_port, worker_port = free_port(), free_port()
@@ -107,7 +109,9 @@ def platform(database_url: str, clean_redis: str, search_dir: Path, tmp_path: Pa
             }
 
 
-def test_the_projector_and_the_worker_serve_metrics_that_move_with_real_work(platform: dict[str, str]) -> None:
+def test_the_projector_and_the_worker_serve_metrics_that_move_with_real_work(
+    platform: dict[str, str],
+) -> None:
     eventually(lambda: scrape(platform["projector_metrics"]) and None)
     eventually(lambda: scrape(platform["worker_metrics"]) and None)
     projected_before = scrape(platform["projector_metrics"]).get(
@@ -134,7 +138,10 @@ def test_the_projector_and_the_worker_serve_metrics_that_move_with_real_work(pla
 
         card = stripe.StripeClient("sk_test_localstripe", base_addresses={"api": platform["stripe"]})
         method = card.v1.payment_methods.create(
-            {"type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
+            {
+                "type": "card",
+                "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+            }
         )
         paying = api.post(
             f"/api/v1/orders/{order.json()['id']}/pay",
@@ -147,7 +154,9 @@ def test_the_projector_and_the_worker_serve_metrics_that_move_with_real_work(pla
         worker = scrape(platform["worker_metrics"])
         assert worker.get('ecolaura_orders_total{change="paid"}') == 1.0
         assert worker.get('ecolaura_stripe_events_processed_total{outcome="ok"}', 0) >= 1
-        assert worker['ecolaura_job_duration_seconds_count{function="process_stripe_event",outcome="ok"}'] >= 1
+        assert (
+            worker['ecolaura_job_duration_seconds_count{function="process_stripe_event",outcome="ok"}'] >= 1
+        )
         assert "ecolaura_jobs_queued" in worker
         assert worker['ecolaura_db_pool_max_connections{pool="main"}'] == 5.0
         assert worker['ecolaura_redis_pool_max_connections{pool="jobs"}'] > 0
