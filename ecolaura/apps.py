@@ -9,33 +9,35 @@ from ecolaura.identity.setup import make_verifier
 from ecolaura.logs import configure_logging
 from ecolaura.settings import Settings, get_settings
 from ecolaura.supervisor import exit_with_supervisor
+from ecolaura.tracing import configure_tracing
 from read_side.api.app import ReadSide
 from read_side.api.app import create_app as create_read_app
 from write_side.api.app import WriteSide
 from write_side.api.app import create_app as create_write_app
 
 
-def _worker_settings() -> Settings:
-    """In a server worker process: settings, logging, and an end when the server's main process dies."""
+def _worker_settings(process: str) -> Settings:
+    """In a server worker process: settings, logging, tracing if asked, and an end when the server's main process dies."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
     exit_with_supervisor()  # `_serve` names the main process; a kill -9 of it must not leave us serving
+    configure_tracing(process)  # before the app: its plugins and connections depend on it
     return settings
 
 
 def write_app() -> Litestar:
-    settings = _worker_settings()
+    settings = _worker_settings("write-api")
     return create_write_app(settings)
 
 
 def read_app() -> Litestar:
-    settings = _worker_settings()
+    settings = _worker_settings("read-api")
     return create_read_app(settings)
 
 
 def combined_app() -> Litestar:
     """Both APIs in one process, as ``ecolaura up`` serves them."""
-    settings = _worker_settings()
+    settings = _worker_settings("api")
     return combined_app_for(settings)
 
 

@@ -26,6 +26,7 @@ from ecolaura.embedded import embedded_postgres, local_redis, local_stripe, regi
 from ecolaura.logs import configure_logging
 from ecolaura.settings import Settings, get_settings
 from ecolaura.supervisor import SUPERVISOR_PID_ENV, exit_with_supervisor
+from ecolaura.tracing import configure_tracing, shutdown_tracing
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,12 +61,18 @@ _FACTORIES = {
 
 
 @contextmanager
-def services(need_redis: bool = True, need_stripe: bool = False) -> Iterator[Settings]:
-    """Settings with every URL filled: embedded servers start for the unset ones."""
+def services(need_redis: bool = True, need_stripe: bool = False, process: str = "cli") -> Iterator[Settings]:
+    """Settings with every URL filled: embedded servers start for the unset ones.
+
+    Logging is configured, and tracing too when ``OTEL_TRACES_EXPORTER`` asks (``process`` names
+    the service: ``ecolaura-<process>`` unless ``OTEL_SERVICE_NAME`` says otherwise).
+    """
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
     exit_with_supervisor()  # when `ecolaura up` runs this process, it does not outlive `up`
+    configure_tracing(process)
     with ExitStack() as stack:
+        stack.callback(shutdown_tracing)
         if not settings.database_url:
             with console.status("Starting PostgreSQL (embedded; no DATABASE_URL)…"):
                 os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(settings.var_dir))
@@ -230,7 +237,7 @@ def project(
     """Run the projector: keep every read model up to date with the event log."""
     from projections.daemon import LakeConfig, run_projector  # noqa: PLC0415
 
-    with services() as settings:
+    with services(process="projector") as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
         asyncio.run(
@@ -251,7 +258,7 @@ def worker() -> None:
     """Run the background-job worker (arq): Stripe events, rebuilds, analytics runs; restarts arq on failure."""
     from ecolaura.worker import run, worker_settings  # noqa: PLC0415
 
-    with services() as settings:
+    with services(process="worker") as settings:
         assert settings.database_url is not None  # noqa: S101
         assert settings.redis_url is not None  # noqa: S101
         run(

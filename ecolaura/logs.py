@@ -17,6 +17,8 @@ from typing import Any, TextIO
 import msgspec
 import structlog
 
+from ecolaura.tracing import add_trace_ids, wanted_exporter
+
 
 class _Lines:
     """Writes rendered lines to a file, or to whatever ``sys.stderr`` is now (tests swap it)."""
@@ -49,6 +51,8 @@ def configure_logging(level: str = "INFO", fmt: str = "json", file: Path | None 
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
+    if wanted_exporter() is not None:
+        shared.append(add_trace_ids)  # only when traced: nothing to add, nothing to pay, otherwise
     console = fmt == "console"
     renderer: structlog.types.Processor = (
         structlog.dev.ConsoleRenderer() if console else structlog.processors.JSONRenderer(serializer=_dumps)

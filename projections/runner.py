@@ -155,7 +155,15 @@ class ProjectionRunner:
                 "error": self._error.splitlines()[-1],
             },
         )
-        log.error("projection.failed", projection=name, position=event.position, event_type=event.event_type)
+        log.error(
+            "projection.failed",
+            projection=name,
+            position=event.position,
+            event_type=event.event_type,
+            # Back to the request that wrote the event: its id, and its trace when it was traced.
+            caused_by_request=event.metadata.correlation_id,
+            caused_by_trace=event.metadata.trace_id,
+        )
 
     async def report(self) -> None:
         """Write generation, checkpoint, head and lag where admins and metrics read them."""

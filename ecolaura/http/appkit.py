@@ -15,6 +15,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler
 
+from ecolaura import tracing
 from ecolaura.http.allow import answer_options_with_every_method
 from ecolaura.http.frontend import Frontend
 from ecolaura.http.identity import IDENTITY_STATE_KEY
@@ -94,7 +95,7 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
     )
     app = Litestar(
         state=State({IDENTITY_STATE_KEY: identity}),
-        on_shutdown=[identity.close],
+        on_shutdown=[identity.close, tracing.shutdown_tracing],
         route_handlers=[
             *route_handlers,
             *health_handlers(readiness),
@@ -108,6 +109,7 @@ def make_litestar(  # noqa: PLR0913 - an app factory's parts
         if frontend
         else EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware()],
+        plugins=tracing.litestar_plugins(),  # none unless OTEL_TRACES_EXPORTER asks (ecolaura.tracing)
         before_request=refuse_lax_bodies,
         request_max_body_size=max_body_bytes,
         openapi_config=contract,

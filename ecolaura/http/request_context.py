@@ -13,6 +13,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from ecolaura import tracing
 from ecolaura.http.metrics import LATENCY, REQUESTS
 
 log = structlog.get_logger("ecolaura.access")
@@ -48,6 +49,9 @@ class RequestContextMiddleware(ASGIMiddleware):
         started = time.perf_counter()
         status = 500
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        if tracing.enabled():
+            # The router has matched by now; the server span opened before it knew the route.
+            tracing.name_server_span(str(scope.get("method", "")), _route_template(scope))
 
         async def send_with_id(message: Message) -> None:
             nonlocal status

@@ -422,6 +422,7 @@ class EventMetadata(msgspec.Struct, frozen=True):
     causation_id: str  # the command that produced the event
     actor_id: str | None = None
     actor_role: str | None = None
+    trace_id: str | None = None  # the OpenTelemetry trace of the request, when traced
 
 
 class LogCursor(msgspec.Struct, frozen=True, order=True, array_like=True):

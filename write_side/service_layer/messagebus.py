@@ -13,6 +13,7 @@ import structlog
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ecolaura.tracing import current_trace_id
 from write_side.adapters import idempotency
 from write_side.adapters.pg import Statement
 from write_side.contracts.commands import Actor, Command
@@ -114,6 +115,7 @@ class MessageBus:
             causation_id=new_id(),
             actor_id=actor.actor_id,
             actor_role=actor.role,
+            trace_id=current_trace_id(),
         )
         async with SqlAlchemyUnitOfWork(self._command_engine, metadata) as uow:
             ahead = [idempotency.claim_statement(claim)] if claim is not None else []
