@@ -19,7 +19,7 @@ from write_side.api.app import create_app as create_write_app
 def _worker_settings(process: str) -> Settings:
     """In a server worker process: settings, logging, tracing if asked, and an end when the server's main process dies."""
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    configure_logging(settings.log_level, settings.log_format, settings.log_file, process, settings.log_echo)
     exit_with_supervisor()  # `_serve` names the main process; a kill -9 of it must not leave us serving
     configure_tracing(process)  # before the app: its plugins and connections depend on it
     return settings

@@ -68,7 +68,7 @@ def services(need_redis: bool = True, need_stripe: bool = False, process: str = 
     the service: ``ecolaura-<process>`` unless ``OTEL_SERVICE_NAME`` says otherwise).
     """
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    configure_logging(settings.log_level, settings.log_format, settings.log_file, process, settings.log_echo)
     exit_with_supervisor()  # when `ecolaura up` runs this process, it does not outlive `up`
     configure_tracing(process)
     with ExitStack() as stack:
@@ -164,6 +164,7 @@ def up(
     from ecolaura.up import (  # noqa: PLC0415
         ShutdownSignals,
         background_supervisor,
+        echo_format,
         log_dir,
         metrics_ports,
         show_banner,
@@ -174,9 +175,10 @@ def up(
     shutdown.install()  # unwind (and stop every child) from the first moment
     logs = log_dir()
     os.environ.setdefault("LOG_FILE", str(logs / "api.log"))
+    os.environ.setdefault("LOG_ECHO", echo_format(get_settings().log_format))
     get_settings.cache_clear()
     console.print(f"[bold]Starting Ecolaura[/] [dim](details in {logs}/)[/]")
-    with services() as settings, ExitStack() as background:
+    with services(process="up") as settings, ExitStack() as background:
         assert settings.database_url is not None  # noqa: S101 - services() fills it
         assert settings.redis_url is not None  # noqa: S101
         run_migrations(settings.database_url)

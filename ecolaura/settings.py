@@ -68,8 +68,15 @@ class Settings:
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO") or "INFO")
     """Minimum level of the JSON logs."""
 
-    log_format: str = field(default_factory=lambda: _env("LOG_FORMAT", "json") or "json")
-    """``json`` for machines, ``console`` for people at a terminal."""
+    log_format: str = field(default_factory=lambda: _env("LOG_FORMAT", "auto") or "auto")
+    """``json`` for machines, ``console`` (short lines) for people; ``auto``: ``console`` on a terminal, else ``json``."""
+
+    log_echo: str | None = field(default_factory=lambda: _env("LOG_ECHO"))
+    """Also write every log line to stdout, as ``console`` or ``json`` lines (``none``: not).
+
+    ``ecolaura up`` sets it for all its processes: short lines when its stdout is a terminal,
+    JSON when it is not or ``LOG_FORMAT=json``; their files in ``var/log`` stay JSON.
+    """
 
     log_file: Path | None = field(default_factory=lambda: Path(f) if (f := _env("LOG_FILE")) else None)
     """Append logs to this file instead of stderr (``ecolaura up`` keeps one per process in ``var/log``)."""

@@ -53,6 +53,7 @@ class Child:
     argv: list[str]
     log_file: Path
     env: dict[str, str] | None = None
+    echo: bool = False  # its stdout stays ours (it echoes its log lines there); stderr goes to the file
     after_start: Callable[[], None] | None = None  # e.g. wait until it listens, then register with it
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
@@ -66,8 +67,8 @@ class Child:
         with self.log_file.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and commands
                 self.argv,
-                stdout=out,
-                stderr=subprocess.STDOUT,
+                stdout=None if self.echo else out,
+                stderr=out if self.echo else subprocess.STDOUT,
                 env={**os.environ, **(self.env or {}), SUPERVISOR_PID_ENV: str(os.getpid())},
                 start_new_session=True,  # out of the terminal's process group: see the module docstring
                 preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 - see _die_with_parent

@@ -2,8 +2,11 @@
 
 The terminal gets what a person needs: what is starting, progress bars, the
 addresses, the demo admin's credentials, and restarts or failures of the
-background processes. Every process logs to its own file in ``var/log``
-(JSON by default, ``LOG_FORMAT=console`` for plain lines).
+background processes (on stderr). Every process logs to its own file in
+``var/log`` (JSON), and echoes its lines to ``up``'s stdout: short lines
+(time, process, level, message, a few key=value) on a terminal, JSON lines when
+stdout is not a terminal or ``LOG_FORMAT=json`` (``LOG_ECHO`` overrides:
+``console``, ``json`` or ``none``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ def _ecolaura(*args: str) -> list[str]:
     return [sys.executable, "-m", "ecolaura.cli", *args]
 
 
+def echo_format(log_format: str) -> str:
+    """How ``up``'s processes echo their log lines to its stdout: short on a terminal, else JSON."""
+    return "json" if log_format == "json" or not sys.stdout.isatty() else "console"
+
+
 def metrics_ports(settings: Settings) -> dict[str, int]:
     """The projector's and the worker's ``/metrics`` ports: as set, else free ones picked now."""
     return {
@@ -48,6 +56,7 @@ def background_children(logs: Path, ports: dict[str, int] | None = None) -> list
             name,
             _ecolaura(name_cmd),
             logs / f"{name}.log",
+            echo=get_settings().log_echo not in (None, "", "none"),
             env={
                 "LOG_FILE": str(logs / f"{name}.log"),
                 f"{name.upper()}_METRICS_PORT": str(ports.get(name, 0)),
