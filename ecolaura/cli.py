@@ -70,7 +70,9 @@ def services(need_redis: bool = True, need_stripe: bool = False, process: str = 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format, settings.log_file, process, settings.log_echo)
     exit_with_supervisor()  # when `ecolaura up` runs this process, it does not outlive `up`
-    configure_tracing(process)
+    # The CLI's processes run no requests: their polls must not each become a trace (the API
+    # processes, started by the server, instrument their clients: ecolaura.apps).
+    configure_tracing(process, instrument_clients=False)
     with ExitStack() as stack:
         stack.callback(shutdown_tracing)
         if not settings.database_url:

@@ -10,7 +10,7 @@ a collector nobody runs. ``OTEL_SERVICE_NAME`` names the service (default
 
 When on: Litestar's OpenTelemetry plugin opens a server span per request, renamed
 to ``METHOD /route/{template}`` once the route is known (``name_server_span``);
-psycopg and redis-py are instrumented, so their calls are child spans; log lines
+in the API processes psycopg and redis-py are instrumented, so their calls are child spans; log lines
 carry ``trace_id`` and ``span_id``; events record the trace id in their metadata.
 When off, nothing of the SDK is imported or installed, and the hooks above are a
 flag test each.
@@ -59,10 +59,12 @@ def enabled() -> bool:
     return _state["on"]
 
 
-def configure_tracing(process: str) -> bool:
+def configure_tracing(process: str, instrument_clients: bool = True) -> bool:
     """Install the tracer provider, the exporter and the instrumentations, once, if the environment asks.
 
     Returns whether tracing is on. Call it early: connections opened before it are not traced.
+    ``instrument_clients=False`` leaves psycopg and redis-py alone: in the projector and the worker,
+    whose queries no request starts, each poll of the log or the queue would be a trace of its own.
     """
     if _state["on"]:
         return True
@@ -88,9 +90,10 @@ def configure_tracing(process: str) -> bool:
         exporter = ConsoleSpanExporter()
     provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
-    # No SQL comments (sqlcommenter): they would defeat psycopg's prepared statements.
-    PsycopgInstrumentor().instrument(skip_dep_check=True)
-    RedisInstrumentor().instrument()
+    if instrument_clients:
+        # No SQL comments (sqlcommenter): they would defeat psycopg's prepared statements.
+        PsycopgInstrumentor().instrument(skip_dep_check=True)
+        RedisInstrumentor().instrument()
     _trace = trace
     _state["on"] = True
     log.info("tracing.on", exporter=exporter_name, service=service)
