@@ -189,10 +189,10 @@ def main() -> None:
         )
     off_cpu = statistics.median(r[4] for r in results["off"])
     for mode in modes[1:]:
-        cost = 1 - statistics.median(r[0] for r in results[mode]) / off
+        change = statistics.median(r[0] for r in results[mode]) / off - 1
         extra = statistics.median(r[4] for r in results[mode]) / off_cpu - 1
         print(
-            f"tracing {mode}: {100 * cost:+.1f}% less throughput, {100 * extra:+.1f}% more server CPU per request "
+            f"tracing {mode}: throughput {100 * change:+.1f}%, server CPU per request {100 * extra:+.1f}% "
             "(baseline: off, same run)"
         )
     print(f"spans exported: {received[0] / 1e6:.1f} MB of OTLP protobuf")
