@@ -22,7 +22,7 @@ from arq import create_pool, cron
 from arq.connections import ArqRedis, RedisSettings
 
 from ecolaura.settings import libpq_url
-from projections import keys
+from projections import keys, redis_client
 from projections.job_owners import disown_job, own_job, release_own_jobs
 from projections.lake_projection import rebuild_lake
 from projections.rebuild import Progress, rebuild
@@ -254,7 +254,7 @@ def worker_settings(
 
     async def startup(ctx: dict[str, Any]) -> None:
         await release_own_jobs(ctx["redis"])  # arq started again in this process: its old jobs run no more
-        ctx["ecolaura_redis"] = aioredis.Redis.from_url(redis_url)
+        ctx["ecolaura_redis"] = redis_client.connect(redis_url)
         ctx["database_url"] = database_url
         ctx["search"] = search or SearchConfig(Path("var/search"))
         ctx["lake_dir"] = lake_dir or Path("var/lake")
