@@ -166,10 +166,7 @@ class Rewards:
                 facts = None  # an order not delivered yet: no fact of it to change
         else:
             _entry_event(e, doc, batch)
-        # An order's points arriving change its fact's points only: no badge reads them (unless one
-        # measures eco points), so only challenge progress needs deriving again.
-        badges_too = badges.POINTS_MATTER or not isinstance(e, ev.EcoPointsEarned)
-        _derive(doc, facts, badges_too=badges_too)
+        _derive(doc, facts, points_only=isinstance(e, ev.EcoPointsEarned))
         batch.put(key, doc)
 
 
@@ -356,10 +353,14 @@ def _rule_of(encoded_goal: bytes, starts_on: str, ends_on: str, time_zone: str) 
     return msgspec.json.decode(encoded_goal, type=Goal), window
 
 
-def _derive(doc: dict[str, Any], facts_doc: dict[str, Any] | None, *, badges_too: bool = True) -> None:
+def _derive(doc: dict[str, Any], facts_doc: dict[str, Any] | None, *, points_only: bool = False) -> None:
     """Level, and (given the facts, which an event that may change them brings) badges newly earned
     and challenge progress, from the facts as they now are. Without them, badges and progress are
-    what they were: the last change was derived, and a badge that held then was earned then."""
+    what they were: the last change was derived, and a badge that held then was earned then.
+
+    ``points_only``: an order's points arrived, which change its fact's points and nothing else, so
+    only the badges and challenges that measure eco points can move.
+    """
     level, following = badges.level_of(doc["lifetime"])
     doc["level"] = {"name": level.name, "min_points": level.min_points}
     doc["next_level"] = (
@@ -367,12 +368,19 @@ def _derive(doc: dict[str, Any], facts_doc: dict[str, Any] | None, *, badges_too
     )
     if facts_doc is None:
         return
+    badges_too = badges.POINTS_MATTER or not points_only
+    # An entry without a goal was completed before its join was seen: cannot happen in log order.
+    entries = [
+        entry
+        for entry in doc["challenges"].values()
+        if "goal" in entry and (not points_only or entry["goal"]["measure"] == "eco_points")
+    ]
+    if not badges_too and not entries:
+        return
     facts = facts_of(facts_doc)
     if badges_too:
         doc["badges"] = badges.newly_earned(doc["badges"], facts, doc["time_zone"])
-    for entry in doc["challenges"].values():
-        if "goal" not in entry:
-            continue  # completed before the join was seen: cannot happen in log order
+    for entry in entries:
         goal, window = _rule_of(
             _encoder.encode(entry["goal"]), entry["starts_on"], entry["ends_on"], entry["time_zone"]
         )
