@@ -250,6 +250,19 @@ def _number(rule: dict[str, Any], field: str) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
+def free_rule(rules: dict[str, Any], name: str) -> dict[str, Any]:
+    """The model's rule ``name``, unless the model marks its value as not ours to pass on."""
+    rule: dict[str, Any] = rules[name]
+    if RESTRICTED_NOTICE in json.dumps(rule, ensure_ascii=False):
+        raise RestrictedValueError(f"{name}: Base Empreinte data under specific terms of use; cite it")
+    return rule
+
+
+def nosgestesclimat_model() -> dict[str, Any]:
+    """The installed Nos Gestes Climat model, rule by rule."""
+    return _npm_model()[0]
+
+
 def nosgestesclimat_archetypes() -> list[Sourced]:
     rules, path, version = _npm_model()
     digest = _sha256(path)
@@ -260,10 +273,7 @@ def nosgestesclimat_archetypes() -> list[Sourced]:
         )
 
     def rule_of(name: str) -> dict[str, Any]:
-        rule: dict[str, Any] = rules[name]
-        if RESTRICTED_NOTICE in json.dumps(rule, ensure_ascii=False):
-            raise RestrictedValueError(f"{name}: Base Empreinte data under specific terms of use; cite it")
-        return rule
+        return free_rule(rules, name)
 
     out = []
     for archetype, item in _GARMENTS.items():

@@ -12,7 +12,13 @@ import polars as pl
 import pytest
 
 from analytics.factor_import import grid_rows, imported_path, read_imported, render
-from analytics.factor_sources import READERS, Sourced
+from analytics.factor_sources import (
+    READERS,
+    RestrictedValueError,
+    Sourced,
+    free_rule,
+    nosgestesclimat_model,
+)
 from analytics.factor_tables import load_factors
 from analytics.footprint import ProductSpec, product_footprint
 from analytics.rerating import as_csv, rerate
@@ -153,3 +159,12 @@ def test_the_kept_rerating_of_the_demo_shop_is_reproduced_to_the_last_digit() ->
     everything = categories.filter(pl.col("category") == "all").row(0, named=True)
     moved = factors.filter(pl.col("category") == "all")["change_kg_co2e"].sum()
     assert moved == pytest.approx(everything["change_kg_co2e"], rel=1e-4)  # every kg of the move is explained
+
+
+def test_values_under_base_empreintes_restricted_terms_are_cited_not_imported() -> None:
+    """Nos Gestes Climat's Li-ion battery factor (ecoinvent via Base Empreinte) may not be passed on."""
+    rules = nosgestesclimat_model()
+    battery = "transport . voiture . barème construction . barème électrique . empreinte batterie par kWh"
+    with pytest.raises(RestrictedValueError):
+        free_rule(rules, battery)
+    assert free_rule(rules, "transport . mobilité douce . vae . construction")["formule"] == 262
