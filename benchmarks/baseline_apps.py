@@ -14,9 +14,10 @@ from typing import Any
 
 import msgspec
 import psycopg_pool
-import redis.asyncio as aioredis
 from litestar import Litestar, Response, get
 from litestar.exceptions import NotFoundException
+
+from projections import redis_client
 
 STATE: dict[str, Any] = {}
 _SQL = """
@@ -51,7 +52,7 @@ _COLUMNS = (
 
 @asynccontextmanager
 async def lifespan(_: Litestar) -> AsyncIterator[None]:
-    STATE["redis"] = aioredis.Redis.from_url(os.environ["REDIS_URL"])
+    STATE["redis"] = redis_client.connect(os.environ["REDIS_URL"])
     STATE["prefix"] = os.environ["CARD_PREFIX"]
     pool = psycopg_pool.AsyncConnectionPool(os.environ["DATABASE_URL"], min_size=4, max_size=16, open=False)
     await pool.open()

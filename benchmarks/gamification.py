@@ -62,7 +62,7 @@ from analytics.footprint import ProductSpec, product_footprint  # noqa: E402
 from analytics.order_footprint import OrderFootprint, OrderItem, order_footprint  # noqa: E402
 from benchmarks.support import measured_at, serve, wrk_run  # noqa: E402
 from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
-from projections import keys  # noqa: E402
+from projections import keys, redis_client  # noqa: E402
 from projections.projectors.rewards import Rewards, board_key, period_keys  # noqa: E402
 from projections.runner import ProjectionRunner  # noqa: E402
 from projections.store import Batch, as_text, encode_cursor  # noqa: E402
@@ -348,7 +348,7 @@ def profile_rewards(events: list[ev.RecordedEvent], redis_url: str, batch: int, 
         name = "bench_rewards_profile"
 
     async def run() -> None:
-        client = aioredis.Redis.from_url(redis_url)
+        client = redis_client.connect(redis_url)
         runner = ProjectionRunner(
             Scratch(), client, cast("EventLogReader", MemoryReader(events)), batch_size=batch, generation=1
         )
@@ -480,7 +480,7 @@ def fetch(port: int, path: str, token: str | None = None) -> bytes:
 
 async def own_rank(redis_url: str, members: list[str], calls: int) -> tuple[float, float]:
     """p50 and p99 ms of ``ReadModels.board`` with a member, as the leaderboard route calls it."""
-    client = aioredis.Redis.from_url(redis_url)
+    client = redis_client.connect(redis_url)
     models = ReadModels(client)
     index = board_key("eco-points", "all")
     rng = random.Random(5)
@@ -562,9 +562,9 @@ def main() -> None:  # noqa: PLR0915 - one run, step by step
         # (millions of objects a full collection would walk again and again, which no real run does).
         gc.collect()
         gc.freeze()
-        client = aioredis.Redis.from_url(redis_url)
+        client = redis_client.connect(redis_url)
         floor_s = asyncio.run(project(Floor(), events, client, args.batch, "floor (checkpoint only)"))
-        client = aioredis.Redis.from_url(redis_url)
+        client = redis_client.connect(redis_url)
         rewards_s = asyncio.run(project(Rewards(), events, client, args.batch, "rewards"))
         rate, floor_rate = len(events) / rewards_s, len(events) / floor_s
         stored = sum(1 for _ in sync.scan_iter(match=keys.generation_prefix(REWARDS, 1) + "*", count=1000))

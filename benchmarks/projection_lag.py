@@ -27,7 +27,7 @@ import redis.asyncio as aioredis
 
 from ecolaura.database import make_engine
 from ecolaura.settings import libpq_url
-from projections import keys
+from projections import keys, redis_client
 from projections.registry import PROJECTIONS
 from projections.store import decode_cursor
 from write_side.adapters.event_log import EventLogReader
@@ -128,7 +128,7 @@ async def measure_lag(
     names = list(PROJECTIONS)
     run = LagRun(rate, seconds, delays={n: [] for n in names}, unreached=dict.fromkeys(names, 0))
     daemon = _start_projector(db_url, redis_url, names)
-    client = aioredis.Redis.from_url(redis_url)
+    client = redis_client.connect(redis_url)
     engine = make_engine(db_url, pool_size=8)
     waiting: dict[str, list[tuple[ev.LogCursor, float, bool]]] = {n: [] for n in names}
     try:

@@ -42,7 +42,6 @@ from pathlib import Path
 import msgspec
 import psycopg
 import redis
-import redis.asyncio as aioredis
 
 ROOT = Path(__file__).resolve().parent.parent
 # This folder holds a script named like the `projections` package: keep it off the path, import siblings
@@ -54,6 +53,7 @@ from benchmarks.commands import bench_server, fresh_database, load_catalog  # no
 from benchmarks.projection_lag import TARGET_RATE, measure_lag, p99  # noqa: E402
 from benchmarks.support import bench_redis, measured_at  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
+from projections import redis_client  # noqa: E402
 from projections.rebuild import rebuild  # noqa: E402
 from projections.registry import PROJECTIONS  # noqa: E402
 from projections.search_projection import SWAP_GRACE, rebuild_search, search_document  # noqa: E402
@@ -172,7 +172,7 @@ def write_log(url: str, events: int, products: list[str], customers: list[str]) 
 
 async def redis_ceiling(url: str, documents: int, batch: int) -> float:
     """SETs of projection-sized documents in MULTI pipelines: what Redis alone allows (docs/s)."""
-    client = aioredis.Redis.from_url(url)
+    client = redis_client.connect(url)
     body = b"x" * 600
     started = time.perf_counter()
     for start in range(0, documents, batch):
@@ -187,7 +187,7 @@ async def redis_ceiling(url: str, documents: int, batch: int) -> float:
 
 
 async def rebuild_all(database_url: str, redis_url: str, batch: int) -> list[tuple[str, int, float]]:
-    client = aioredis.Redis.from_url(redis_url)
+    client = redis_client.connect(redis_url)
     out = []
     for name, projection in PROJECTIONS.items():
         async with EventLogReader(libpq_url(database_url)) as reader:

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Self
 
 import redis
-import redis.asyncio as aioredis
+
+from projections import redis_client
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -105,7 +106,7 @@ async def commit(store: GenerationStore, whole: Batch, chunk: int | None) -> Non
 
 async def measure(url: str, products: int, rounds: int, chunk: int | None) -> dict[str, float]:
     """The probe's round trips while committing (``chunk`` 0: while idle, the machine's own noise)."""
-    client = aioredis.Redis.from_url(url)
+    client = redis_client.connect(url)
     store = GenerationStore(client, "redis_stall_bench", 1)
     # Redis's own account too: its longest single command (an EXEC counts whole), free of the
     # probe's scheduling noise on a busy machine.

@@ -313,14 +313,14 @@ async def _rebuild_search_index(database_url: str, search: SearchConfig) -> None
 
 
 async def _rebuild_with_progress(projection: Projection, database_url: str, redis_url: str) -> None:
-    import redis.asyncio as aioredis  # noqa: PLC0415
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
 
     from ecolaura.settings import libpq_url  # noqa: PLC0415
+    from projections import redis_client  # noqa: PLC0415
     from projections.rebuild import rebuild as run_rebuild  # noqa: PLC0415
     from write_side.adapters.event_log import EventLogReader  # noqa: PLC0415
 
-    redis = aioredis.Redis.from_url(redis_url)
+    redis = redis_client.connect(redis_url)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

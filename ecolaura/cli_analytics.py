@@ -182,13 +182,12 @@ async def refresh_analytics(  # noqa: PLR0913 - a run's knobs
     export: bool = True,
 ) -> None:
     """Bring the lake up to date (unless the projector is exporting), then run and publish the analytics."""
-    import redis.asyncio as aioredis  # noqa: PLC0415
-
     from analytics.service import STEPS, run_analytics  # noqa: PLC0415
+    from projections import redis_client  # noqa: PLC0415
 
     if export and await export_lake(database_url, lake_dir) is None:
         console.print("[dim]The projector is exporting the lake; using it as it is.[/]")
-    redis = aioredis.Redis.from_url(redis_url)
+    redis = redis_client.connect(redis_url)
     try:
         with progress_bar("analytics", unit="steps") as show:
             result = await run_analytics(
@@ -234,13 +233,12 @@ async def wait_for_read_models(
     ``deadline`` seconds: a projector that never comes up (or a long transaction holding the
     event log's horizon) must not keep the APIs from starting. Then it warns and returns nothing.
     """
-    import redis.asyncio as aioredis  # noqa: PLC0415
-
     from ecolaura.settings import libpq_url  # noqa: PLC0415
+    from projections import redis_client  # noqa: PLC0415
     from projections.status import SERVING, platform_status  # noqa: PLC0415
     from write_side.adapters.event_log import EventLogReader  # noqa: PLC0415
 
-    redis = aioredis.Redis.from_url(redis_url)
+    redis = redis_client.connect(redis_url)
     most = 0
     give_up_at = time.monotonic() + deadline
     try:

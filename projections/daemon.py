@@ -17,6 +17,7 @@ from ecolaura.metrics_port import serve_metrics
 from ecolaura.pool_metrics import watch_redis
 from ecolaura.runtime import tune_gc, watch_event_loop
 from ecolaura.settings import libpq_url
+from projections import redis_client
 from projections.base import Projection
 from projections.heartbeats import Heartbeat
 from projections.lease import run_leased
@@ -91,7 +92,7 @@ async def run_projector(  # noqa: PLR0913 - the daemon's settings
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    redis = watch_redis(aioredis.Redis.from_url(redis_url), "read_models")
+    redis = watch_redis(redis_client.connect(redis_url), "read_models")
     wanted = names or [*PROJECTIONS, SEARCH, LAKE]
     projections = [get_projection(n) for n in wanted if n not in (SEARCH, LAKE)]
     readers = [EventLogReader(libpq_url(database_url)) for _ in projections]

@@ -23,7 +23,7 @@ from arq.connections import ArqRedis, RedisSettings
 
 from ecolaura.pool_metrics import watch_redis
 from ecolaura.settings import libpq_url
-from projections import keys
+from projections import keys, redis_client
 from projections.job_owners import disown_job, own_job, release_own_jobs
 from projections.lake_projection import rebuild_lake
 from projections.rebuild import Progress, rebuild
@@ -256,7 +256,7 @@ def worker_settings(
     async def startup(ctx: dict[str, Any]) -> None:
         await release_own_jobs(ctx["redis"])  # arq started again in this process: its old jobs run no more
         watch_redis(ctx["redis"], "jobs")  # arq's own connections
-        ctx["ecolaura_redis"] = watch_redis(aioredis.Redis.from_url(redis_url), "read_models")
+        ctx["ecolaura_redis"] = watch_redis(redis_client.connect(redis_url), "read_models")
         ctx["database_url"] = database_url
         ctx["search"] = search or SearchConfig(Path("var/search"))
         ctx["lake_dir"] = lake_dir or Path("var/lake")

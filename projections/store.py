@@ -95,6 +95,10 @@ class Batch:
             self.ops.append((command, (full, *args)))
             self._queued += 1
 
+    def score(self, key: str, member: str, score: float) -> None:
+        """``op("zadd", key, {member: score})``, without building the mapping: the hot path of boards."""
+        self._member(self.prefix + key, member, ("zadd", score))
+
     def _member(self, key: str, member: Any, operation: tuple[str, Any]) -> None:
         members = self.members.get(key)
         if members is None:

@@ -1,8 +1,11 @@
 """Rewards: each customer's points, level, badges, streak and challenges; challenges; live leaderboards.
 
-Documents: ``customer:{id}`` (what ``me/rewards`` shows), ``order:{id}`` (an
-order's reward facts until it settles), ``challenge:{id}`` (a challenge and how
-many joined and completed it). Indexes: ``challenges`` (by first day) and one
+Documents: ``customer:{id}`` (what ``me/rewards`` shows), ``facts:{id}`` (the
+customer's delivered orders, which the badge, streak and challenge rules read:
+apart, because most events need the customer's points and scores but not their
+history, and a rebuild reads and writes every document it touches),
+``order:{id}`` (an order's reward facts until it settles), ``challenge:{id}`` (a
+challenge and how many joined and completed it). Indexes: ``challenges`` (by first day) and one
 sorted set per leaderboard and period, ``board:{board}:{period}``.
 
 The balance is the sum of the point events, which the command side writes with
@@ -51,6 +54,15 @@ _ORDER_EVENTS = (
     ev.EcoPointsEarned,
     ev.EcoPointsReversed,
 )
+# The events after which the rules read the customer's delivered orders again.
+_FACT_EVENTS = (
+    ev.CustomerRegistered,
+    ev.OrderDelivered,
+    ev.OrderRefunded,
+    ev.EcoPointsEarned,
+    ev.EcoPointsReversed,
+    ev.ChallengeJoined,
+)
 _encoder = msgspec.json.Encoder(order="sorted")
 _ENTRY_EVENTS = (ev.ChallengeJoined, ev.ChallengeCompleted, ev.ChallengeRewardReversed)
 
@@ -67,14 +79,28 @@ def period_keys_at(moment: datetime) -> dict[str, str]:
     return {"week": f"{year}-W{week:02d}", "month": f"{at.year}-{at.month:02d}", "all": "all"}
 
 
-@lru_cache(maxsize=4096)
-def _period_keys_of(placed_at: str) -> tuple[str, ...]:
-    """``period_keys`` as a tuple, remembered: an order is scored at payment and again per points event."""
-    return tuple(period_keys(placed_at).values())
-
-
 def board_key(board: str, period_key: str) -> str:
     return f"board:{board}:{period_key}"
+
+
+def _board_keys(board: str, placed_at: str) -> tuple[tuple[str, str], ...]:
+    """Each period key of an order placed at ``placed_at`` with its board's key.
+
+    Remembered per UTC day: an order is scored at payment and again per points event, and a
+    rebuild goes through a day's orders together (whatever their second).
+    """
+    if placed_at.endswith(("+00:00", "Z")) and placed_at[10:11] == "T":
+        return _board_keys_of_day(board, placed_at[:10])
+    return _board_keys_at(board, datetime.fromisoformat(placed_at))
+
+
+@lru_cache(maxsize=4096)
+def _board_keys_of_day(board: str, day: str) -> tuple[tuple[str, str], ...]:
+    return _board_keys_at(board, datetime.fromisoformat(day).replace(tzinfo=UTC))
+
+
+def _board_keys_at(board: str, moment: datetime) -> tuple[tuple[str, str], ...]:
+    return tuple((period, board_key(board, period)) for period in period_keys_at(moment).values())
 
 
 def empty_rewards(customer_id: str) -> dict[str, Any]:
@@ -86,7 +112,6 @@ def empty_rewards(customer_id: str) -> dict[str, Any]:
         "lifetime": 0,
         "order_points": 0,
         "challenge_points": 0,
-        "facts": [],
         "badges": {},
         "challenges": {},
         "visible": True,
@@ -95,48 +120,53 @@ def empty_rewards(customer_id: str) -> dict[str, Any]:
     }
 
 
+_FIELDS = frozenset(empty_rewards(""))
+
+
 class Rewards:
     name = "rewards"
 
     def document_keys(self, event: ev.RecordedEvent) -> Iterable[str]:
         e = event.event
-        if isinstance(e, _CUSTOMER_EVENTS):
-            return [f"customer:{e.customer_id}"]
-        if isinstance(e, _ORDER_EVENTS):
-            return [f"customer:{e.customer_id}", f"order:{e.order_id}"]
+        if isinstance(e, ev.OrderPlaced):
+            return [f"order:{e.order_id}"]  # nothing of the customer's changes before payment
         if isinstance(e, ev.ChallengeCreated):
             return [f"challenge:{e.challenge_id}"]
-        if isinstance(e, _ENTRY_EVENTS):
-            return [f"customer:{e.customer_id}", f"challenge:{e.challenge_id}"]
-        return []
+        found = [f"customer:{e.customer_id}"] if isinstance(e, _CUSTOMER_EVENTS) else []
+        if isinstance(e, _ORDER_EVENTS):
+            found = [f"customer:{e.customer_id}", f"order:{e.order_id}"]
+        elif isinstance(e, _ENTRY_EVENTS):
+            found = [f"customer:{e.customer_id}", f"challenge:{e.challenge_id}"]
+        if isinstance(e, _FACT_EVENTS):
+            found.append(f"facts:{e.customer_id}")
+        return found
 
     def apply(self, event: ev.RecordedEvent, batch: Batch) -> None:
         e = event.event
         if isinstance(e, ev.ChallengeCreated):
             _challenge_created(e, batch)
             return
+        if isinstance(e, ev.OrderPlaced):
+            _order_placed(e, batch)
+            return
         if not isinstance(e, (*_CUSTOMER_EVENTS, *_ORDER_EVENTS, *_ENTRY_EVENTS)):
             return
         key = f"customer:{e.customer_id}"
-        doc = {**empty_rewards(e.customer_id), **(batch.doc(key) or {})}
-        # Whether the event changed the facts (or what the rules read them with: the time zone, a
-        # newly joined challenge): only then can badges or challenge progress change. Everything
-        # else they depend on is as the last event that did change them left it.
+        doc = batch.doc(key)
+        if doc is None or not doc.keys() >= _FIELDS:  # new, or stored before a field existed
+            doc = {**empty_rewards(e.customer_id), **(doc or {})}
+        # The facts, read only after the events that can change them (or what the rules read them
+        # with: the time zone, a newly joined challenge): only then can badges or challenge
+        # progress change. Everything else they depend on is as the last such event left it.
+        facts = _facts_doc(batch, e.customer_id) if isinstance(e, _FACT_EVENTS) else None
         if isinstance(e, _CUSTOMER_EVENTS):
             _customer_event(e, doc, batch)
-            facts_changed = isinstance(e, ev.CustomerRegistered)
         elif isinstance(e, _ORDER_EVENTS):
-            changed = _order_event(e, doc, batch)
-            if changed is None:
-                return
-            facts_changed = changed
+            if not _order_event(e, doc, facts, batch) and facts is not None:
+                facts = None  # an order not delivered yet: no fact of it to change
         else:
             _entry_event(e, doc, batch)
-            facts_changed = isinstance(e, ev.ChallengeJoined)
-        # An order's points arriving change its fact's points only: no badge reads them (unless one
-        # measures eco points), so only challenge progress needs deriving again.
-        badges_too = badges.POINTS_MATTER or not isinstance(e, ev.EcoPointsEarned)
-        _derive(doc, facts_changed=facts_changed or "level" not in doc, badges_too=badges_too)
+        _derive(doc, facts, points_only=isinstance(e, ev.EcoPointsEarned))
         batch.put(key, doc)
 
 
@@ -151,26 +181,32 @@ def _customer_event(e: Any, doc: dict[str, Any], batch: Batch) -> None:
         _show(doc, batch, visible=e.visible and not doc["erased"])
 
 
-def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool | None:
-    """Apply an order's event; None when it changes nothing of the customer's, else whether it
-    changed their facts (the delivered orders the rules read)."""
+def _facts_doc(batch: Batch, customer_id: str) -> dict[str, Any]:
+    return batch.doc(f"facts:{customer_id}") or {"customer_id": customer_id, "facts": []}
+
+
+def _order_placed(e: ev.OrderPlaced, batch: Batch) -> None:
+    """An order's own document, which its later events read; nothing of the customer's changes yet."""
+    fp = e.footprint
+    batch.put(
+        f"order:{e.order_id}",
+        {
+            "placed_at": e.placed_at,
+            "shipping_method": e.shipping_method,
+            "savings": fp.savings_kg_co2e if fp is not None else 0.0,
+            "certified_units": e.certified_units,
+            "certified_brands": e.certified_brands,
+            "total": e.total_minor,
+            "refunded": 0,
+            "points": 0,
+        },
+    )
+
+
+def _order_event(e: Any, doc: dict[str, Any], facts: dict[str, Any] | None, batch: Batch) -> bool:
+    """Apply a placed order's event to the customer's ``doc`` and (when delivered) its fact in
+    ``facts``; whether it changed a fact (the delivered orders the rules read)."""
     order_key = f"order:{e.order_id}"
-    if isinstance(e, ev.OrderPlaced):
-        fp = e.footprint
-        batch.put(
-            order_key,
-            {
-                "placed_at": e.placed_at,
-                "shipping_method": e.shipping_method,
-                "savings": fp.savings_kg_co2e if fp is not None else 0.0,
-                "certified_units": e.certified_units,
-                "certified_brands": e.certified_brands,
-                "total": e.total_minor,
-                "refunded": 0,
-                "points": 0,
-            },
-        )
-        return None
     order = batch.doc(order_key)
     if order is None:
         raise LookupError(f"{type(e).__name__} for order {e.order_id} arrived before OrderPlaced")
@@ -178,9 +214,10 @@ def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool | None:
         _score(doc, batch, "co2e-saved", order["placed_at"], order["savings"])
         _score(doc, batch, "eco-points", order["placed_at"], 0)  # on the board with what it earns later
         return False
+    assert facts is not None  # noqa: S101 - every event from here on is a fact event
     if isinstance(e, ev.OrderDelivered):
         order["delivered_at"] = e.delivered_at
-        doc["facts"].append({"order_id": e.order_id, **order})
+        facts["facts"].append({"order_id": e.order_id, **order})
     elif isinstance(e, ev.OrderRefunded):
         order["refunded"] = e.refunded_total_minor
     elif isinstance(e, ev.EcoPointsEarned):
@@ -193,12 +230,14 @@ def _order_event(e: Any, doc: dict[str, Any], batch: Batch) -> bool | None:
         _score(doc, batch, "eco-points", order["placed_at"], -e.points)
     batch.put(order_key, order)
     delivered = False
-    for fact in doc["facts"]:
+    for fact in facts["facts"]:
         if fact["order_id"] == e.order_id:
             fact.update(order)
             delivered = True
+    if delivered:
+        batch.put(f"facts:{e.customer_id}", facts)
     if isinstance(e, ev.OrderRefunded | ev.EcoPointsReversed):
-        doc["badges"] = badges.replay(facts_of(doc), doc["time_zone"])  # a refund may take a badge back
+        doc["badges"] = badges.replay(facts_of(facts), doc["time_zone"])  # a refund may take a badge back
     return delivered
 
 
@@ -257,12 +296,11 @@ def _earn(doc: dict[str, Any], points: int, source: str) -> None:
 
 def _score(doc: dict[str, Any], batch: Batch, board: str, placed_at: str, amount: float) -> None:
     scores = doc["scores"][board]
-    for period_key in _period_keys_of(placed_at):
-        scores[period_key] = scores.get(period_key, 0) + amount
-        if doc["visible"] and not doc["erased"]:
-            batch.op(
-                "zadd", board_key(board, period_key), {doc["customer_id"]: -_rounded(scores[period_key])}
-            )
+    shown = doc["visible"] and not doc["erased"]
+    for period_key, key in _board_keys(board, placed_at):
+        score = scores[period_key] = scores.get(period_key, 0) + amount
+        if shown:
+            batch.score(key, doc["customer_id"], -_rounded(score))
 
 
 def _rounded(value: float) -> float:
@@ -280,8 +318,11 @@ def _show(doc: dict[str, Any], batch: Batch, *, visible: bool) -> None:
                 batch.op("zrem", key, doc["customer_id"])
 
 
-def facts_of(doc: dict[str, Any]) -> list[OrderFact]:
-    """A customer document's delivered orders as the rules count them (fully refunded ones drop out)."""
+def facts_of(facts: dict[str, Any] | None) -> list[OrderFact]:
+    """A ``facts:{id}`` document's delivered orders as the rules count them (fully refunded ones
+    drop out); none when there is no document yet."""
+    if facts is None:
+        return []
     found = (
         kept_fact(
             f["order_id"],
@@ -294,7 +335,7 @@ def facts_of(doc: dict[str, Any]) -> list[OrderFact]:
             f["points"],
             (f["total"], f["refunded"]),
         )
-        for f in doc["facts"]
+        for f in facts["facts"]
     )
     return [f for f in found if f is not None]
 
@@ -312,23 +353,34 @@ def _rule_of(encoded_goal: bytes, starts_on: str, ends_on: str, time_zone: str) 
     return msgspec.json.decode(encoded_goal, type=Goal), window
 
 
-def _derive(doc: dict[str, Any], *, facts_changed: bool = True, badges_too: bool = True) -> None:
-    """Level, and (when ``facts_changed``) badges newly earned and challenge progress, from the facts
-    as they now are. Without a change of facts, badges and progress are what they were: the last
-    change was derived, and a badge that held then was earned then."""
+def _derive(doc: dict[str, Any], facts_doc: dict[str, Any] | None, *, points_only: bool = False) -> None:
+    """Level, and (given the facts, which an event that may change them brings) badges newly earned
+    and challenge progress, from the facts as they now are. Without them, badges and progress are
+    what they were: the last change was derived, and a badge that held then was earned then.
+
+    ``points_only``: an order's points arrived, which change its fact's points and nothing else, so
+    only the badges and challenges that measure eco points can move.
+    """
     level, following = badges.level_of(doc["lifetime"])
     doc["level"] = {"name": level.name, "min_points": level.min_points}
     doc["next_level"] = (
         None if following is None else {"name": following.name, "min_points": following.min_points}
     )
-    if not facts_changed:
+    if facts_doc is None:
         return
-    facts = facts_of(doc)
+    badges_too = badges.POINTS_MATTER or not points_only
+    # An entry without a goal was completed before its join was seen: cannot happen in log order.
+    entries = [
+        entry
+        for entry in doc["challenges"].values()
+        if "goal" in entry and (not points_only or entry["goal"]["measure"] == "eco_points")
+    ]
+    if not badges_too and not entries:
+        return
+    facts = facts_of(facts_doc)
     if badges_too:
         doc["badges"] = badges.newly_earned(doc["badges"], facts, doc["time_zone"])
-    for entry in doc["challenges"].values():
-        if "goal" not in entry:
-            continue  # completed before the join was seen: cannot happen in log order
+    for entry in entries:
         goal, window = _rule_of(
             _encoder.encode(entry["goal"]), entry["starts_on"], entry["ends_on"], entry["time_zone"]
         )

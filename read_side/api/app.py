@@ -22,6 +22,7 @@ from ecolaura.identity.badge_key import load_or_create_badge_key
 from ecolaura.identity.setup import make_verifier
 from ecolaura.pool_metrics import watch_redis
 from ecolaura.settings import Settings, get_settings, libpq_url
+from projections import redis_client
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
 from projections.status import platform_status, serving_problems
@@ -64,7 +65,7 @@ class ReadSide:
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
         if not self.settings.redis_url:
             raise RuntimeError("REDIS_URL is not set; `ecolaura up` starts a local Redis")
-        self.redis = watch_redis(aioredis.Redis.from_url(self.settings.redis_url), "read_models")
+        self.redis = watch_redis(redis_client.connect(self.settings.redis_url), "read_models")
         self.models = app.state[MODELS_STATE_KEY] = ReadModels(self.redis)
         self.jobs = await arq_pool(self.settings.redis_url)
         self.search_engine = self.search_engine or self.settings.search.engine()

@@ -76,9 +76,9 @@ def _streak_message(streak: Streak) -> str:
     )
 
 
-def streak_view(doc: dict[str, Any], now: datetime) -> StreakView:
+def streak_view(doc: dict[str, Any], facts: dict[str, Any] | None, now: datetime) -> StreakView:
     local = zone(doc["time_zone"])
-    days = [f.placed_at.astimezone(local).date() for f in facts_of(doc)]
+    days = [f.placed_at.astimezone(local).date() for f in facts_of(facts)]
     today = now.astimezone(local).date()
     streak = weekly_streak(days, today)
     month = (today.year, today.month)
@@ -95,7 +95,7 @@ def streak_view(doc: dict[str, Any], now: datetime) -> StreakView:
     )
 
 
-def rewards_view(doc: dict[str, Any], now: datetime) -> MyRewards:
+def rewards_view(doc: dict[str, Any], facts: dict[str, Any] | None, now: datetime) -> MyRewards:
     earned = [
         BadgeView(
             id=badge_id,
@@ -118,7 +118,7 @@ def rewards_view(doc: dict[str, Any], now: datetime) -> MyRewards:
         level=LevelView(level.name, level.min_points),
         next_level=None if following is None else LevelView(following.name, following.min_points),
         badges=earned,
-        streak=streak_view(doc, now),
+        streak=streak_view(doc, facts, now),
         challenges=[
             ChallengeProgress(
                 id=challenge_id,
@@ -170,10 +170,11 @@ class RewardsController(Controller):
         min_position: MinPosition = None,
     ) -> Response[bytes]:
         await _read_your_writes(models, REWARDS, min_position)
-        found = await models.documents(REWARDS, f"customer:{actor.actor_id}")
-        raw = found.documents[0]
+        found = await models.documents(REWARDS, f"customer:{actor.actor_id}", f"facts:{actor.actor_id}")
+        raw, raw_facts = found.documents
         doc = {**empty_rewards(actor.actor_id), **(_decoder.decode(raw) if raw else {})}
-        body = _encoder.encode(rewards_view(doc, _today()))
+        facts = _decoder.decode(raw_facts) if raw_facts else None
+        body = _encoder.encode(rewards_view(doc, facts, _today()))
         return answer(request, body, found.position, cache="private, no-cache")
 
 
