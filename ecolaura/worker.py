@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import redis.asyncio as aioredis
 import structlog
 from arq import cron, func
 from arq.worker import Worker
@@ -26,7 +25,7 @@ from ecolaura.database import make_engine
 from ecolaura.identity.badge_key import load_or_create_badge_key
 from ecolaura.metrics_port import serve_metrics
 from ecolaura.runtime import tune_gc, watch_event_loop
-from projections import jobs
+from projections import jobs, redis_client
 from projections.heartbeats import Heartbeat
 from projections.job_owners import recover_orphans
 from projections.work_metrics import refresh_queue_depth, timed
@@ -159,7 +158,7 @@ def run(
             loop.add_signal_handler(sig, stop.set)
         heartbeat = Heartbeat(redis_url, "worker").start()
         watchdog = asyncio.create_task(watch_event_loop("worker"))
-        queue = aioredis.Redis.from_url(redis_url, socket_timeout=1.0)
+        queue = redis_client.connect(redis_url, socket_timeout=1.0)  # for the queue-depth gauge
         stop_metrics = serve_metrics(metrics_port, metrics_host, [lambda: refresh_queue_depth(queue)])
         log.info("worker.started")
         try:
