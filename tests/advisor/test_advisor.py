@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from read_side.advisor import Fact, FactSource, SignInRequiredError, ask, detect, unsupported_numbers
 from tests.advisor.evaluation import NOW, evaluate
-from tests.advisor.shop import CUSTOMER_A, CUSTOMER_B, CUSTOMER_NEW, ShopSources, build_shop, order_id, pid
-
-
-@pytest.fixture
-async def sources(tmp_path: Path) -> AsyncIterator[ShopSources]:
-    shop = await build_shop(tmp_path / "search")
-    yield ShopSources(shop)
-    assert shop.engine is not None
-    await shop.engine.close()
+from tests.advisor.shop import CUSTOMER_A, CUSTOMER_B, CUSTOMER_NEW, ShopSources, order_id, pid
 
 
 def _fact(value: float) -> Fact:

@@ -1075,12 +1075,16 @@ export interface components {
         /** AdvisorAnswer */
         AdvisorAnswer: {
             facts: components["schemas"]["Fact"][];
+            /** @default null */
+            fallback_reason?: ("http_error" | "malformed" | "no_citation" | "timeout" | "unknown_citation" | "unreachable" | "unsupported_number") | null;
             /** @enum {unknown} */
             intent: "alternative" | "biggest_purchase" | "explain" | "fallback" | "one_change" | "savings";
             /** @default false */
             relaxed?: boolean;
             suggestions: components["schemas"]["Suggestion"][];
             text: string;
+            /** @enum {unknown} */
+            wording: "model" | "template";
         };
         /** AdvisorQuestion */
         AdvisorQuestion: {
