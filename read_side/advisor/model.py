@@ -36,6 +36,7 @@ class FactSource(msgspec.Struct, frozen=True, omit_defaults=True):
     ref: str  # order_id:line, product_id:stage, or the factor's source id
     title: str
     year: int | None = None
+    url: str | None = None  # where a factor's source can be read
 
 
 class Fact(msgspec.Struct, frozen=True):

@@ -32,7 +32,7 @@ async def test_the_evaluation_set_meets_its_targets(sources: ShopSources) -> Non
         assert not unsupported_numbers(answer.text, answer.facts), answer.text
         if answer.intent == case["intent"] == "explain":
             assert any(f.id == "total_central" and round(f.value, 2) == case["kg_co2e"] for f in answer.facts)
-            assert any(f.source.kind == "factor" and f.source.year for f in answer.facts)
+            assert any(f.source.kind == "factor" and f.source.year and f.source.url for f in answer.facts)
         if answer.intent == case["intent"] == "biggest_purchase":
             assert answer.facts[0].source.ref.startswith(order_id("a1"))
         if answer.intent == case["intent"] == "one_change":

@@ -1386,6 +1386,8 @@ export interface components {
             ref: string;
             title: string;
             /** @default null */
+            url?: string | null;
+            /** @default null */
             year?: number | null;
         };
         /**
