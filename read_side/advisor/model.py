@@ -29,6 +29,13 @@ class AdvisorQuestion(msgspec.Struct, forbid_unknown_fields=True):
         str,
         msgspec.Meta(min_length=1, max_length=500, pattern=r"\S", description="a question in plain words"),
     ]
+    use_model: Annotated[
+        bool,
+        msgspec.Meta(
+            description="let the language model word the answer, when one is configured; false for "
+            "callers that show only the facts and suggestions (the product page's alternative box)"
+        ),
+    ] = True
 
 
 class FactSource(msgspec.Struct, frozen=True, omit_defaults=True):

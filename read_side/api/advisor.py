@@ -64,4 +64,5 @@ class AdvisorController(Controller):
             ) from None
         except SearchError as exc:
             raise ServiceUnavailableException(str(exc)) from None
-        return await word(question, answer, language_model)  # falls back to the template, never raises
+        model = language_model if data.use_model else None
+        return await word(question, answer, model)  # falls back to the template, never raises

@@ -76,4 +76,16 @@ async def test_a_configured_model_words_answers_and_a_failing_one_never_costs_a_
                 assert body.get("fallback_reason") == reason
                 facts = [msgspec.convert(f, Fact) for f in body["facts"]]
                 assert unsupported_numbers(re.sub(r"\[[^\]]*\]", " ", body["text"]), facts) == []
+                if model == "good":  # a caller that shows no text asks for no wording: no call
+                    calls = len(stub.requests)
+                    plain = await client.post(
+                        "/api/v1/advisor/ask", json={"question": asked, "use_model": False}
+                    )
+                    assert plain.status_code == 200 and plain.json()["wording"] == "template"
+                    assert "fallback_reason" not in plain.json() and len(stub.requests) == calls
+                metrics = (await client.get("/metrics")).text
+                assert (
+                    f'ecolaura_advisor_wording_total{{reason="{reason or ""}",wording="{wording}"}}'
+                    in metrics
+                )
         assert stub.requests and all(r["messages"][1]["content"] for r in stub.requests)

@@ -1090,6 +1090,11 @@ export interface components {
         AdvisorQuestion: {
             /** @description a question in plain words */
             question: string;
+            /**
+             * @description let the language model word the answer, when one is configured; false for callers that show only the facts and suggestions (the product page's alternative box)
+             * @default true
+             */
+            use_model?: boolean;
         };
         /** AnalyticsRunRequest */
         AnalyticsRunRequest: {

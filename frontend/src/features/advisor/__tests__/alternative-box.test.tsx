@@ -40,7 +40,7 @@ describe("the greener-alternative box", () => {
     expect(screen.getByRole("link", { name: "Bamboo lunch box" })).toHaveAttribute("href", "/products/p-2");
     expect(screen.getByText("1.02 kg CO2e less (66.7%)")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Steel lunch box" })).toHaveAttribute("href", "/products/p-3");
-    expect(bodies).toEqual([{ question: "greener alternative to p-1" }]);
+    expect(bodies).toEqual([{ question: "greener alternative to p-1", use_model: false }]);
   });
 
   it("hides itself when there is nothing greener, or the advisor fails", async () => {

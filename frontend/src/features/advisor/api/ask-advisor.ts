@@ -8,8 +8,12 @@ export type Fact = components["schemas"]["Fact"];
 export type Suggestion = components["schemas"]["Suggestion"];
 
 /** One question to the advisor: every number in its answer is one of the answer's facts. */
-export async function askAdvisor(question: string, signal?: AbortSignal): Promise<AdvisorAnswer> {
-  return unwrap(await api.POST("/api/v1/advisor/ask", { body: { question }, signal }));
+export async function askAdvisor(
+  question: string,
+  signal?: AbortSignal,
+  options: Omit<components["schemas"]["AdvisorQuestion"], "question"> = {},
+): Promise<AdvisorAnswer> {
+  return unwrap(await api.POST("/api/v1/advisor/ask", { body: { question, ...options }, signal }));
 }
 
 /** The chat panel's question; the panel keeps the exchange (the server keeps no conversation). */
