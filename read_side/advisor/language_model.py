@@ -97,8 +97,10 @@ class ChatModel:
                 raw = await self._post(body)
         except (TimeoutError, httpx.TimeoutException) as exc:
             raise LanguageModelError("timeout", f"no answer within {self.config.timeout:g} s") from exc
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise LanguageModelError("unreachable", f"{type(exc).__name__}: {exc}") from exc
+        except httpx.HTTPError as exc:  # a body that does not decode (Content-Encoding), redirects, …
+            raise LanguageModelError("malformed", f"{type(exc).__name__}: {exc}") from exc
         try:
             completion = _decode(raw)
         except msgspec.DecodeError as exc:  # ValidationError is a DecodeError

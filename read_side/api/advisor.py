@@ -3,8 +3,9 @@
 Anonymous callers may ask catalog questions (greener alternatives, why a
 product's footprint is what it is); personal questions (biggest purchases,
 savings, one change) need a signed-in shopper and answer 401 otherwise, with a
-problem that says so. A shopper's answers read only their own order views. When a language model is configured
-(``ADVISOR_LLM_URL``) it words the answer, and its text is served only if it keeps to the facts.
+problem that says so. A shopper's answers read only their own order views. When a
+language model is configured (``ADVISOR_LLM_URL``) it words the answer, and its text
+is served only if it keeps to the facts.
 """
 
 from __future__ import annotations

@@ -80,6 +80,14 @@ def _handler(stub: ModelStub) -> type[BaseHTTPRequestHandler]:
             if model == "garbage":
                 self._send(200, b"<html>not json{", "text/html")
                 return
+            if model == "badgzip":  # says gzip, is not
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", "9")
+                self.end_headers()
+                self.wfile.write(b"not gzip!")
+                return
             if model == "empty":
                 self._send(200, b'{"choices": []}')
                 return

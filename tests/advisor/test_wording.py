@@ -70,6 +70,7 @@ async def test_a_good_models_wording_is_served_with_its_citations(
         ("broken", "http_error"),
         ("garbage", "malformed"),
         ("empty", "malformed"),
+        ("badgzip", "malformed"),
     ],
 )
 async def test_a_misbehaving_model_falls_back_to_the_template_and_says_why(
