@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { cleanup, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { AdvisorAnswer } from "@/features/advisor/api/ask-advisor";
 import { AlternativeBox } from "@/features/advisor/components/alternative-box";
@@ -51,7 +51,7 @@ describe("the greener-alternative box", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(screen.queryByRole("heading", { name: "A greener alternative" })).not.toBeInTheDocument();
       expect(screen.queryByRole("alert")).not.toBeInTheDocument();
-      document.body.innerHTML = "";
+      cleanup();
     }
   });
 });
