@@ -15,6 +15,7 @@ from tests.advisor.model_stub import model_stub
 from tests.conftest import make_test_app
 from tests.factories import create_customer, create_product, customer_headers, mark_paid, place_order
 from tests.projection_helpers import catch_up
+from tests.waiting import wait_for
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -67,7 +68,13 @@ async def test_a_configured_model_words_answers_and_a_failing_one_never_costs_a_
             )
             async with AsyncTestClient(app=make_test_app(configured), timeout=30) as client:
                 product = await create_product(client, initial_stock=5)
-                await catch_up(redis_client, database_url)
+                card = f"/api/v1/catalog/products/{product['id']}"
+
+                async def projected(card: str = card) -> int:
+                    await catch_up(redis_client, database_url)  # one pass can stop short of the head
+                    return (await client.get(card)).status_code
+
+                await wait_for(projected, lambda status: status == 200)
                 asked = f"why is the footprint of {product['id']} what it is?"
                 r = await client.post("/api/v1/advisor/ask", json={"question": asked})
                 assert r.status_code == 200, r.text
