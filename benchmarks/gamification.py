@@ -62,6 +62,7 @@ from analytics.footprint import ProductSpec, product_footprint  # noqa: E402
 from analytics.order_footprint import OrderFootprint, OrderItem, order_footprint  # noqa: E402
 from benchmarks.support import measured_at, serve, wrk_run  # noqa: E402
 from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
+from ecolaura.runtime import tune_gc  # noqa: E402
 from projections import keys, redis_client  # noqa: E402
 from projections.projectors.rewards import Rewards, board_key, period_keys  # noqa: E402
 from projections.runner import ProjectionRunner  # noqa: E402
@@ -558,10 +559,10 @@ def main() -> None:  # noqa: PLR0915 - one run, step by step
             + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])),
             flush=True,
         )
-        # A projector holds one batch, not the log: keep the in-memory log out of the GC's scans
-        # (millions of objects a full collection would walk again and again, which no real run does).
-        gc.collect()
-        gc.freeze()
+        # As the projector process does (`run_projector`): collect less often, with what exists now
+        # frozen. Here that also keeps the in-memory log out of the collector's scans: a projector
+        # holds one batch, not the log.
+        tune_gc()
         client = redis_client.connect(redis_url)
         floor_s = asyncio.run(project(Floor(), events, client, args.batch, "floor (checkpoint only)"))
         client = redis_client.connect(redis_url)

@@ -61,6 +61,18 @@ class Settings:
     search_cache_mb: int = field(default_factory=lambda: int(_env("SEARCH_CACHE_MB", "64") or 0))
     """Megabytes of answers to recent searches each API process keeps (0 turns the cache off)."""
 
+    advisor_llm_url: str | None = field(default_factory=lambda: _env("ADVISOR_LLM_URL"))
+    """An OpenAI-compatible chat-completions endpoint that words the advisor's answers; unset: templates only."""
+
+    advisor_llm_model: str | None = field(default_factory=lambda: _env("ADVISOR_LLM_MODEL"))
+    """The model name sent to that endpoint (the model is used only when both are set)."""
+
+    advisor_llm_api_key: str | None = field(default_factory=lambda: _env("ADVISOR_LLM_API_KEY"))
+    """Sent as a bearer token, when the endpoint wants one."""
+
+    advisor_llm_timeout: float = field(default_factory=lambda: float(_env("ADVISOR_LLM_TIMEOUT", "3") or 3))
+    """Seconds the advisor waits for the model before it serves its template instead."""
+
     @property
     def search(self) -> SearchConfig:
         return SearchConfig(self.search_dir, self.elasticsearch_url, self.search_index)

@@ -62,4 +62,4 @@ async def ask(
     missing = unsupported_numbers(text, facts)
     if missing:
         raise UngroundedAnswerError(f"the {intent} answer states {missing} without a fact")
-    return AdvisorAnswer(intent, text, facts, suggestions, relaxed)
+    return AdvisorAnswer(intent, text, facts, suggestions, "template", relaxed)

@@ -209,14 +209,16 @@ async def answer_alternative(
     return text, facts, suggestions
 
 
-def _source_meta(source: str, version: str) -> tuple[str, int | None]:
+def factor_source(source: str, version: str | None) -> FactSource:
+    """A factor row's source as a fact cites it: its title, publisher, year and address."""
     try:
         row = load_factors(version).sources.get(source)
     except FactorVersionError:
         row = None
     if row is None:
-        return source, None
-    return f"{row.title} ({row.publisher})", int(row.year) if row.year.isdigit() else None
+        return FactSource("factor", source, source)
+    year = int(row.year) if row.year.isdigit() else None
+    return FactSource("factor", source, f"{row.title} ({row.publisher})", year, row.url or None)
 
 
 async def answer_explain(card: dict[str, Any], sources: AdvisorSources) -> tuple[str, list[Fact]]:
@@ -248,8 +250,7 @@ async def answer_explain(card: dict[str, Any], sources: AdvisorSources) -> tuple
     )
     items = sorted((i for s in stages for i in s["items"]), key=lambda i: -i["kg_co2e"]["central"])[:2]
     for n, item in enumerate(items):
-        title, year = _source_meta(item["source"], breakdown["factor_version"])
-        source = FactSource("factor", item["source"], title, year)
+        source = factor_source(item["source"], breakdown["factor_version"])
         facts += [
             Fact(f"factor{n}", float(item["factor"]["central"]), item["factor_unit"], source),
             Fact(f"factor{n}_kg", float(item["kg_co2e"]["central"]), KG, source),

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from analytics.factor_tables import load_factors
-from read_side.advisor.catalog import KG, alternatives
+from read_side.advisor.catalog import KG, alternatives, factor_source
 from read_side.advisor.model import Fact, FactSource, Suggestion, kg
 from read_side.advisor.sources import AdvisorSources
 
@@ -171,9 +171,6 @@ async def answer_one_change(
             [],
             [],
         )
-    src = factors.sources.get(green.source)
-    year = int(src.year) if src and src.year.isdigit() else None
-    title = f"{src.title} ({src.publisher})" if src else green.source
     facts = [
         Fact(
             "shipping_saving",
@@ -182,7 +179,10 @@ async def answer_one_change(
             FactSource("order_line", ",".join(o["id"] for o in orders), "your orders' parcels"),
         ),
         Fact(
-            "green_parcel", green.central, "kg CO2e/parcel", FactSource("factor", green.source, title, year)
+            "green_parcel",
+            green.central,
+            "kg CO2e/parcel",
+            factor_source(green.source, orders[0]["footprint"].get("factor_version") or None),
         ),
     ]
     text = (

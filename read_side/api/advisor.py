@@ -3,7 +3,9 @@
 Anonymous callers may ask catalog questions (greener alternatives, why a
 product's footprint is what it is); personal questions (biggest purchases,
 savings, one change) need a signed-in shopper and answer 401 otherwise, with a
-problem that says so. A shopper's answers read only their own order views.
+problem that says so. A shopper's answers read only their own order views. When a
+language model is configured (``ADVISOR_LLM_URL``) it words the answer, and its text
+is served only if it keeps to the facts.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ from litestar.params import JSONBody, SkipValidation
 
 from ecolaura.http.identity import actor_of
 from ecolaura.http.openapi import problems
-from read_side.advisor import AdvisorAnswer, AdvisorQuestion, ReadModelSources, SignInRequiredError, ask
+from read_side.advisor import (
+    AdvisorAnswer,
+    AdvisorQuestion,
+    ChatModel,
+    ReadModelSources,
+    SignInRequiredError,
+    ask,
+    word,
+)
 from read_side.queries import ReadModels
 from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchError
@@ -42,15 +52,18 @@ class AdvisorController(Controller):
         data: JSONBody[AdvisorQuestion],
         models: NamedDependency[ReadModels],
         searcher: NamedDependency[SkipValidation[SearchAnswers]],
+        language_model: NamedDependency[SkipValidation[ChatModel | None]],
     ) -> AdvisorAnswer:
         question = data.question.strip()[:MAX_QUESTION]
         signed_in = any(name == b"authorization" for name, _ in request.scope["headers"])
         customer = (await actor_of(request)).actor_id if signed_in else None  # a bad token is a 401
         try:
-            return await ask(question, customer, ReadModelSources(models, searcher.engine.search))
+            answer = await ask(question, customer, ReadModelSources(models, searcher.engine.search))
         except SignInRequiredError as exc:
             raise NotAuthorizedException(
                 str(exc), headers={"WWW-Authenticate": 'Bearer realm="ecolaura"'}
             ) from None
         except SearchError as exc:
             raise ServiceUnavailableException(str(exc)) from None
+        model = language_model if data.use_model else None
+        return await word(question, answer, model)  # falls back to the template, never raises

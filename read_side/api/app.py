@@ -26,6 +26,7 @@ from projections import redis_client
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
 from projections.status import platform_status, serving_problems
+from read_side.advisor import ChatModel, LanguageModelConfig
 from read_side.api.advisor import AdvisorController
 from read_side.api.badges import BadgeIssuer, BadgeIssuerController, MyBadgeController
 from read_side.api.controllers import (
@@ -60,6 +61,7 @@ class ReadSide:
     searcher: SearchAnswers | None = None
     log_reader: LogReader = field(default_factory=lambda: LogReader(None))
     badge_issuer: BadgeIssuer | None = None
+    language_model: ChatModel | None = None
 
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
@@ -75,9 +77,20 @@ class ReadSide:
         self.searcher = SearchAnswers(self.search_engine, self.settings.search_cache_mb * 1024 * 1024)
         if self.settings.database_url:
             self.log_reader = LogReader(EventLogReader(libpq_url(self.settings.database_url)))
+        if self.settings.advisor_llm_url and self.settings.advisor_llm_model:
+            self.language_model = ChatModel(
+                LanguageModelConfig(
+                    self.settings.advisor_llm_url,
+                    self.settings.advisor_llm_model,
+                    self.settings.advisor_llm_api_key,
+                    self.settings.advisor_llm_timeout,
+                )
+            )
         try:
             yield
         finally:
+            if self.language_model is not None:
+                await self.language_model.aclose()
             if self.log_reader.reader is not None:
                 await self.log_reader.reader.close()
             await self.search_engine.close()
@@ -115,6 +128,9 @@ class ReadSide:
         assert self.searcher is not None, "the app's lifespan has not started"  # noqa: S101
         return self.searcher
 
+    def provide_language_model(self) -> ChatModel | None:
+        return self.language_model
+
     def route_handlers(self) -> Sequence[ControllerRouterHandler]:
         return [
             CatalogController,
@@ -146,6 +162,7 @@ class ReadSide:
             "searcher": Provide(self.provide_searcher, sync_to_thread=False),
             "log_reader": Provide(self.provide_log_reader, sync_to_thread=False),
             "badge_issuer": Provide(self.provide_badge_issuer, sync_to_thread=False),
+            "language_model": Provide(self.provide_language_model, sync_to_thread=False),
         }
 
     def readiness(self) -> dict[str, ReadinessCheck]:

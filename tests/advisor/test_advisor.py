@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from read_side.advisor import Fact, FactSource, SignInRequiredError, ask, detect, unsupported_numbers
 from tests.advisor.evaluation import NOW, evaluate
-from tests.advisor.shop import CUSTOMER_A, CUSTOMER_B, CUSTOMER_NEW, ShopSources, build_shop, order_id, pid
-
-
-@pytest.fixture
-async def sources(tmp_path: Path) -> AsyncIterator[ShopSources]:
-    shop = await build_shop(tmp_path / "search")
-    yield ShopSources(shop)
-    assert shop.engine is not None
-    await shop.engine.close()
+from tests.advisor.shop import CUSTOMER_A, CUSTOMER_B, CUSTOMER_NEW, ShopSources, order_id, pid
 
 
 def _fact(value: float) -> Fact:
@@ -43,7 +32,7 @@ async def test_the_evaluation_set_meets_its_targets(sources: ShopSources) -> Non
         assert not unsupported_numbers(answer.text, answer.facts), answer.text
         if answer.intent == case["intent"] == "explain":
             assert any(f.id == "total_central" and round(f.value, 2) == case["kg_co2e"] for f in answer.facts)
-            assert any(f.source.kind == "factor" and f.source.year for f in answer.facts)
+            assert any(f.source.kind == "factor" and f.source.year and f.source.url for f in answer.facts)
         if answer.intent == case["intent"] == "biggest_purchase":
             assert answer.facts[0].source.ref.startswith(order_id("a1"))
         if answer.intent == case["intent"] == "one_change":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,15 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ecolaura.settings import libpq_url
+from ecolaura.settings import Settings, libpq_url
 from projections.search_projection import SearchProjectionRunner
 from read_side.search.port import SearchRequest
 from read_side.search.tantivy_index import TantivyEngine
-from tests.factories import admin_headers, create_product
+from tests.advisor.model_stub import model_stub
+from tests.conftest import make_test_app
+from tests.factories import admin_headers, create_product, mark_paid
 from tests.projection_helpers import catch_up
+from tests.waiting import wait_for
 from write_side.adapters.event_log import EventLogReader
 from write_side.adapters.tables import metadata
 from write_side.contracts.events import LogCursor, encode_event
@@ -189,3 +193,58 @@ async def _found_in_redis(redis: aioredis.Redis, needle: str) -> bool:
         if any(raw in v for v in values):
             return True
     return False
+
+
+async def test_the_advisor_keeps_no_conversation_so_erasure_leaves_nothing_of_it(
+    settings: Settings,
+    engine: AsyncEngine,
+    redis_client: aioredis.Redis,
+    database_url: str,
+    search_dir: Path,
+) -> None:
+    """No history is kept (README, "Advisor"): questions and answers live only in the shopper's browser tab."""
+    marker = f"zebra{uuid.uuid4().hex[:10]}"
+    with model_stub() as stub:  # with a model too: its wording is not kept either
+        configured = replace(settings, advisor_llm_url=stub.url, advisor_llm_model="good")
+        async with AsyncTestClient(app=make_test_app(configured), timeout=30) as client:
+            tokens, _, name = await _shopper(client)
+            await mark_paid(client, await _order(client, tokens, name))
+            product = await create_product(client)
+
+            async def projected() -> tuple[int, str]:
+                # One pass can stop short: the log is read below the server's oldest open transaction,
+                # and other databases' transactions on this shared server count too.
+                await _project(redis_client, database_url, search_dir)
+                card = await client.get(f"/api/v1/catalog/products/{product['id']}")
+                orders = await client.get("/api/v1/me/orders", headers=_bearer(tokens))
+                return card.status_code, orders.text
+
+            await wait_for(projected, lambda seen: seen[0] == 200 and '"paid"' in seen[1])
+            answers, worded = [], []
+            for question in (
+                f"which of my purchases had the biggest footprint? {marker}",
+                f"how much have I saved this year {marker}",
+                f"greener alternative to {marker}",
+                # A product's card alone answers this one, whatever other tests did to the order views
+                # this session shares: the model is sure to word at least one answer.
+                f"why is the footprint of {product['id']} what it is? {marker}",
+            ):
+                r = await client.post(
+                    "/api/v1/advisor/ask", headers=_bearer(tokens), json={"question": question}
+                )
+                assert r.status_code == 200, r.text
+                answers.append(r.json()["text"])
+                worded.append(r.json()["wording"])
+            assert "model" in worded and stub.requests, answers
+            await _project(redis_client, database_url, search_dir)
+            for needle in (marker, *answers):
+                assert not await _found_in_tables(engine, needle)
+                assert not await _found_in_event_payloads(database_url, needle)
+                assert not await _found_in_redis(redis_client, needle)
+            erased = await client.post("/api/v1/me/erase", headers=_bearer(tokens), json=CONFIRM)
+            assert erased.status_code == 200, erased.text
+            await _project(redis_client, database_url, search_dir)
+            export = (await client.get("/api/v1/me/export", headers=_bearer(tokens))).json()
+            assert marker not in msgspec.json.encode(export).decode()
+    assert not [k async for k in redis_client.scan_iter(match="*advisor*")]
+    assert not await _found_in_redis(redis_client, marker)

@@ -10,13 +10,13 @@ other path is a 404, recorded with its body.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from ecolaura.identity.signing import Signer
+from tests.loopback import serve_loopback
 
 JWKS_PATH = "/.well-known/jwks.json"
 CDI_VERSIONS = {"versions": ["5.4"]}
@@ -78,12 +78,6 @@ def jwks_stub(signers: list[Signer]) -> Iterator[JwksStub]:
         def log_message(self, *_: object) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    stub.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_loopback(Handler) as url:
+        stub.url = url
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()

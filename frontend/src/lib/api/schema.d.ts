@@ -1075,17 +1075,26 @@ export interface components {
         /** AdvisorAnswer */
         AdvisorAnswer: {
             facts: components["schemas"]["Fact"][];
+            /** @default null */
+            fallback_reason?: ("http_error" | "malformed" | "no_citation" | "timeout" | "unknown_citation" | "unreachable" | "unsupported_number") | null;
             /** @enum {unknown} */
             intent: "alternative" | "biggest_purchase" | "explain" | "fallback" | "one_change" | "savings";
             /** @default false */
             relaxed?: boolean;
             suggestions: components["schemas"]["Suggestion"][];
             text: string;
+            /** @enum {unknown} */
+            wording: "model" | "template";
         };
         /** AdvisorQuestion */
         AdvisorQuestion: {
             /** @description a question in plain words */
             question: string;
+            /**
+             * @description let the language model word the answer, when one is configured; false for callers that show only the facts and suggestions (the product page's alternative box)
+             * @default true
+             */
+            use_model?: boolean;
         };
         /** AnalyticsRunRequest */
         AnalyticsRunRequest: {
@@ -1381,6 +1390,8 @@ export interface components {
             kind: "factor" | "order_line" | "product_stage";
             ref: string;
             title: string;
+            /** @default null */
+            url?: string | null;
             /** @default null */
             year?: number | null;
         };

@@ -1,4 +1,6 @@
+import { lazy, Suspense } from "react";
 import { Link, useNavigate } from "react-router";
+import { ErrorBoundary } from "@/components/errors/boundary";
 import { ErrorPanel } from "@/components/errors/error-panel";
 import { Price } from "@/components/ui/price";
 import { Loading } from "@/components/ui/spinner";
@@ -8,6 +10,9 @@ import { useDashboard } from "@/features/account/api/get-dashboard";
 import { RequireSession } from "@/features/account/components/require-session";
 import { useSession } from "@/lib/auth";
 import { formatKg } from "@/lib/format";
+
+// Its own chunk, loaded after the dashboard: the advisor is a secondary panel of this page.
+const AdvisorChat = lazy(() => import("@/features/advisor/components/advisor-chat"));
 
 function Dashboard() {
   const dashboard = useDashboard();
@@ -76,6 +81,11 @@ function Dashboard() {
           </div>
         </dl>
       ) : null}
+      <ErrorBoundary title="The advisor could not be loaded">
+        <Suspense fallback={<Loading label="Loading the advisor" />}>
+          <AdvisorChat />
+        </Suspense>
+      </ErrorBoundary>
     </section>
   );
 }

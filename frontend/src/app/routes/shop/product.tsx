@@ -5,6 +5,7 @@ import { EcoBadge } from "@/components/ui/eco-badge";
 import { Price } from "@/components/ui/price";
 import { Loading } from "@/components/ui/spinner";
 import { paths } from "@/config/paths";
+import { AlternativeBox } from "@/features/advisor/components/alternative-box";
 import { cart } from "@/features/cart/hooks/use-cart";
 import { useProduct } from "@/features/product/api/get-product";
 import { useProductImpact } from "@/features/product/api/get-product-impact";
@@ -75,6 +76,7 @@ export default function ProductPage() {
           {p.materials.map((m) => `${m.material} (${m.kg} kg)`).join(", ")}
         </p>
       ) : null}
+      <AlternativeBox productId={p.id} />
       <section className="provenance-link" aria-labelledby="provenance-heading">
         <h2 id="provenance-heading">Provenance</h2>
         <Link to={paths.passport.href(p.id)} className="qr-link">
