@@ -15,6 +15,7 @@ from collections import OrderedDict
 import msgspec
 from prometheus_client import Counter
 
+from read_side.search.hybrid import hybrid_search
 from read_side.search.port import SearchEngine, SearchRequest
 from read_side.search.relax import relaxed_search
 
@@ -55,7 +56,10 @@ class SearchAnswers:
             _HIT.inc()
             return cached
         _MISS.inc()
-        result = await relaxed_search(self.engine.search, request)
+        if request.mode == "hybrid":
+            result = await hybrid_search(self.engine, request)
+        else:
+            result = await relaxed_search(self.engine.search, request)
         answer = Answer(_encode(result), result.position)
         if len(answer.body) <= self.budget_bytes and result.position == position:  # not if the index moved
             self._answers[request] = answer

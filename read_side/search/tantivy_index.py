@@ -23,6 +23,7 @@ from the start of the log, and readers answer with a ``SearchError`` until it ha
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import re
 import shutil
@@ -31,9 +32,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import tantivy
 
 from projections.store import decode_cursor, encode_cursor
+from read_side.search.embedding import decode_many
 from read_side.search.port import (
     ECO_BANDS,
     PRICE_BANDS,
@@ -47,6 +51,7 @@ from read_side.search.port import (
     band_label,
     band_ranges,
 )
+from read_side.search.vectors import VectorTable, product_key
 from write_side.contracts.events import LogCursor
 
 CHECKPOINT_ID = "__checkpoint__"
@@ -57,6 +62,8 @@ _RELOAD_EVERY = 0.5  # seconds: how stale a search may be behind the projector's
 # From how many possible matches a search counts its facets on a second thread, beside the ranking:
 # below it, the hand-over costs more than the overlap saves.
 _PARALLEL_FROM = 20_000
+# At most this many nearest products are checked against the filters for one hybrid search.
+_MAX_CANDIDATES = 5_000
 _pools: dict[int, ThreadPoolExecutor] = {}
 
 
@@ -85,6 +92,11 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("price_minor", stored=True, indexed=True, fast=True)
     builder.add_integer_field("created", stored=True, indexed=True, fast=True)
     builder.add_integer_field("eco_score", stored=True, indexed=True, fast=True)  # absent: no footprint
+    builder.add_bytes_field("vector", stored=True)  # read_side/search/embedding.py; absent: none
+    builder.add_integer_field("key", fast=True)  # vectors.product_key(id): read without the document
+    # The commit that wrote the document (the checkpoint carries the latest): readers load the vectors
+    # of newer commits only.
+    builder.add_integer_field("seq", stored=True, indexed=True, fast=True)
     return builder.build()
 
 
@@ -96,6 +108,9 @@ class TantivyIndex:
         self._writer = self.index.writer(_WRITER_HEAP, 1) if writer else None
         self._checkpoint: LogCursor | None = None
         self._pending: dict[str, SearchDocument | None] = {}  # the last change per id wins
+        self._seq: int | None = None  # the last commit's number, read from the index when first needed
+        self._vectors = VectorTable()
+        self._vectors_at: LogCursor | None = None  # the checkpoint the vector table follows
 
     # ------------------------------------------------------------------ writing
 
@@ -114,15 +129,19 @@ class TantivyIndex:
 
     def _commit(self, pending: dict[str, SearchDocument | None], checkpoint: LogCursor) -> None:
         writer = self._require_writer()
+        seq = self._last_seq() + 1
         for doc_id, doc in pending.items():
             writer.delete_documents_by_term("id", doc_id)
             if doc is not None:
-                writer.add_document(_tantivy_document(doc))
+                writer.add_document(_tantivy_document(doc, seq))
         writer.delete_documents_by_term("id", CHECKPOINT_ID)
         writer.add_document(
-            tantivy.Document(id=CHECKPOINT_ID, kind="checkpoint", checkpoint=encode_cursor(checkpoint))
+            tantivy.Document(
+                id=CHECKPOINT_ID, kind="checkpoint", checkpoint=encode_cursor(checkpoint), seq=seq
+            )
         )
         writer.commit()
+        self._seq = seq
         self.index.reload()
         self._checkpoint = checkpoint
 
@@ -139,6 +158,77 @@ class TantivyIndex:
     def reload(self) -> None:
         self.index.reload()
         self._checkpoint = None
+
+    def _last_seq(self) -> int:
+        if self._seq is None:
+            searcher = self.index.searcher()
+            found = searcher.search(tantivy.Query.term_query(self.schema, "id", CHECKPOINT_ID), 1).hits
+            self._seq = int(searcher.doc(found[0][1]).get_first("seq") or 0) if found else 0
+        return self._seq
+
+    def vectors(self) -> VectorTable:
+        """The vector table, brought up to the committed index: the vectors of newer commits only."""
+        checkpoint = self.current_checkpoint()
+        if self._vectors_at == checkpoint:
+            return self._vectors
+        searcher = self.index.searcher()
+        newer = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")),
+                (tantivy.Occur.Must, self._between("seq", self._vectors.seq + 1)),
+            ]
+        )
+        found = searcher.search(newer, max(searcher.num_docs, 1), count=False).hits
+        ids, blobs, newest = [], [], self._vectors.seq
+        for _, address in found:
+            stored = searcher.doc(address)
+            blob = stored.get_first("vector")
+            newest = max(newest, int(stored.get_first("seq") or 0))
+            if blob:
+                ids.append(stored["id"][0])
+                blobs.append(bytes(blob))
+        self._vectors.apply(ids, decode_many(blobs))
+        self._vectors.seq = newest
+        self._vectors_at = checkpoint
+        return self._vectors
+
+    def nearest_now(
+        self, vector: npt.NDArray[np.float32], request: SearchRequest, limit: int
+    ) -> list[tuple[str, float]]:
+        """The products nearest ``vector`` among those ``request``'s filters keep (its words unread).
+
+        The table is searched for more candidates than asked, in proportion to how
+        few products the filters keep (at most ``_MAX_CANDIDATES``), and the index
+        keeps those that pass the filters and are still live. A filter that keeps
+        under ``limit / _MAX_CANDIDATES`` of the catalog may so return fewer than
+        it could.
+        """
+        table = self.vectors()
+        if not len(table) or limit <= 0:
+            return []
+        searcher = self.index.searcher()
+        narrowing = [*self._filters(request), *self._exclusions(request)]
+        filters = [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")), *narrowing]
+        kept = len(table)
+        if narrowing:
+            counted = searcher.search(tantivy.Query.boolean_query(filters), 1, count=True)
+            kept = int(counted.count or 0)  # type: ignore[attr-defined]  # the stub leaves count out
+            if not kept:
+                return []
+        wanted = min(_MAX_CANDIDATES, max(2 * limit, math.ceil(1.5 * limit * len(table) / kept)))
+        candidates = table.nearest(vector, wanted)
+        check = tantivy.Query.boolean_query(
+            [
+                *filters,
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.term_set_query(self.schema, "id", [i for i, _ in candidates]),
+                ),
+            ]
+        )
+        found = searcher.search(check, len(candidates), count=False).hits
+        live = set(searcher.fast_field_values("key", [address for _, address in found]))
+        return [(i, score) for i, score in candidates if product_key(i) in live][:limit]
 
     async def created_of(self, ids: list[str]) -> dict[str, int]:
         searcher = self.index.searcher()
@@ -250,7 +340,25 @@ class TantivyIndex:
                 matching.append((occur.Must, tantivy.Query.term_query(self.schema, "all_text", word)))
                 breadth = min(breadth, seen)
             ranked.append((occur.Must, tantivy.Query.boolean_query(options)))
+        filters = self._filters(request)
+        if not ranked and not filters:
+            # Only products carry a kind of "product" (the checkpoint is a document too); any word
+            # or filter already rules the checkpoint out, and an extra clause costs a posting list.
+            filters.append((occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")))
+        # Exclusions come after the test above: a query of exclusions alone matches nothing.
+        filters.extend(self._exclusions(request))
+        return (
+            tantivy.Query.boolean_query(ranked + filters),
+            tantivy.Query.boolean_query(matching + filters),
+            breadth,
+        )
+
+    def _filters(self, request: SearchRequest) -> list[tuple[Any, tantivy.Query]]:
+        """The request's filters that keep documents (exclusions are apart: ``_exclusions``)."""
+        occur = tantivy.Occur
         filters: list[tuple[Any, tantivy.Query]] = []
+        if request.ids:
+            filters.append((occur.Must, tantivy.Query.term_set_query(self.schema, "id", list(request.ids))))
         for field, value in (
             ("category", request.category),
             ("brand", request.brand),
@@ -262,21 +370,14 @@ class TantivyIndex:
             filters.append((occur.Must, self._between("price_minor", request.price_min, request.price_max)))
         if request.eco_min is not None:  # a document without a score has no value in the range
             filters.append((occur.Must, self._between("eco_score", request.eco_min)))
-        if not ranked and not filters:
-            # Only products carry a kind of "product" (the checkpoint is a document too); any word
-            # or filter already rules the checkpoint out, and an extra clause costs a posting list.
-            filters.append((occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")))
-        # Exclusions come after the test above: a query of exclusions alone matches nothing.
-        filters.extend(
-            (occur.MustNot, tantivy.Query.term_query(self.schema, "materials", word))
+        return filters
+
+    def _exclusions(self, request: SearchRequest) -> list[tuple[Any, tantivy.Query]]:
+        return [
+            (tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "materials", word))
             for material in request.exclude_materials
             for word in _WORDS.findall(material.lower())
-        )
-        return (
-            tantivy.Query.boolean_query(ranked + filters),
-            tantivy.Query.boolean_query(matching + filters),
-            breadth,
-        )
+        ]
 
     def _between(self, field: str, lo: int | None, hi: int | None = None) -> tantivy.Query:
         """``lo <= field <= hi``, either bound optional."""
@@ -335,7 +436,7 @@ def _open_index(schema: tantivy.Schema, path: Path, *, writer: bool) -> tantivy.
     return tantivy.Index(schema, path=str(path), reuse=True)
 
 
-def _tantivy_document(doc: SearchDocument) -> tantivy.Document:
+def _tantivy_document(doc: SearchDocument, seq: int) -> tantivy.Document:
     return tantivy.Document(
         id=doc.id,
         kind="product",
@@ -351,6 +452,9 @@ def _tantivy_document(doc: SearchDocument) -> tantivy.Document:
         price_minor=doc.price_minor,
         created=doc.created,
         **({} if doc.eco_score is None else {"eco_score": doc.eco_score}),  # no value: no score
+        **({"vector": doc.vector} if doc.vector else {}),
+        key=product_key(doc.id),
+        seq=seq,
     )
 
 
@@ -395,6 +499,11 @@ class TantivyEngine:
 
     async def live_position(self) -> str:
         return encode_cursor(self._live_reader().current_checkpoint())
+
+    async def nearest(
+        self, vector: npt.NDArray[np.float32], request: SearchRequest, limit: int
+    ) -> list[tuple[str, float]]:
+        return self._live_reader().nearest_now(vector, request, limit)
 
     def _live_reader(self) -> TantivyIndex:
         # The pointer file is read with each reload, not with each search: a swapped-out

@@ -1,0 +1,66 @@
+"""Product vectors held in memory for brute-force nearest-neighbour search.
+
+At catalog sizes up to a few hundred thousand products a dot product against
+every row (one BLAS matrix-vector product) is exact and takes milliseconds, so
+no approximate index is needed (benchmarks/search_quality.py measures it at
+100k). The table is filled from the index's stored vectors and follows it
+incrementally: rows are keyed by a 63-bit key of the product id, and a
+changed product replaces its row. A removed product's row stays until the table
+is built again; callers check every candidate against the index (which also
+applies the filters), so a stale row can never be answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import numpy.typing as npt
+
+from read_side.search.embedding import DIMENSIONS, Matrix
+
+_FIRST_CAPACITY = 1024
+
+
+def product_key(product_id: str) -> int:
+    """A product's 63-bit key: an integer the index can hand back without reading the document."""
+    return int.from_bytes(hashlib.blake2b(product_id.encode(), digest_size=8).digest(), "big") >> 1
+
+
+class VectorTable:
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.keys: dict[int, int] = {}  # key -> row
+        self._data: Matrix = np.zeros((_FIRST_CAPACITY, DIMENSIONS), dtype=np.float32)
+        self.seq = -1  # the newest index commit whose vectors are in the table
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def apply(self, ids: list[str], vectors: Matrix) -> None:
+        """Add or replace the rows of ``ids``."""
+        for product_id, vector in zip(ids, vectors, strict=True):
+            key = product_key(product_id)
+            row = self.keys.get(key)
+            if row is None:
+                row = len(self.ids)
+                if row == len(self._data):
+                    grown = np.zeros((2 * len(self._data), DIMENSIONS), dtype=np.float32)
+                    grown[:row] = self._data[:row]
+                    self._data = grown
+                self.ids.append(product_id)
+                self.keys[key] = row
+            self._data[row] = vector
+
+    def nearest(self, query: npt.NDArray[np.float32], limit: int) -> list[tuple[str, float]]:
+        """The ``limit`` rows most similar to ``query`` (a unit vector), best first, with their cosines."""
+        n = len(self.ids)
+        if n == 0 or limit <= 0:
+            return []
+        scores = self._data[:n] @ query
+        if limit < n:
+            top = np.argpartition(-scores, limit - 1)[:limit]
+            order = top[np.argsort(-scores[top], kind="stable")]
+        else:
+            order = np.argsort(-scores, kind="stable")
+        return [(self.ids[i], float(scores[i])) for i in order]
