@@ -53,18 +53,18 @@ async def hybrid_search(engine: SearchEngine, request: SearchRequest, fusion: Fu
     fused = fuse(lexical, near, fusion)
     if not fused:
         return words
-    # One search over the fused set: its hits (the nearest side knows only ids), its total and facets,
-    # and the index drops any product that went away since the vectors were read.
-    found = await engine.search(msgspec.structs.replace(meaning, ids=tuple(fused), size=len(fused)))
-    by_id = {hit.id: hit for hit in found.hits}
-    ranked = [msgspec.structs.replace(by_id[i], score=round(s, 6)) for i, s in fused.items() if i in by_id]
+    # The fused set's total and facets, then the page's hits (the nearest side knows only ids); the
+    # index leaves out any product that went away since the vectors were read.
+    counted = await engine.search(msgspec.structs.replace(meaning, ids=tuple(fused), size=1))
     start = (request.page - 1) * request.size
+    window = list(fused)[start : start + request.size]
+    hits = []
+    if window:
+        found = await engine.search(msgspec.structs.replace(meaning, ids=tuple(window), size=len(window)))
+        by_id = {hit.id: hit for hit in found.hits}
+        hits = [msgspec.structs.replace(by_id[i], score=round(fused[i], 6)) for i in window if i in by_id]
     return msgspec.structs.replace(
-        words,
-        hits=ranked[start : start + request.size],
-        total=found.total,
-        facets=found.facets,
-        position=found.position,
+        words, hits=hits, total=counted.total, facets=counted.facets, position=counted.position
     )
 
 

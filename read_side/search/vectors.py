@@ -57,7 +57,10 @@ class VectorTable:
         n = len(self.ids)
         if n == 0 or limit <= 0:
             return []
-        scores = self._data[:n] @ query
+        # numpy's own single-threaded loop, not BLAS: OpenBLAS's threads cost 40x on a busy 2-core
+        # machine for a table this size (1.3 ms against 0.03 ms single-threaded for 2k rows), and
+        # limiting them per call costs more than the product itself.
+        scores = np.einsum("ij,j->i", self._data[:n], query)
         if limit < n:
             top = np.argpartition(-scores, limit - 1)[:limit]
             order = top[np.argsort(-scores[top], kind="stable")]
