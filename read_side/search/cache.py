@@ -15,7 +15,6 @@ from collections import OrderedDict
 import msgspec
 from prometheus_client import Counter
 
-from read_side.search.hybrid import hybrid_search
 from read_side.search.port import SearchEngine, SearchRequest
 from read_side.search.relax import relaxed_search
 
@@ -56,8 +55,8 @@ class SearchAnswers:
             _HIT.inc()
             return cached
         _MISS.inc()
-        if request.mode == "hybrid":
-            result = await hybrid_search(self.engine, request)
+        if request.mode == "hybrid":  # relaxes its words' side itself
+            result = await self.engine.search(request)
         else:
             result = await relaxed_search(self.engine.search, request)
         answer = Answer(_encode(result), result.position)

@@ -27,6 +27,7 @@ from elasticsearch.helpers import async_bulk
 
 from projections.store import decode_cursor, encode_cursor
 from read_side.search.elasticsearch_vectors import LiveVectors
+from read_side.search.hybrid import hybrid_search
 from read_side.search.port import (
     ECO_BANDS,
     PRICE_BANDS,
@@ -331,6 +332,8 @@ class ElasticsearchEngine:
         await self.client.indices.delete(index=self.index_name(generation), ignore_unavailable=True)
 
     async def search(self, request: SearchRequest) -> SearchResult:
+        if request.mode == "hybrid":
+            return await hybrid_search(self, request)
         try:
             body = await _search(self.client, self.alias, request)
         except NotFoundError:  # nothing indexed yet

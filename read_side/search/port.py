@@ -173,7 +173,10 @@ class SearchEngine(Protocol):
     async def drop(self, generation: int) -> None: ...
 
     async def search(self, request: SearchRequest) -> SearchResult:
-        """Search the live generation (``request.mode`` is not read here: bm25 always)."""
+        """Search the live generation; ``mode="hybrid"`` answers with ``hybrid.hybrid_search``.
+
+        A bm25 request is matched strictly here; relaxing it is the caller's (``relax.py``).
+        """
         ...
 
     async def nearest(

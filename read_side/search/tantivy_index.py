@@ -38,6 +38,7 @@ import tantivy
 
 from projections.store import decode_cursor, encode_cursor
 from read_side.search.embedding import decode_many
+from read_side.search.hybrid import hybrid_search
 from read_side.search.port import (
     ECO_BANDS,
     PRICE_BANDS,
@@ -495,6 +496,8 @@ class TantivyEngine:
         shutil.rmtree(self.generation_dir(generation), ignore_errors=True)
 
     async def search(self, request: SearchRequest) -> SearchResult:
+        if request.mode == "hybrid":
+            return await hybrid_search(self, request)
         return self._live_reader().search_now(request)
 
     async def live_position(self) -> str:
