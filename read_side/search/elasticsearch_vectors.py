@@ -79,7 +79,7 @@ class LiveVectors:
             return []
         wanted = min(MAX_CANDIDATES, max(2 * limit, math.ceil(1.5 * limit * len(table) / kept)))
         candidates = table.nearest(vector, wanted)
-        check = self.build_query(msgspec.structs.replace(filters, ids=tuple(i for i, _ in candidates)))
+        check = self.build_query(msgspec.structs.replace(filters, ids=tuple(i for i, _, _ in candidates)))
         found = await self.client.search(index=self.alias, query=check, size=len(candidates), source=False)
         live = {hit["_id"] for hit in found["hits"]["hits"]}
-        return [(i, score) for i, score in candidates if i in live][:limit]
+        return [(i, score) for i, _, score in candidates if i in live][:limit]

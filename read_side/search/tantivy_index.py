@@ -27,6 +27,7 @@ import math
 import os
 import re
 import shutil
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -112,6 +113,7 @@ class TantivyIndex:
         self._seq: int | None = None  # the last commit's number, read from the index when first needed
         self._vectors = VectorTable()
         self._vectors_at: LogCursor | None = None  # the checkpoint the vector table follows
+        self._vectors_lock = threading.Lock()  # hybrid searches run on threads (TantivyEngine.nearest)
 
     # ------------------------------------------------------------------ writing
 
@@ -169,6 +171,10 @@ class TantivyIndex:
 
     def vectors(self) -> VectorTable:
         """The vector table, brought up to the committed index: the vectors of newer commits only."""
+        with self._vectors_lock:
+            return self._refreshed_vectors()
+
+    def _refreshed_vectors(self) -> VectorTable:
         checkpoint = self.current_checkpoint()
         if self._vectors_at == checkpoint:
             return self._vectors
@@ -198,11 +204,12 @@ class TantivyIndex:
     ) -> list[tuple[str, float]]:
         """The products nearest ``vector`` among those ``request``'s filters keep (its words unread).
 
-        The table is searched for more candidates than asked, in proportion to how
-        few products the filters keep (at most ``_MAX_CANDIDATES``), and the index
-        keeps those that pass the filters and are still live. A filter that keeps
-        under ``limit / _MAX_CANDIDATES`` of the catalog may so return fewer than
-        it could.
+        A filter that keeps at most ``_MAX_CANDIDATES`` products is exact: their keys
+        come from the index's fast field (no document is read) and only their rows are
+        scored. Otherwise (no filter, or a broad one) the table is searched for more
+        candidates than asked, in proportion to how few products the filters keep, plus
+        the rows of products removed since the table was built, and the index keeps
+        those that pass the filters and are still live.
         """
         table = self.vectors()
         if not len(table) or limit <= 0:
@@ -210,26 +217,34 @@ class TantivyIndex:
         searcher = self.index.searcher()
         narrowing = [*self._filters(request), *self._exclusions(request)]
         filters = [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")), *narrowing]
-        kept = len(table)
+        live_products = max(searcher.num_docs - 1, 1)  # the checkpoint is a document too
+        kept = live_products
         if narrowing:
             counted = searcher.search(tantivy.Query.boolean_query(filters), 1, count=True)
             kept = int(counted.count or 0)  # type: ignore[attr-defined]  # the stub leaves count out
             if not kept:
                 return []
-        wanted = min(_MAX_CANDIDATES, max(2 * limit, math.ceil(1.5 * limit * len(table) / kept)))
+            if kept <= _MAX_CANDIDATES:
+                within = searcher.search(
+                    tantivy.Query.boolean_query(filters), kept, count=False, order_by_field="key"
+                ).hits
+                rows = [row for key, _ in within if (row := table.keys.get(key)) is not None]
+                return [(i, score) for i, _, score in table.nearest(vector, limit, rows)]
+        stale = max(0, len(table) - live_products)
+        wanted = min(_MAX_CANDIDATES, math.ceil(1.5 * limit * live_products / kept) + stale)
         candidates = table.nearest(vector, wanted)
         check = tantivy.Query.boolean_query(
             [
                 *filters,
                 (
                     tantivy.Occur.Must,
-                    tantivy.Query.term_set_query(self.schema, "id", [i for i, _ in candidates]),
+                    tantivy.Query.term_set_query(self.schema, "id", [i for i, _, _ in candidates]),
                 ),
             ]
         )
         found = searcher.search(check, len(candidates), count=False).hits
         live = set(searcher.fast_field_values("key", [address for _, address in found]))
-        return [(i, score) for i, score in candidates if product_key(i) in live][:limit]
+        return [(i, score) for i, key, score in candidates if key in live][:limit]
 
     async def created_of(self, ids: list[str]) -> dict[str, int]:
         searcher = self.index.searcher()
@@ -506,7 +521,10 @@ class TantivyEngine:
     async def nearest(
         self, vector: npt.NDArray[np.float32], request: SearchRequest, limit: int
     ) -> list[tuple[str, float]]:
-        return self._live_reader().nearest_now(vector, request, limit)
+        # Off the event loop: a process's first hybrid search loads the whole table (2.4 s at 95k
+        # products here), and the product itself is milliseconds of numpy and Tantivy, both of which
+        # release the GIL.
+        return await asyncio.to_thread(self._live_reader().nearest_now, vector, request, limit)
 
     def _live_reader(self) -> TantivyIndex:
         # The pointer file is read with each reload, not with each search: a swapped-out

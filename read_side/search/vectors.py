@@ -30,6 +30,7 @@ def product_key(product_id: str) -> int:
 class VectorTable:
     def __init__(self) -> None:
         self.ids: list[str] = []
+        self.row_keys: list[int] = []
         self.keys: dict[int, int] = {}  # key -> row
         self._data: Matrix = np.zeros((_FIRST_CAPACITY, DIMENSIONS), dtype=np.float32)
         self.seq = -1  # the newest index commit whose vectors are in the table
@@ -49,21 +50,30 @@ class VectorTable:
                     grown[:row] = self._data[:row]
                     self._data = grown
                 self.ids.append(product_id)
+                self.row_keys.append(key)
                 self.keys[key] = row
             self._data[row] = vector
 
-    def nearest(self, query: npt.NDArray[np.float32], limit: int) -> list[tuple[str, float]]:
-        """The ``limit`` rows most similar to ``query`` (a unit vector), best first, with their cosines."""
+    def nearest(
+        self, query: npt.NDArray[np.float32], limit: int, rows: list[int] | None = None
+    ) -> list[tuple[str, int, float]]:
+        """The ``limit`` rows (of ``rows``, or all) most similar to ``query`` (a unit vector), best
+        first: each product's id, key and cosine similarity."""
         n = len(self.ids)
-        if n == 0 or limit <= 0:
+        if n == 0 or limit <= 0 or rows == []:
             return []
         # numpy's own single-threaded loop, not BLAS: OpenBLAS's threads cost 40x on a busy 2-core
         # machine for a table this size (1.3 ms against 0.03 ms single-threaded for 2k rows), and
         # limiting them per call costs more than the product itself.
-        scores = np.einsum("ij,j->i", self._data[:n], query)
-        if limit < n:
+        chosen = np.arange(n) if rows is None else np.asarray(rows)
+        matrix = self._data[:n] if rows is None else self._data[chosen]
+        scores = np.einsum("ij,j->i", matrix, query)
+        if limit < len(scores):
             top = np.argpartition(-scores, limit - 1)[:limit]
             order = top[np.argsort(-scores[top], kind="stable")]
         else:
             order = np.argsort(-scores, kind="stable")
-        return [(self.ids[i], float(scores[i])) for i in order]
+        return [
+            (self.ids[r], self.row_keys[r], float(scores[i]))
+            for i, r in zip(order, chosen[order], strict=True)
+        ]
