@@ -185,7 +185,7 @@ async def _search(client: AsyncElasticsearch, index: str, request: SearchRequest
             index=index,
             query=build_query(request),
             sort=build_sort(request),
-            aggs=build_aggregations(),
+            aggs=build_aggregations() if request.facets else None,
             from_=(request.page - 1) * request.size,
             size=request.size,
             track_total_hits=True,
@@ -266,7 +266,7 @@ def _result(body: dict[str, Any], request: SearchRequest, checkpoint: LogCursor)
     return SearchResult(
         hits=[_hit(raw, request.sort == "relevance") for raw in body["hits"]["hits"]],
         total=int(body["hits"]["total"]["value"]),
-        facets=_facets(body["aggregations"]),
+        facets=_facets(body["aggregations"]) if request.facets else {},
         position=encode_cursor(checkpoint),
     )
 

@@ -42,7 +42,7 @@ async def hybrid_search(engine: SearchEngine, request: SearchRequest, fusion: Fu
     parsed = parse_query(request.q)
     if request.sort != "relevance" or not parsed.words:
         return await relaxed_search(engine.search, request)
-    side = msgspec.structs.replace(request, page=1, size=CANDIDATES, mode="bm25", ids=())
+    side = msgspec.structs.replace(request, page=1, size=CANDIDATES, mode="bm25", ids=(), facets=False)
     words = await relaxed_search(engine.search, side)
     meaning = msgspec.structs.replace(
         side, q="", exclude_materials=tuple(dict.fromkeys((*request.exclude_materials, *parsed.negated)))
@@ -51,11 +51,13 @@ async def hybrid_search(engine: SearchEngine, request: SearchRequest, fusion: Fu
     near = await engine.nearest(query_vector, meaning, CANDIDATES) if query_vector.any() else []
     lexical = [(hit.id, hit.score or 0.0) for hit in words.hits]
     fused = fuse(lexical, near, fusion)
-    if not fused:
-        return words
+    if not fused:  # nothing either way: the plain answer, with its (empty) facets
+        return await relaxed_search(engine.search, msgspec.structs.replace(request, mode="bm25"))
     # The fused set's total and facets, then the page's hits (the nearest side knows only ids); the
     # index leaves out any product that went away since the vectors were read.
-    counted = await engine.search(msgspec.structs.replace(meaning, ids=tuple(fused), size=1))
+    counted = await engine.search(
+        msgspec.structs.replace(meaning, ids=tuple(fused), size=1, facets=request.facets)
+    )
     start = (request.page - 1) * request.size
     window = list(fused)[start : start + request.size]
     hits = []

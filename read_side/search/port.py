@@ -92,6 +92,9 @@ class SearchRequest(msgspec.Struct, frozen=True):
     # Only these products (a filter like the others): how hybrid search counts the facets of its
     # fused list. Not a storefront parameter.
     ids: tuple[str, ...] = ()
+    # False: the answer's facets are empty (the total is still counted). For searches whose facets
+    # nobody reads (relaxing's word counts, hybrid's rankings): the aggregation is most of their cost.
+    facets: bool = True
 
 
 class SearchHit(msgspec.Struct, frozen=True):

@@ -289,7 +289,11 @@ class TantivyIndex:
         elif request.sort == "eco":  # documents without a score come last
             kwargs.update(order_by_field="eco_score", order=tantivy.Order.Desc)
         try:
-            if breadth >= _PARALLEL_FROM:
+            if not request.facets:  # the total alone: one counted pass, no aggregation
+                result = searcher.search(ranked, **{**kwargs, "count": True})
+                facets: dict[str, list[FacetCount]] = {}
+                total = int(result.count or 0)  # type: ignore[attr-defined]  # not in the stub
+            elif breadth >= _PARALLEL_FROM:
                 # Tantivy releases the GIL: count the facets on the other core while this one ranks.
                 pending = _facets_pool().submit(self._facets, searcher, matching)
                 result = searcher.search(ranked, **kwargs)

@@ -300,6 +300,10 @@ class SearchContract:
         found = await index.search(SearchRequest(ids=("p1", "p3", "p404"), category="kitchen"))
         assert [h.id for h in found.hits] == ["p3"] and found.total == 1
 
+    async def test_a_search_without_facets_still_counts_its_total(self, index: SearchIndex) -> None:
+        plain = await index.search(SearchRequest(q="bamboo", size=1, facets=False))
+        assert plain.total == 3 and plain.facets == {} and len(plain.hits) == 1
+
     async def test_hybrid_finds_by_meaning_within_the_filters(
         self, engine: SearchEngine, index: SearchIndex
     ) -> None:
