@@ -40,8 +40,8 @@ WEIGHT_BM25 = 0.5  # the weighted sum's share of the normalised BM25 score
 async def hybrid_search(engine: SearchEngine, request: SearchRequest, fusion: Fusion = "rrf") -> SearchResult:
     """``request`` answered by blending its BM25 ranking with its nearest products (see above)."""
     parsed = parse_query(request.q)
-    if request.sort != "relevance" or not parsed.words:
-        return await relaxed_search(engine.search, request)
+    if request.sort != "relevance" or not parsed.words:  # nothing to blend (engines send mode=hybrid here)
+        return await relaxed_search(engine.search, msgspec.structs.replace(request, mode="bm25"))
     side = msgspec.structs.replace(request, page=1, size=CANDIDATES, mode="bm25", ids=(), facets=False)
     words = await relaxed_search(engine.search, side)
     meaning = msgspec.structs.replace(

@@ -93,6 +93,16 @@ async def test_filters_come_first_and_facets_count_exactly_the_blended_list(
     assert scores == sorted(scores, reverse=True)
 
 
+async def test_a_search_with_nothing_to_blend_is_answered_as_bm25(demo_engine: TantivyEngine) -> None:
+    for request in (
+        SearchRequest(category="drinkware", mode="hybrid"),
+        SearchRequest(q="bottle", sort="price", mode="hybrid"),
+    ):
+        hybrid = await demo_engine.search(request)
+        plain = await demo_engine.search(msgspec.structs.replace(request, mode="bm25"))
+        assert hybrid == plain and hybrid.total > 0
+
+
 async def test_a_negation_stays_a_filter(demo_engine: TantivyEngine) -> None:
     materials = {d.id: d.materials for d in catalog_documents(**_catalog())}
     result = await hybrid_search(
