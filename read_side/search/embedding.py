@@ -21,6 +21,7 @@ on disk, held as float32 (100 MB) in memory for BLAS speed.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 import struct
@@ -63,6 +64,13 @@ def embed(texts: list[str]) -> Matrix:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     vectors = np.asarray(_model().embed(texts, norm=True), dtype=np.float32)  # type: ignore[attr-defined]
     return np.nan_to_num(vectors, copy=False)
+
+
+async def embed_query(text: str) -> npt.NDArray[np.float32]:
+    """``text``'s vector; the process's first call loads the model (about 1.5 s) on a thread."""
+    rows = embed([text]) if _model.cache_info().currsize else await asyncio.to_thread(embed, [text])
+    vector: npt.NDArray[np.float32] = rows[0]
+    return vector
 
 
 def document_text(doc: SearchDocument) -> str:

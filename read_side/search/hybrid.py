@@ -27,7 +27,7 @@ from typing import Literal
 
 import msgspec
 
-from read_side.search.embedding import embed
+from read_side.search.embedding import embed_query
 from read_side.search.port import SearchEngine, SearchRequest, SearchResult
 from read_side.search.relax import parse_query, relaxed_search
 
@@ -47,7 +47,7 @@ async def hybrid_search(engine: SearchEngine, request: SearchRequest, fusion: Fu
     meaning = msgspec.structs.replace(
         side, q="", exclude_materials=tuple(dict.fromkeys((*request.exclude_materials, *parsed.negated)))
     )
-    query_vector = embed([" ".join(parsed.words)])[0]
+    query_vector = await embed_query(" ".join(parsed.words))
     near = await engine.nearest(query_vector, meaning, CANDIDATES) if query_vector.any() else []
     lexical = [(hit.id, hit.score or 0.0) for hit in words.hits]
     fused = fuse(lexical, near, fusion)
