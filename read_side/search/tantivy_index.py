@@ -23,11 +23,9 @@ from the start of the log, and readers answer with a ``SearchError`` until it ha
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 import re
 import shutil
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,7 +36,6 @@ import numpy.typing as npt
 import tantivy
 
 from projections.store import decode_cursor, encode_cursor
-from read_side.search.embedding import decode_many
 from read_side.search.hybrid import hybrid_search
 from read_side.search.port import (
     ECO_BANDS,
@@ -53,6 +50,7 @@ from read_side.search.port import (
     band_label,
     band_ranges,
 )
+from read_side.search.tantivy_vectors import TantivyVectors
 from read_side.search.vectors import VectorTable, product_key
 from write_side.contracts.events import LogCursor
 
@@ -64,8 +62,6 @@ _RELOAD_EVERY = 0.5  # seconds: how stale a search may be behind the projector's
 # From how many possible matches a search counts its facets on a second thread, beside the ranking:
 # below it, the hand-over costs more than the overlap saves.
 _PARALLEL_FROM = 20_000
-# At most this many nearest products are checked against the filters for one hybrid search.
-_MAX_CANDIDATES = 5_000
 _pools: dict[int, ThreadPoolExecutor] = {}
 
 
@@ -111,9 +107,7 @@ class TantivyIndex:
         self._checkpoint: LogCursor | None = None
         self._pending: dict[str, SearchDocument | None] = {}  # the last change per id wins
         self._seq: int | None = None  # the last commit's number, read from the index when first needed
-        self._vectors = VectorTable()
-        self._vectors_at: LogCursor | None = None  # the checkpoint the vector table follows
-        self._vectors_lock = threading.Lock()  # hybrid searches run on threads (TantivyEngine.nearest)
+        self._vectors = TantivyVectors()
 
     # ------------------------------------------------------------------ writing
 
@@ -170,81 +164,14 @@ class TantivyIndex:
         return self._seq
 
     def vectors(self) -> VectorTable:
-        """The vector table, brought up to the committed index: the vectors of newer commits only."""
-        with self._vectors_lock:
-            return self._refreshed_vectors()
-
-    def _refreshed_vectors(self) -> VectorTable:
-        checkpoint = self.current_checkpoint()
-        if self._vectors_at == checkpoint:
-            return self._vectors
-        searcher = self.index.searcher()
-        newer = tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")),
-                (tantivy.Occur.Must, self._between("seq", self._vectors.seq + 1)),
-            ]
-        )
-        found = searcher.search(newer, max(searcher.num_docs, 1), count=False).hits
-        ids, blobs, newest = [], [], self._vectors.seq
-        for _, address in found:
-            stored = searcher.doc(address)
-            blob = stored.get_first("vector")
-            newest = max(newest, int(stored.get_first("seq") or 0))
-            if blob:
-                ids.append(stored["id"][0])
-                blobs.append(bytes(blob))
-        self._vectors.apply(ids, decode_many(blobs))
-        self._vectors.seq = newest
-        self._vectors_at = checkpoint
-        return self._vectors
+        """The vector table, brought up to the committed index (``tantivy_vectors``)."""
+        return self._vectors.table(self)
 
     def nearest_now(
         self, vector: npt.NDArray[np.float32], request: SearchRequest, limit: int
     ) -> list[tuple[str, float]]:
-        """The products nearest ``vector`` among those ``request``'s filters keep (its words unread).
-
-        A filter that keeps at most ``_MAX_CANDIDATES`` products is exact: their keys
-        come from the index's fast field (no document is read) and only their rows are
-        scored. Otherwise (no filter, or a broad one) the table is searched for more
-        candidates than asked, in proportion to how few products the filters keep, plus
-        the rows of products removed since the table was built, and the index keeps
-        those that pass the filters and are still live.
-        """
-        table = self.vectors()
-        if not len(table) or limit <= 0:
-            return []
-        searcher = self.index.searcher()
-        narrowing = [*self._filters(request), *self._exclusions(request)]
-        filters = [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")), *narrowing]
-        live_products = max(searcher.num_docs - 1, 1)  # the checkpoint is a document too
-        kept = live_products
-        if narrowing:
-            counted = searcher.search(tantivy.Query.boolean_query(filters), 1, count=True)
-            kept = int(counted.count or 0)  # type: ignore[attr-defined]  # the stub leaves count out
-            if not kept:
-                return []
-            if kept <= _MAX_CANDIDATES:
-                within = searcher.search(
-                    tantivy.Query.boolean_query(filters), kept, count=False, order_by_field="key"
-                ).hits
-                rows = [row for key, _ in within if (row := table.keys.get(key)) is not None]
-                return [(i, score) for i, _, score in table.nearest(vector, limit, rows)]
-        stale = max(0, len(table) - live_products)
-        wanted = min(_MAX_CANDIDATES, math.ceil(1.5 * limit * live_products / kept) + stale)
-        candidates = table.nearest(vector, wanted)
-        check = tantivy.Query.boolean_query(
-            [
-                *filters,
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.term_set_query(self.schema, "id", [i for i, _, _ in candidates]),
-                ),
-            ]
-        )
-        found = searcher.search(check, len(candidates), count=False).hits
-        live = set(searcher.fast_field_values("key", [address for _, address in found]))
-        return [(i, score) for i, key, score in candidates if key in live][:limit]
+        """The products nearest ``vector`` among those ``request``'s filters keep (``tantivy_vectors``)."""
+        return self._vectors.nearest(self, vector, request, limit)
 
     async def created_of(self, ids: list[str]) -> dict[str, int]:
         searcher = self.index.searcher()
@@ -360,20 +287,20 @@ class TantivyIndex:
                 matching.append((occur.Must, tantivy.Query.term_query(self.schema, "all_text", word)))
                 breadth = min(breadth, seen)
             ranked.append((occur.Must, tantivy.Query.boolean_query(options)))
-        filters = self._filters(request)
+        filters = self.filter_clauses(request)
         if not ranked and not filters:
             # Only products carry a kind of "product" (the checkpoint is a document too); any word
             # or filter already rules the checkpoint out, and an extra clause costs a posting list.
             filters.append((occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")))
         # Exclusions come after the test above: a query of exclusions alone matches nothing.
-        filters.extend(self._exclusions(request))
+        filters.extend(self.exclusion_clauses(request))
         return (
             tantivy.Query.boolean_query(ranked + filters),
             tantivy.Query.boolean_query(matching + filters),
             breadth,
         )
 
-    def _filters(self, request: SearchRequest) -> list[tuple[Any, tantivy.Query]]:
+    def filter_clauses(self, request: SearchRequest) -> list[tuple[Any, tantivy.Query]]:
         """The request's filters that keep documents (exclusions are apart: ``_exclusions``)."""
         occur = tantivy.Occur
         filters: list[tuple[Any, tantivy.Query]] = []
@@ -387,19 +314,19 @@ class TantivyIndex:
             if value:
                 filters.append((occur.Must, tantivy.Query.term_query(self.schema, field, value)))
         if request.price_min is not None or request.price_max is not None:
-            filters.append((occur.Must, self._between("price_minor", request.price_min, request.price_max)))
+            filters.append((occur.Must, self.between("price_minor", request.price_min, request.price_max)))
         if request.eco_min is not None:  # a document without a score has no value in the range
-            filters.append((occur.Must, self._between("eco_score", request.eco_min)))
+            filters.append((occur.Must, self.between("eco_score", request.eco_min)))
         return filters
 
-    def _exclusions(self, request: SearchRequest) -> list[tuple[Any, tantivy.Query]]:
+    def exclusion_clauses(self, request: SearchRequest) -> list[tuple[Any, tantivy.Query]]:
         return [
             (tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "materials", word))
             for material in request.exclude_materials
             for word in _WORDS.findall(material.lower())
         ]
 
-    def _between(self, field: str, lo: int | None, hi: int | None = None) -> tantivy.Query:
+    def between(self, field: str, lo: int | None, hi: int | None = None) -> tantivy.Query:
         """``lo <= field <= hi``, either bound optional."""
         return tantivy.Query.range_query(
             self.schema,
