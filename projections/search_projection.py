@@ -121,7 +121,10 @@ class SearchProjectionRunner:
                 documents.append(search_document(product, created or remembered.get(pid, 0)))
             else:
                 index.delete([pid])
-        index.upsert(with_vectors(documents))
+        if documents:
+            # Embedding a batch takes a fraction of a second: on a thread, so the other projections this
+            # process runs keep going.
+            index.upsert(await asyncio.to_thread(with_vectors, documents))
         if changes or time.monotonic() - self._committed_at > CHECKPOINT_EVERY:
             await self._commit(index)
         self.applied += len(events)
