@@ -4,7 +4,9 @@ The engine (Tantivy on local disk, or Elasticsearch) keeps the projection's
 checkpoint in the index itself and commits it with the documents, so a crash at
 any point resumes exactly after the last commit. The projector is the index's
 only writer. A rebuild fills the next generation beside the live one, swaps it
-in atomically and drops the old one.
+in atomically and drops the old one. Each document carries the product's
+embedding (read_side/search/embedding.py) for hybrid search, computed here, so
+the vectors are committed, and rebuilt, with the documents they belong to.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+import msgspec
 import redis.asyncio as aioredis
 
 from projections.following import follow, report_status
 from projections.rebuild import Progress
+from read_side.search.embedding import document_text, embed, encode
 from read_side.search.port import SearchDocument, SearchEngine, SearchIndex
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts import events as ev
@@ -46,6 +50,13 @@ def search_document(product: ev.ProductSnapshot, created: int) -> SearchDocument
         # Products recorded before footprints existed have none, hence no eco score.
         eco_score=product.footprint.eco_score.score if product.footprint is not None else None,
     )
+
+
+def with_vectors(documents: list[SearchDocument]) -> list[SearchDocument]:
+    """The documents with their embeddings, computed in one batch (the model is deterministic, so a
+    rebuild gives every product the same vector again)."""
+    vectors = embed([document_text(doc) for doc in documents])
+    return [msgspec.structs.replace(doc, vector=encode(v)) for doc, v in zip(documents, vectors, strict=True)]
 
 
 class SearchProjectionRunner:
@@ -104,11 +115,16 @@ class SearchProjectionRunner:
             changes[pid] = (e.product, created)
         # Products created in an earlier batch: the index remembers when.
         remembered = await index.created_of([pid for pid, (_, created) in changes.items() if created is None])
+        documents = []
         for pid, (product, created) in changes.items():
             if product.status == "active":
-                index.upsert([search_document(product, created or remembered.get(pid, 0))])
+                documents.append(search_document(product, created or remembered.get(pid, 0)))
             else:
                 index.delete([pid])
+        if documents:
+            # Embedding a batch takes a fraction of a second: on a thread, so the other projections this
+            # process runs keep going.
+            index.upsert(await asyncio.to_thread(with_vectors, documents))
         if changes or time.monotonic() - self._committed_at > CHECKPOINT_EVERY:
             await self._commit(index)
         self.applied += len(events)

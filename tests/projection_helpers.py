@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import redis.asyncio as aioredis
+from litestar.testing import AsyncTestClient
 
 from analytics.service import AnalyticsRun, run_analytics
 from ecolaura.settings import libpq_url
@@ -12,7 +14,33 @@ from projections import keys
 from projections.lake_projection import LakeProjectionRunner, export
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner, live_generation
+from projections.search_projection import SearchProjectionRunner
+from projections.store import encode_cursor
+from read_side.search.tantivy_index import TantivyEngine
+from tests.waiting import wait_for
 from write_side.adapters.event_log import EventLogReader
+
+
+async def project_search(client: AsyncTestClient, database_url: str, search_dir: Path, q: str) -> None:  # type: ignore[type-arg]
+    """Project the log into the search index, then wait until the API's searches show it.
+
+    The API's readers reload at most every half second, so a search right after the
+    projection may still answer from the index before it.
+    """
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        runner = SearchProjectionRunner(reader, TantivyEngine(search_dir))
+        while await runner.step():
+            pass
+        await runner.close()
+    projected = encode_cursor(runner.position())
+
+    async def search() -> dict[str, Any]:
+        response = await client.get("/api/v1/search", params={"q": q})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    await wait_for(search, lambda body: body["position"] == projected)
 
 
 async def catch_up(redis: aioredis.Redis, database_url: str, names: list[str] | None = None) -> None:

@@ -151,11 +151,21 @@ def total_fact(card: dict[str, Any], fact_id: str) -> Fact:
 
 
 async def alternatives(card: dict[str, Any], sources: AdvisorSources) -> list[Suggestion]:
-    """Products of the same category, in stock, with a lower footprint: the lowest first."""
-    found = await sources.search(SearchRequest(category=card["category"], size=_CANDIDATES, sort="eco"))
+    """Products of the same category, in stock, with a lower footprint: the lowest first.
+
+    Candidates are the category's products nearest in function (hybrid search on the
+    product's name: its words and its meaning, read_side/search/hybrid.py) and its
+    best eco scores, so a large category still offers alike products, not only its
+    lightest ones.
+    """
+    category = card["category"]
+    alike = await sources.search(
+        SearchRequest(q=product_words(card["name"]), category=category, size=_CANDIDATES, mode="hybrid")
+    )
+    greenest = await sources.search(SearchRequest(category=category, size=_CANDIDATES, sort="eco"))
     base = float(card["kg_co2e"])
     out = []
-    for hit in found.hits:
+    for hit in {h.id: h for h in (*alike.hits, *greenest.hits)}.values():
         if hit.id == card["id"]:
             continue
         other = await sources.card(hit.id)

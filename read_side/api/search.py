@@ -48,6 +48,13 @@ class SearchController(Controller):
         ] = "relevance",
         page: Annotated[int, QueryParameter(ge=1, le=500)] = 1,
         size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        mode: Annotated[
+            Literal["bm25", "hybrid"],
+            QueryParameter(
+                description="bm25: every word must match (relaxed when that finds little); hybrid: "
+                "blended with the products nearest in meaning, total and facets counting the blended list"
+            ),
+        ] = "bm25",
     ) -> Response[bytes]:
         if price_min is not None and price_max is not None and price_min > price_max:
             raise ClientException(detail="price_min must not be above price_max")
@@ -62,6 +69,7 @@ class SearchController(Controller):
             sort=sort,
             page=page,
             size=size,
+            mode=mode,
         )
         try:
             answer = await searcher.answer(request)

@@ -55,7 +55,10 @@ class SearchAnswers:
             _HIT.inc()
             return cached
         _MISS.inc()
-        result = await relaxed_search(self.engine.search, request)
+        if request.mode == "hybrid":  # relaxes its words' side itself
+            result = await self.engine.search(request)
+        else:
+            result = await relaxed_search(self.engine.search, request)
         answer = Answer(_encode(result), result.position)
         if len(answer.body) <= self.budget_bytes and result.position == position:  # not if the index moved
             self._answers[request] = answer

@@ -16,13 +16,18 @@ AUTO`` on each word.
 
 from __future__ import annotations
 
+import base64
 import time
 from typing import Any, cast
 
+import numpy as np
+import numpy.typing as npt
 from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import async_bulk
 
 from projections.store import decode_cursor, encode_cursor
+from read_side.search.elasticsearch_vectors import LiveVectors
+from read_side.search.hybrid import hybrid_search
 from read_side.search.port import (
     ECO_BANDS,
     PRICE_BANDS,
@@ -61,6 +66,7 @@ _MAPPINGS: dict[str, Any] = {
         "created": {"type": "long"},
         "eco_score": {"type": "integer"},  # null (no footprint): matches no eco filter, sorts last
         "checkpoint": {"type": "keyword", "index": False},
+        "vector": {"type": "binary"},  # read_side/search/elasticsearch_vectors.py
     },
 }
 
@@ -80,6 +86,7 @@ def _source(doc: SearchDocument) -> dict[str, Any]:
         "price_minor": doc.price_minor,
         "created": doc.created,
         "eco_score": doc.eco_score,
+        "vector": base64.b64encode(doc.vector).decode() if doc.vector else None,
     }
 
 
@@ -88,6 +95,8 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
     words = request.q.split()[:_MAX_WORDS]
     must = [{"multi_match": {"query": word, "fields": _TEXT_FIELDS, "fuzziness": "AUTO"}} for word in words]
     filters: list[dict[str, Any]] = [{"term": {"kind": "product"}}]
+    if request.ids:
+        filters.append({"terms": {"id": list(request.ids)}})
     for field, value in (
         ("category", request.category),
         ("brand", request.brand),
@@ -176,7 +185,7 @@ async def _search(client: AsyncElasticsearch, index: str, request: SearchRequest
             index=index,
             query=build_query(request),
             sort=build_sort(request),
-            aggs=build_aggregations(),
+            aggs=build_aggregations() if request.facets else None,
             from_=(request.page - 1) * request.size,
             size=request.size,
             track_total_hits=True,
@@ -257,7 +266,7 @@ def _result(body: dict[str, Any], request: SearchRequest, checkpoint: LogCursor)
     return SearchResult(
         hits=[_hit(raw, request.sort == "relevance") for raw in body["hits"]["hits"]],
         total=int(body["hits"]["total"]["value"]),
-        facets=_facets(body["aggregations"]),
+        facets=_facets(body["aggregations"]) if request.facets else {},
         position=encode_cursor(checkpoint),
     )
 
@@ -270,6 +279,7 @@ class ElasticsearchEngine:
         self.alias = prefix
         self._template_ready = False
         self._checkpoint: tuple[float, LogCursor] | None = None
+        self._vectors = LiveVectors(client, prefix, build_query)
 
     def index_name(self, generation: int) -> str:
         return f"{self.alias}-g{generation}"
@@ -322,6 +332,8 @@ class ElasticsearchEngine:
         await self.client.indices.delete(index=self.index_name(generation), ignore_unavailable=True)
 
     async def search(self, request: SearchRequest) -> SearchResult:
+        if request.mode == "hybrid":
+            return await hybrid_search(self, request)
         try:
             body = await _search(self.client, self.alias, request)
         except NotFoundError:  # nothing indexed yet
@@ -335,6 +347,16 @@ class ElasticsearchEngine:
             return encode_cursor(await self._live_checkpoint())
         except NotFoundError:  # nothing indexed yet
             return encode_cursor(LogCursor())
+
+    async def nearest(
+        self, vector: npt.NDArray[np.float32], request: SearchRequest, limit: int
+    ) -> list[tuple[str, float]]:
+        try:
+            return await self._vectors.nearest(await self.live_position(), vector, request, limit)
+        except NotFoundError:  # nothing indexed yet
+            return []
+        except (ApiError, TransportError) as exc:
+            raise SearchError(f"the search engine refused the vector side: {exc}") from None
 
     async def _live_checkpoint(self) -> LogCursor:
         now = time.monotonic()

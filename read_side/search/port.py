@@ -13,10 +13,15 @@ from __future__ import annotations
 from typing import Literal, Protocol
 
 import msgspec
+import numpy as np
+import numpy.typing as npt
 
 from write_side.contracts.events import LogCursor
 
 Sort = Literal["relevance", "price", "-price", "newest", "eco"]  # eco: best eco score first
+# bm25: words must match (relaxed when that finds little); hybrid: blends that ranking with the
+# products nearest in meaning (read_side/search/hybrid.py).
+Mode = Literal["bm25", "hybrid"]
 
 Bands = tuple[tuple[int | None, int | None], ...]  # a range facet's bands: [from, to), None for open
 
@@ -65,6 +70,9 @@ class SearchDocument(msgspec.Struct, frozen=True):
     # 0-100 (analytics/eco_score.py); None for a product without a footprint: an eco filter leaves
     # it out, the eco sort puts it last and it is in no eco band.
     eco_score: int | None = None
+    # The product's embedding (read_side/search/embedding.py ``encode``); empty: no vector, so the
+    # product is found by its words only.
+    vector: bytes = b""
 
 
 class SearchRequest(msgspec.Struct, frozen=True):
@@ -80,6 +88,13 @@ class SearchRequest(msgspec.Struct, frozen=True):
     size: int = 20
     # Leave out products whose materials name any of these words ("without plastic" becomes "plastic").
     exclude_materials: tuple[str, ...] = ()
+    mode: Mode = "bm25"
+    # Only these products (a filter like the others): how hybrid search counts the facets of its
+    # fused list. Not a storefront parameter.
+    ids: tuple[str, ...] = ()
+    # False: the answer's facets are empty (the total is still counted). For searches whose facets
+    # nobody reads (relaxing's word counts, hybrid's rankings): the aggregation is most of their cost.
+    facets: bool = True
 
 
 class SearchHit(msgspec.Struct, frozen=True):
@@ -161,7 +176,17 @@ class SearchEngine(Protocol):
     async def drop(self, generation: int) -> None: ...
 
     async def search(self, request: SearchRequest) -> SearchResult:
-        """Search the live generation."""
+        """Search the live generation; ``mode="hybrid"`` answers with ``hybrid.hybrid_search``.
+
+        A bm25 request is matched strictly here; relaxing it is the caller's (``relax.py``).
+        """
+        ...
+
+    async def nearest(
+        self, vector: npt.NDArray[np.float32], request: SearchRequest, limit: int
+    ) -> list[tuple[str, float]]:
+        """Up to ``limit`` live products passing ``request``'s filters (its words are not read),
+        most similar to ``vector`` first, with their cosine similarity."""
         ...
 
     async def live_position(self) -> str:

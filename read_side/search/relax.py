@@ -95,7 +95,9 @@ async def _drop_order(search: Search, base: SearchRequest, words: list[str]) -> 
     """The words in the order they drop out: unknown first, then the most common; None if none is known."""
     counts: dict[str, int] = {}
     for word in dict.fromkeys(words[:_MAX_WORDS]):
-        counts[word] = (await search(msgspec.structs.replace(base, q=word, size=1, page=1))).total
+        counts[word] = (
+            await search(msgspec.structs.replace(base, q=word, size=1, page=1, facets=False))
+        ).total
     if not any(counts.values()):
         return None
     # Unknown words (0 matches) first, then by how many products have the word, most first;

@@ -31,9 +31,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import tantivy
 
 from projections.store import decode_cursor, encode_cursor
+from read_side.search.hybrid import hybrid_search
 from read_side.search.port import (
     ECO_BANDS,
     PRICE_BANDS,
@@ -47,6 +50,8 @@ from read_side.search.port import (
     band_label,
     band_ranges,
 )
+from read_side.search.tantivy_vectors import TantivyVectors
+from read_side.search.vectors import VectorTable, product_key
 from write_side.contracts.events import LogCursor
 
 CHECKPOINT_ID = "__checkpoint__"
@@ -85,6 +90,11 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("price_minor", stored=True, indexed=True, fast=True)
     builder.add_integer_field("created", stored=True, indexed=True, fast=True)
     builder.add_integer_field("eco_score", stored=True, indexed=True, fast=True)  # absent: no footprint
+    builder.add_bytes_field("vector", stored=True)  # read_side/search/embedding.py; absent: none
+    builder.add_integer_field("key", fast=True)  # vectors.product_key(id): read without the document
+    # The commit that wrote the document (the checkpoint carries the latest): readers load the vectors
+    # of newer commits only.
+    builder.add_integer_field("seq", stored=True, indexed=True, fast=True)
     return builder.build()
 
 
@@ -96,6 +106,8 @@ class TantivyIndex:
         self._writer = self.index.writer(_WRITER_HEAP, 1) if writer else None
         self._checkpoint: LogCursor | None = None
         self._pending: dict[str, SearchDocument | None] = {}  # the last change per id wins
+        self._seq: int | None = None  # the last commit's number, read from the index when first needed
+        self._vectors = TantivyVectors()
 
     # ------------------------------------------------------------------ writing
 
@@ -114,15 +126,19 @@ class TantivyIndex:
 
     def _commit(self, pending: dict[str, SearchDocument | None], checkpoint: LogCursor) -> None:
         writer = self._require_writer()
+        seq = self._last_seq() + 1
         for doc_id, doc in pending.items():
             writer.delete_documents_by_term("id", doc_id)
             if doc is not None:
-                writer.add_document(_tantivy_document(doc))
+                writer.add_document(_tantivy_document(doc, seq))
         writer.delete_documents_by_term("id", CHECKPOINT_ID)
         writer.add_document(
-            tantivy.Document(id=CHECKPOINT_ID, kind="checkpoint", checkpoint=encode_cursor(checkpoint))
+            tantivy.Document(
+                id=CHECKPOINT_ID, kind="checkpoint", checkpoint=encode_cursor(checkpoint), seq=seq
+            )
         )
         writer.commit()
+        self._seq = seq
         self.index.reload()
         self._checkpoint = checkpoint
 
@@ -139,6 +155,23 @@ class TantivyIndex:
     def reload(self) -> None:
         self.index.reload()
         self._checkpoint = None
+
+    def _last_seq(self) -> int:
+        if self._seq is None:
+            searcher = self.index.searcher()
+            found = searcher.search(tantivy.Query.term_query(self.schema, "id", CHECKPOINT_ID), 1).hits
+            self._seq = int(searcher.doc(found[0][1]).get_first("seq") or 0) if found else 0
+        return self._seq
+
+    def vectors(self) -> VectorTable:
+        """The vector table, brought up to the committed index (``tantivy_vectors``)."""
+        return self._vectors.table(self)
+
+    def nearest_now(
+        self, vector: npt.NDArray[np.float32], request: SearchRequest, limit: int
+    ) -> list[tuple[str, float]]:
+        """The products nearest ``vector`` among those ``request``'s filters keep (``tantivy_vectors``)."""
+        return self._vectors.nearest(self, vector, request, limit)
 
     async def created_of(self, ids: list[str]) -> dict[str, int]:
         searcher = self.index.searcher()
@@ -183,7 +216,11 @@ class TantivyIndex:
         elif request.sort == "eco":  # documents without a score come last
             kwargs.update(order_by_field="eco_score", order=tantivy.Order.Desc)
         try:
-            if breadth >= _PARALLEL_FROM:
+            if not request.facets:  # the total alone: one counted pass, no aggregation
+                result = searcher.search(ranked, **{**kwargs, "count": True})
+                facets: dict[str, list[FacetCount]] = {}
+                total = int(result.count or 0)  # type: ignore[attr-defined]  # not in the stub
+            elif breadth >= _PARALLEL_FROM:
                 # Tantivy releases the GIL: count the facets on the other core while this one ranks.
                 pending = _facets_pool().submit(self._facets, searcher, matching)
                 result = searcher.search(ranked, **kwargs)
@@ -250,7 +287,25 @@ class TantivyIndex:
                 matching.append((occur.Must, tantivy.Query.term_query(self.schema, "all_text", word)))
                 breadth = min(breadth, seen)
             ranked.append((occur.Must, tantivy.Query.boolean_query(options)))
+        filters = self.filter_clauses(request)
+        if not ranked and not filters:
+            # Only products carry a kind of "product" (the checkpoint is a document too); any word
+            # or filter already rules the checkpoint out, and an extra clause costs a posting list.
+            filters.append((occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")))
+        # Exclusions come after the test above: a query of exclusions alone matches nothing.
+        filters.extend(self.exclusion_clauses(request))
+        return (
+            tantivy.Query.boolean_query(ranked + filters),
+            tantivy.Query.boolean_query(matching + filters),
+            breadth,
+        )
+
+    def filter_clauses(self, request: SearchRequest) -> list[tuple[Any, tantivy.Query]]:
+        """The request's filters that keep documents (exclusions are apart: ``_exclusions``)."""
+        occur = tantivy.Occur
         filters: list[tuple[Any, tantivy.Query]] = []
+        if request.ids:
+            filters.append((occur.Must, tantivy.Query.term_set_query(self.schema, "id", list(request.ids))))
         for field, value in (
             ("category", request.category),
             ("brand", request.brand),
@@ -259,26 +314,19 @@ class TantivyIndex:
             if value:
                 filters.append((occur.Must, tantivy.Query.term_query(self.schema, field, value)))
         if request.price_min is not None or request.price_max is not None:
-            filters.append((occur.Must, self._between("price_minor", request.price_min, request.price_max)))
+            filters.append((occur.Must, self.between("price_minor", request.price_min, request.price_max)))
         if request.eco_min is not None:  # a document without a score has no value in the range
-            filters.append((occur.Must, self._between("eco_score", request.eco_min)))
-        if not ranked and not filters:
-            # Only products carry a kind of "product" (the checkpoint is a document too); any word
-            # or filter already rules the checkpoint out, and an extra clause costs a posting list.
-            filters.append((occur.Must, tantivy.Query.term_query(self.schema, "kind", "product")))
-        # Exclusions come after the test above: a query of exclusions alone matches nothing.
-        filters.extend(
-            (occur.MustNot, tantivy.Query.term_query(self.schema, "materials", word))
+            filters.append((occur.Must, self.between("eco_score", request.eco_min)))
+        return filters
+
+    def exclusion_clauses(self, request: SearchRequest) -> list[tuple[Any, tantivy.Query]]:
+        return [
+            (tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "materials", word))
             for material in request.exclude_materials
             for word in _WORDS.findall(material.lower())
-        )
-        return (
-            tantivy.Query.boolean_query(ranked + filters),
-            tantivy.Query.boolean_query(matching + filters),
-            breadth,
-        )
+        ]
 
-    def _between(self, field: str, lo: int | None, hi: int | None = None) -> tantivy.Query:
+    def between(self, field: str, lo: int | None, hi: int | None = None) -> tantivy.Query:
         """``lo <= field <= hi``, either bound optional."""
         return tantivy.Query.range_query(
             self.schema,
@@ -335,7 +383,7 @@ def _open_index(schema: tantivy.Schema, path: Path, *, writer: bool) -> tantivy.
     return tantivy.Index(schema, path=str(path), reuse=True)
 
 
-def _tantivy_document(doc: SearchDocument) -> tantivy.Document:
+def _tantivy_document(doc: SearchDocument, seq: int) -> tantivy.Document:
     return tantivy.Document(
         id=doc.id,
         kind="product",
@@ -351,6 +399,9 @@ def _tantivy_document(doc: SearchDocument) -> tantivy.Document:
         price_minor=doc.price_minor,
         created=doc.created,
         **({} if doc.eco_score is None else {"eco_score": doc.eco_score}),  # no value: no score
+        **({"vector": doc.vector} if doc.vector else {}),
+        key=product_key(doc.id),
+        seq=seq,
     )
 
 
@@ -391,10 +442,20 @@ class TantivyEngine:
         shutil.rmtree(self.generation_dir(generation), ignore_errors=True)
 
     async def search(self, request: SearchRequest) -> SearchResult:
+        if request.mode == "hybrid":
+            return await hybrid_search(self, request)
         return self._live_reader().search_now(request)
 
     async def live_position(self) -> str:
         return encode_cursor(self._live_reader().current_checkpoint())
+
+    async def nearest(
+        self, vector: npt.NDArray[np.float32], request: SearchRequest, limit: int
+    ) -> list[tuple[str, float]]:
+        # Off the event loop: a process's first hybrid search loads the whole table (2.4 s at 95k
+        # products here), and the product itself is milliseconds of numpy and Tantivy, both of which
+        # release the GIL.
+        return await asyncio.to_thread(self._live_reader().nearest_now, vector, request, limit)
 
     def _live_reader(self) -> TantivyIndex:
         # The pointer file is read with each reload, not with each search: a swapped-out

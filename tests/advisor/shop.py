@@ -16,6 +16,7 @@ import msgspec
 from analytics.factor_tables import load_factors
 from analytics.footprint import ProductSpec, product_footprint
 from analytics.order_footprint import OrderItem, order_footprint
+from projections.search_projection import with_vectors
 from read_side.search.port import SearchDocument, SearchRequest, SearchResult
 from read_side.search.tantivy_index import TantivyEngine
 from write_side.contracts.events import LogCursor
@@ -229,7 +230,7 @@ async def build_shop(directory: Path) -> DemoShop:
         )
     shop.engine = TantivyEngine(directory)
     index = await shop.engine.open(1)
-    index.upsert(docs)
+    index.upsert(with_vectors(docs))  # as the search projection indexes them, for hybrid retrieval
     await index.commit(LogCursor(1, 1))
     await index.close()
     return shop

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from prometheus_client import REGISTRY
 
 from ecolaura.settings import libpq_url
-from projections.search_projection import SearchProjectionRunner, rebuild_search
+from projections.search_projection import SearchProjectionRunner, rebuild_search, with_vectors
 from projections.store import encode_cursor
 from read_side.search import tantivy_index
 from read_side.search.cache import SearchAnswers
@@ -295,6 +295,31 @@ class SearchContract:
         await next_generation.close()
         await engine.drop(1)
         assert [h.id for h in (await engine.search(SearchRequest(q="bamboo"))).hits] == ["p9"]
+
+    async def test_an_ids_filter_keeps_only_those_products(self, index: SearchIndex) -> None:
+        found = await index.search(SearchRequest(ids=("p1", "p3", "p404"), category="kitchen"))
+        assert [h.id for h in found.hits] == ["p3"] and found.total == 1
+
+    async def test_a_search_without_facets_still_counts_its_total(self, index: SearchIndex) -> None:
+        plain = await index.search(SearchRequest(q="bamboo", size=1, facets=False))
+        assert plain.total == 3 and plain.facets == {} and len(plain.hits) == 1
+
+    async def test_hybrid_finds_by_meaning_within_the_filters(
+        self, engine: SearchEngine, index: SearchIndex
+    ) -> None:
+        index.upsert(with_vectors(CATALOG))  # the same products, now with their vectors
+        await index.commit(LogCursor(10, 21))
+        await wait_for(engine.live_position, lambda position: position == encode_cursor(LogCursor(10, 21)))
+        words = "somewhere to chop vegetables"
+        assert (await engine.search(SearchRequest(q=words))).total == 0  # no product says any of it
+        found = await engine.search(SearchRequest(q=words, mode="hybrid"))
+        assert found.hits[0].id == "p3"  # the cutting board
+        assert found.total == len(CATALOG) == sum(f.count for f in found.facets["price"])
+        kitchen = await engine.search(SearchRequest(q=words, mode="hybrid", category="kitchen", size=1))
+        assert [h.id for h in kitchen.hits] == ["p3"] and kitchen.total == 2
+        assert {f.value: f.count for f in kitchen.facets["category"]} == {"kitchen": 2}
+        without = await engine.search(SearchRequest(q="a tote bag not cotton", mode="hybrid"))
+        assert "p5" not in [h.id for h in without.hits] and without.excluded_materials == ["cotton"]
 
 
 class TestTantivyContract(SearchContract):

@@ -9,28 +9,15 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from ecolaura.settings import libpq_url
-from projections.search_projection import SearchProjectionRunner, search_document
-from projections.store import encode_cursor
-from read_side.search.tantivy_index import TantivyEngine
+from projections.search_projection import search_document
 from tests.factories import admin_headers, create_product
-from tests.waiting import wait_for
+from tests.projection_helpers import project_search
 from write_side.adapters.event_log import EventLogReader
 from write_side.contracts import events as ev
 
 
 async def _project(client: AsyncTestClient, database_url: str, search_dir: Path, q: str) -> None:  # type: ignore[type-arg]
-    """Project the log into the search index, then wait until the API's searches show it.
-
-    The API's readers reload at most every half second, so a search right after the
-    projection may still answer from the index before it.
-    """
-    async with EventLogReader(libpq_url(database_url)) as reader:
-        runner = SearchProjectionRunner(reader, TantivyEngine(search_dir))
-        while await runner.step():
-            pass
-        await runner.close()
-    projected = encode_cursor(runner.position())
-    await wait_for(lambda: _search(client, q=q), lambda body: body["position"] == projected)
+    await project_search(client, database_url, search_dir, q)
 
 
 async def _search(client: AsyncTestClient, **params: object) -> dict[str, Any]:  # type: ignore[type-arg]

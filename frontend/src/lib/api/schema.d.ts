@@ -6108,6 +6108,8 @@ export interface operations {
                 sort?: "relevance" | "price" | "-price" | "newest" | "eco";
                 page?: number;
                 size?: number;
+                /** @description bm25: every word must match (relaxed when that finds little); hybrid: blended with the products nearest in meaning, total and facets counting the blended list */
+                mode?: "bm25" | "hybrid";
             };
             header?: never;
             path?: never;
