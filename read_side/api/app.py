@@ -24,6 +24,7 @@ from ecolaura.settings import Settings, get_settings, libpq_url
 from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
 from projections.status import platform_status, serving_problems
+from read_side.api.admin_orders import AdminOrderController
 from read_side.api.advisor import AdvisorController
 from read_side.api.badges import BadgeIssuer, BadgeIssuerController, MyBadgeController
 from read_side.api.controllers import (
@@ -120,6 +121,7 @@ class ReadSide:
             MeController,
             AdminProjectionController,
             AdminOperationsController,
+            AdminOrderController,
             ImpactController,
             LeaderboardController,
             RewardsController,
