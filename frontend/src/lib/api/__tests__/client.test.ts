@@ -23,7 +23,7 @@ describe("the auth middleware", () => {
       }
       return request.headers.get("Authorization") === "Bearer new" ? json(201, { id: "o1" }) : json(401, { detail: "expired" });
     });
-    const client = makeClient("http://shop.test", fetchImpl as typeof fetch);
+    const client = makeClient("http://shop.test", fetchImpl);
     const order = { lines: [{ product_id: "p", quantity: 1 }], shipping: { country: "FR" as const } };
     const result = await client.POST("/api/v1/orders", { body: order });
     expect(result.data).toEqual({ id: "o1" });
@@ -44,7 +44,7 @@ describe("the auth middleware", () => {
       }
       return request.headers.get("Authorization") === "Bearer new" ? json(200, { ok: true }) : json(401, { detail: "expired" });
     });
-    const client = makeClient("http://shop.test", fetchImpl as typeof fetch);
+    const client = makeClient("http://shop.test", fetchImpl);
     const answers = await Promise.all([client.GET("/api/v1/me/dashboard"), client.GET("/api/v1/me/orders"), client.GET("/api/v1/me/dashboard")]);
     expect(refreshes).toBe(1);
     expect(answers.every((a) => a.response.status === 200)).toBe(true);
@@ -52,12 +52,12 @@ describe("the auth middleware", () => {
 
   it("never retries a refused refresh (token reuse): the 401 is the answer and the session ends", async () => {
     signedIn();
-    const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
+    const fetchImpl = vi.fn((input: RequestInfo | URL) => {
       const request = input as Request;
-      if (request.url.endsWith("/auth/refresh")) return json(401, { detail: "refresh token reused: signed out everywhere" });
-      return json(401, { detail: "expired" });
+      if (request.url.endsWith("/auth/refresh")) return Promise.resolve(json(401, { detail: "refresh token reused: signed out everywhere" }));
+      return Promise.resolve(json(401, { detail: "expired" }));
     });
-    const client = makeClient("http://shop.test", fetchImpl as typeof fetch);
+    const client = makeClient("http://shop.test", fetchImpl);
     const result = await client.GET("/api/v1/me/dashboard");
     expect(result.response.status).toBe(401);
     expect(fetchImpl).toHaveBeenCalledTimes(2);
@@ -66,14 +66,14 @@ describe("the auth middleware", () => {
 
   it("accepts the resent request's answer whatever it is (no loop on a second 401)", async () => {
     signedIn();
-    const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
+    const fetchImpl = vi.fn((input: RequestInfo | URL) => {
       const request = input as Request;
       if (request.url.endsWith("/auth/refresh")) {
-        return json(200, { access_token: "new", refresh_token: "r2", user_id: "u", roles: [], expires_in: 900 });
+        return Promise.resolve(json(200, { access_token: "new", refresh_token: "r2", user_id: "u", roles: [], expires_in: 900 }));
       }
-      return json(401, { detail: "still no" });
+      return Promise.resolve(json(401, { detail: "still no" }));
     });
-    const client = makeClient("http://shop.test", fetchImpl as typeof fetch);
+    const client = makeClient("http://shop.test", fetchImpl);
     const result = await client.GET("/api/v1/me/dashboard");
     expect(result.response.status).toBe(401);
     expect(fetchImpl).toHaveBeenCalledTimes(3);
@@ -81,11 +81,11 @@ describe("the auth middleware", () => {
 
   it("sends no bearer token to sign-in", async () => {
     signedIn();
-    const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
+    const fetchImpl = vi.fn((input: RequestInfo | URL) => {
       expect((input as Request).headers.get("Authorization")).toBeNull();
-      return json(401, { detail: "wrong email or password" });
+      return Promise.resolve(json(401, { detail: "wrong email or password" }));
     });
-    const client = makeClient("http://shop.test", fetchImpl as typeof fetch);
+    const client = makeClient("http://shop.test", fetchImpl);
     await client.POST("/api/v1/auth/signin", { body: { email: "a@b.cd", password: "0123456789" } });
     expect(fetchImpl).toHaveBeenCalledTimes(1);
   });
