@@ -258,6 +258,7 @@ def worker() -> None:
                 settings.search,
                 settings.lake_dir,
                 settings.provenance_key_file,
+                settings.rebuild_events_per_second,
             ),
             settings.redis_url,
         )

@@ -74,6 +74,14 @@ class Settings:
     log_file: Path | None = field(default_factory=lambda: Path(f) if (f := _env("LOG_FILE")) else None)
     """Append logs to this file instead of stderr (``ecolaura up`` keeps one per process in ``var/log``)."""
 
+    rebuild_events_per_second: float = field(
+        default_factory=lambda: float(_env("REBUILD_EVENTS_PER_SECOND", "0") or 0)
+    )
+    """At most this many events a second for a Redis read model's rebuild (0: as fast as it goes).
+
+    A rebuild reads the whole log; on a busy database, a cap leaves PostgreSQL and Redis to the live load.
+    """
+
     db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "20") or 20))
     """Connections per API process."""
 
