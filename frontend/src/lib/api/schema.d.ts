@@ -224,7 +224,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Trade a refresh token for new tokens (each refresh token works once) */
+        /**
+         * Trade a refresh token for new tokens (each refresh token works once)
+         * @description The refresh token comes in the body (`refresh_token`) or, from a browser, in the `ecolaura_refresh` cookie with `X-Ecolaura-Session: cookie` (403 without that header: a cross-site request cannot send it). Using a refresh token twice ends its session.
+         */
         post: operations["RefreshSession"];
         delete?: never;
         options?: never;
@@ -258,7 +261,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End this session: its refresh tokens stop working */
+        /** End this session: its refresh tokens stop working, and the refresh cookie is cleared */
         post: operations["SignOut"];
         delete?: never;
         options?: never;
@@ -2074,7 +2077,8 @@ export interface components {
         };
         /** RefreshIn */
         RefreshIn: {
-            refresh_token: string;
+            /** @default null */
+            refresh_token?: string | null;
         };
         /** RefundIn */
         RefundIn: {
@@ -2267,7 +2271,7 @@ export interface components {
         TokensOut: {
             access_token: string;
             expires_in: number;
-            refresh_token: string;
+            refresh_token: string | null;
             roles: string[];
             /** @default Bearer */
             token_type?: string;
@@ -3215,19 +3219,26 @@ export interface operations {
     RefreshSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token goes in an HttpOnly cookie (on the refresh path only), not in the body; a refresh from that cookie must send this header too */
+                "X-Ecolaura-Session"?: "cookie" | null;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description the refresh token a browser was given as a cookie */
+                ecolaura_refresh?: string;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshIn"];
+                "application/json": components["schemas"]["RefreshIn"] | null;
             };
         };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    "Set-Cookie"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3248,6 +3259,15 @@ export interface operations {
                 headers: {
                     /** @description `Bearer realm="ecolaura"` */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not allow this operation. */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3277,7 +3297,10 @@ export interface operations {
     SignIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token goes in an HttpOnly cookie (on the refresh path only), not in the body; a refresh from that cookie must send this header too */
+                "X-Ecolaura-Session"?: "cookie" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3290,6 +3313,7 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    "Set-Cookie"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3359,6 +3383,7 @@ export interface operations {
             /** @description Request fulfilled, nothing follows */
             204: {
                 headers: {
+                    "Set-Cookie"?: unknown;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3397,7 +3422,10 @@ export interface operations {
     SignUp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token goes in an HttpOnly cookie (on the refresh path only), not in the body; a refresh from that cookie must send this header too */
+                "X-Ecolaura-Session"?: "cookie" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3410,6 +3438,7 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    "Set-Cookie"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {

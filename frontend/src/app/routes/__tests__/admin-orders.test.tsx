@@ -18,7 +18,7 @@ afterEach(() => setSession(null));
 
 describe("the admin's list of orders", () => {
   it("shows a table, pages by cursor, filters through the URL and opens an order's actions", async () => {
-    setSession({ accessToken: "t", refreshToken: "r", userId: "a1", roles: ["admin"] });
+    setSession({ accessToken: "t", userId: "a1", roles: ["admin"] });
     const shipped: string[] = [];
     const calls = mockApi({
       "/api/v1/admin/orders": (url) =>
@@ -66,7 +66,7 @@ describe("the admin's list of orders", () => {
   });
 
   it("says in words why a filter was refused", async () => {
-    setSession({ accessToken: "t", refreshToken: "r", userId: "a1", roles: ["admin"] });
+    setSession({ accessToken: "t", userId: "a1", roles: ["admin"] });
     mockApi({
       "/api/v1/admin/orders": () =>
         json({ status: 400, title: "Bad Request", detail: "Validation failed for GET /api/v1/admin/orders: customer_id is not a valid UUID" }, 400),
