@@ -26,7 +26,7 @@ def test_the_refresh_token_is_an_http_only_cookie_and_a_reload_keeps_the_session
     assert rotated["value"] != cookie["value"]
 
     page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
     assert not [c for c in page.context.cookies() if c["name"] == "ecolaura_refresh"]
     page.goto(f"{shop.url}/account")
     expect(page.get_by_role("heading", name="Please sign in")).to_be_visible()
