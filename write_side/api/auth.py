@@ -122,9 +122,9 @@ def _refresh_cookie(value: str, max_age: int) -> Cookie:
         key=REFRESH_COOKIE,
         value=value,
         path=REFRESH_PATH,
+        # Max-Age only (0 clears): an Expires date would be computed now, and would change the
+        # OpenAPI document, which shows this cookie as an example, every second.
         max_age=max_age,
-        # An expired date as well as Max-Age=0 when clearing: older clients read only Expires.
-        expires=0 if max_age == 0 else None,
         httponly=True,
         secure=True,
         samesite="strict",
