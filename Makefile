@@ -35,8 +35,9 @@ api-client: ## Regenerate the web app's typed API client from the OpenAPI docume
 	$(UV) run python -m ecolaura.webapp client
 
 .PHONY: test-frontend
-test-frontend: install ## The web app's type check and component tests (vitest)
+test-frontend: install ## The web app's type check, lint (ESLint, no warnings) and component tests (vitest)
 	$(UV) run npm run --prefix frontend typecheck
+	$(UV) run npm run --prefix frontend lint
 	$(UV) run npm test --prefix frontend
 
 .PHONY: lint

@@ -272,6 +272,7 @@ def worker() -> None:
                 settings.search,
                 settings.lake_dir,
                 settings.provenance_key_file,
+                settings.rebuild_events_per_second,
             ),
             settings.redis_url,
             settings.worker_metrics_port,

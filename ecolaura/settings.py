@@ -101,6 +101,13 @@ class Settings:
 
     metrics_host: str = field(default_factory=lambda: _env("METRICS_HOST", "127.0.0.1") or "127.0.0.1")
     """Interface of the projector's and the worker's ``/metrics`` (``0.0.0.0`` in containers)."""
+    rebuild_events_per_second: float = field(
+        default_factory=lambda: float(_env("REBUILD_EVENTS_PER_SECOND", "0") or 0)
+    )
+    """At most this many events a second for a Redis read model's rebuild (0: as fast as it goes).
+
+    A rebuild reads the whole log; on a busy database, a cap leaves PostgreSQL and Redis to the live load.
+    """
 
     db_pool_size: int = field(default_factory=lambda: int(_env("DB_POOL_SIZE", "20") or 20))
     """Connections per API process."""

@@ -42,14 +42,15 @@ MAX_BACKOFF = 10.0
 HEALTHY_AFTER = 60.0  # a run this long resets the backoff
 
 
-def worker_settings(
+def worker_settings(  # noqa: PLR0913 - what the worker is made of
     database_url: str,
     redis_url: str,
     search: SearchConfig | None = None,
     lake_dir: Path | None = None,
     provenance_key: Path | None = None,
+    rebuild_rate: float = 0,
 ) -> dict[str, Any]:
-    base = jobs.worker_settings(database_url, redis_url, search, lake_dir)
+    base = jobs.worker_settings(database_url, redis_url, search, lake_dir, rebuild_rate)
 
     async def startup(ctx: dict[str, Any]) -> None:
         await base["on_startup"](ctx)

@@ -18,6 +18,8 @@ export default defineConfig({
   server: { proxy: { "/api": api, "/health": api, "/schema": api } },
   test: {
     environment: "jsdom",
+    // Testing Library unmounts each test's renders by itself where afterEach is a global.
+    globals: true,
     setupFiles: ["./src/testing/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     retry: 0,

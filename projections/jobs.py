@@ -130,7 +130,12 @@ async def _rebuild(
             return await rebuild_lake(reader, ctx["lake_dir"], on_progress=report, cancel=cancel)
         if name != SEARCH:
             return await rebuild(
-                get_projection(name), ctx["ecolaura_redis"], reader, on_progress=report, cancel=cancel
+                get_projection(name),
+                ctx["ecolaura_redis"],
+                reader,
+                on_progress=report,
+                cancel=cancel,
+                max_rate=ctx.get("rebuild_rate", 0),
             )
         engine = ctx["search"].engine()
         try:
@@ -249,7 +254,11 @@ async def _run_job(
 
 
 def worker_settings(
-    database_url: str, redis_url: str, search: SearchConfig | None = None, lake_dir: Path | None = None
+    database_url: str,
+    redis_url: str,
+    search: SearchConfig | None = None,
+    lake_dir: Path | None = None,
+    rebuild_rate: float = 0,
 ) -> dict[str, Any]:
     """arq worker settings: the rebuild task, with a Redis client and the database URL in its context."""
 
@@ -260,6 +269,7 @@ def worker_settings(
         ctx["database_url"] = database_url
         ctx["search"] = search or SearchConfig(Path("var/search"))
         ctx["lake_dir"] = lake_dir or Path("var/lake")
+        ctx["rebuild_rate"] = rebuild_rate  # REBUILD_EVENTS_PER_SECOND
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["ecolaura_redis"].aclose()

@@ -11,6 +11,7 @@ rebuild of that projection resumes it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,17 @@ async def _target_generation(redis: aioredis.Redis, name: str, live: int) -> tup
     return live + 1, False
 
 
+async def _pause(seconds: float, cancel: asyncio.Event | None) -> None:
+    """Wait ``seconds`` (if positive), or less when the rebuild is cancelled meanwhile."""
+    if seconds <= 0:
+        return
+    if cancel is None:
+        await asyncio.sleep(seconds)
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(cancel.wait(), seconds)
+
+
 async def rebuild(  # noqa: PLR0913 - the parts of a rebuild
     projection: Projection,
     redis: aioredis.Redis,
@@ -53,8 +65,13 @@ async def rebuild(  # noqa: PLR0913 - the parts of a rebuild
     batch_size: int = 2000,
     cancel: asyncio.Event | None = None,
     grace_seconds: float = GRACE_SECONDS,
+    max_rate: float = 0,
 ) -> int:
-    """Build a new generation of ``projection`` and swap it in; returns the new generation."""
+    """Build a new generation of ``projection`` and swap it in; returns the new generation.
+
+    ``max_rate`` (events a second, 0 for none) caps the pace: batches of a quarter second's worth,
+    with a pause after any batch that ran ahead.
+    """
     name = projection.name
     live = await live_generation(redis, name)
     target, resuming = await _target_generation(redis, name, live)
@@ -64,6 +81,8 @@ async def rebuild(  # noqa: PLR0913 - the parts of a rebuild
     await redis.hset(
         keys.status(name), mapping={"rebuilding_generation": target, "rebuild_started": time.time()}
     )
+    if max_rate > 0:
+        batch_size = max(1, min(batch_size, int(max_rate / 4)))
     runner = ProjectionRunner(projection, redis, reader, batch_size=batch_size, generation=target)
     started = time.monotonic()
     # Counting what remains costs a scan of the log; do it at the start and every few seconds only.
@@ -93,6 +112,8 @@ async def rebuild(  # noqa: PLR0913 - the parts of a rebuild
             on_progress(progress)
         if applied == 0:
             break
+        if max_rate > 0:
+            await _pause(done / max_rate - (time.monotonic() - started), cancel)
     await redis.set(keys.pointer(name), target)
     await mark_in_order(redis, name)
     await redis.hdel(

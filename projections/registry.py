@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.projectors.order_list import OrderList
 from projections.projectors.orders import CustomerDashboards, OrderViews, PlatformSummary
 from projections.projectors.product_cards import ProductCards
 from projections.projectors.rewards import Rewards
 
 PROJECTIONS: dict[str, Projection] = {
-    p.name: p for p in (ProductCards(), OrderViews(), CustomerDashboards(), PlatformSummary(), Rewards())
+    p.name: p
+    for p in (ProductCards(), OrderViews(), OrderList(), CustomerDashboards(), PlatformSummary(), Rewards())
 }
 
 

@@ -162,6 +162,7 @@ class ReadModels:
         self._page = redis.register_script(_PAGE)
         self._board = redis.register_script(_BOARD)
         self._board_top = redis.register_script(_BOARD_TOP)
+        self._scripts: dict[str, AsyncScript] = {}  # other modules' queries, by their source
         # (projection, index, top, view) -> (generation/checkpoint, rendered top): a projection
         # writes its indexes only in commits that move its checkpoint, and a rebuild swaps in
         # another generation, so a top rendered at one stamp is the top as long as the stamp holds.
@@ -244,6 +245,13 @@ class ReadModels:
                 self._rendered.clear()
             self._rendered[cache_key] = (f"{as_text(generation)}/{as_text(checkpoint)}", body)
         return RenderedBoard(decode_cursor(checkpoint), body, rank_of, score_of)
+
+    async def evaluate(self, source: str, projection: str, *args: str | int) -> list[Any]:
+        """Run the Lua ``source`` with the projection's pointer as KEYS[1] and its key base as ARGV[1]."""
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts[source] = self.redis.register_script(source)
+        return await self._run(script, keys.pointer(projection), f"{keys.PREFIX}:{projection}:g", *args)
 
     async def _run(self, script: AsyncScript, key: str, *args: str | int) -> list[Any]:
         """EVALSHA of ``script`` with one key: the hot path, without redis-py's Script wrapper layers."""

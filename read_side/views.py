@@ -141,6 +141,25 @@ class OrderPage(View):
     next_cursor: str | None
 
 
+class OrderRow(View):
+    """``order:{order}`` of the order list projection: one line of the admins' list of orders."""
+
+    id: str
+    customer_id: str
+    status: OrderStatus
+    currency: str
+    total_minor: int
+    refunded_minor: int
+    kg_co2e: float | None  # None: placed before footprints existed
+    placed_at: str
+    version: int
+
+
+class OrderRowPage(View):
+    items: list[OrderRow]
+    next_cursor: str | None
+
+
 class CustomerImpact(View):
     """``impact:customer:{id}`` of the latest analytics run."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 import redis.asyncio as aioredis
@@ -18,9 +18,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from projections import keys
+from projections.projectors.order_list import list_member
 from projections.runner import live_generation
 from read_side.search.port import SearchRequest
 from read_side.search.tantivy_index import TantivyEngine
+from read_side.views import OrderStatus
 
 
 @dataclass
@@ -43,6 +45,7 @@ async def rows(engine: AsyncEngine, sql: str, **params: Any) -> list[Any]:
 
 
 _json = msgspec.json.Decoder()
+ORDER_STATUSES: tuple[str, ...] = get_args(OrderStatus)
 
 
 async def _doc(redis: aioredis.Redis, projection: str, key: str) -> dict[str, Any] | None:
@@ -88,6 +91,7 @@ async def disagreements(redis: aioredis.Redis, engine: AsyncEngine, shop: Entiti
             want_view = (order["status"], order["version"], order["refunded_minor"])
             if got != want_view:
                 wrong.append(f"order view {order['id']}: {got} != PostgreSQL {want_view}")
+            wrong += await _order_list_disagreements(redis, customer, order)
         board = await _doc(redis, "customer_dashboards", f"dashboard:{customer}") or {}
         want_board = {
             "orders_placed": len(orders),
@@ -107,6 +111,33 @@ async def disagreements(redis: aioredis.Redis, engine: AsyncEngine, shop: Entiti
         if got_board != want_board:
             wrong.append(f"dashboard {customer}: {got_board} != PostgreSQL {want_board}")
         wrong += await _rewards_disagreements(redis, engine, customer)
+    return wrong
+
+
+async def _order_list_disagreements(redis: aioredis.Redis, customer: str, order: dict[str, Any]) -> list[str]:
+    """The order's row in the admins' list, and its place in the list's indexes (in its status's only)."""
+    row = await _doc(redis, "order_list", f"order:{order['id']}") or {}
+    got = {k: row.get(k) for k in ("customer_id", "status", "version", "total_minor", "refunded_minor")}
+    want = {
+        "customer_id": customer,
+        "status": order["status"],
+        "version": order["version"],
+        "total_minor": order["total_minor"],
+        "refunded_minor": order["refunded_minor"],
+    }
+    wrong = [] if got == want else [f"order list row {order['id']}: {got} != PostgreSQL {want}"]
+    if row and datetime.fromisoformat(row["placed_at"]) != order["placed_at"]:
+        wrong.append(f"order list row {order['id']}: placed at {row['placed_at']} != {order['placed_at']}")
+    prefix = keys.generation_prefix("order_list", await live_generation(redis, "order_list"))
+    member = list_member(order["placed_at"].isoformat(), order["id"])
+    indexed = {
+        index
+        for index in ("all", f"customer:{customer}", *(f"status:{s}" for s in ORDER_STATUSES))
+        if await redis.zscore(prefix + index, member) is not None
+    }
+    want_indexed = {"all", f"customer:{customer}", f"status:{order['status']}"}
+    if indexed != want_indexed:
+        wrong.append(f"order list indexes of {order['id']}: {sorted(indexed)} != {sorted(want_indexed)}")
     return wrong
 
 

@@ -27,6 +27,7 @@ from projections.jobs import arq_pool
 from projections.metrics import refresh_projection_metrics
 from projections.status import platform_status, serving_problems
 from read_side.advisor import ChatModel, LanguageModelConfig
+from read_side.api.admin_orders import AdminOrderController
 from read_side.api.advisor import AdvisorController
 from read_side.api.badges import BadgeIssuer, BadgeIssuerController, MyBadgeController
 from read_side.api.controllers import (
@@ -138,6 +139,7 @@ class ReadSide:
             MeController,
             AdminProjectionController,
             AdminOperationsController,
+            AdminOrderController,
             ImpactController,
             LeaderboardController,
             RewardsController,

@@ -130,6 +130,76 @@ async def test_sign_out_ends_the_session(client: Client) -> None:
     assert r.status_code == 401
 
 
+COOKIE_MODE = {"X-Ecolaura-Session": "cookie"}
+
+
+def _refresh_cookie(response: Any) -> tuple[str, str]:
+    """The refresh token a response set as a cookie, and the whole Set-Cookie line."""
+    lines = [
+        v
+        for k, v in response.headers.multi_items()
+        if k == "set-cookie" and v.startswith("ecolaura_refresh=")
+    ]
+    assert len(lines) == 1, response.headers
+    return lines[0].split(";", 1)[0].removeprefix("ecolaura_refresh="), lines[0]
+
+
+async def _cookie_refresh(client: Client, token: str, **headers: str) -> Any:
+    # Sent by hand: the test client's cookie jar keeps Secure cookies off http://testserver.
+    return await client.post(
+        "/api/v1/auth/refresh", headers={"Cookie": f"ecolaura_refresh={token}", **headers}
+    )
+
+
+async def test_browsers_hold_the_refresh_token_in_an_http_only_cookie(client: Client) -> None:
+    email = _email()
+    signed_up = await client.post(
+        "/api/v1/auth/signup",
+        headers=COOKIE_MODE,
+        json={"email": email, "password": PASSWORD, "display_name": "Ada", "country": "NL"},
+    )
+    assert signed_up.status_code == 201 and signed_up.json()["refresh_token"] is None
+    signed_in = await client.post(
+        "/api/v1/auth/signin", headers=COOKIE_MODE, json={"email": email, "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200 and signed_in.json()["refresh_token"] is None
+    assert signed_in.headers["cache-control"] == "no-store"
+    first, line = _refresh_cookie(signed_in)
+    attributes = {part.strip().lower() for part in line.split(";")[1:]}
+    assert {"httponly", "secure", "samesite=strict", "path=/api/v1/auth/refresh"} <= attributes
+    assert f"max-age={30 * 24 * 3600}" in attributes
+
+    # Without the custom header a cookie-borne refresh is refused: a cross-site form cannot add it.
+    refused = await _cookie_refresh(client, first)
+    assert refused.status_code == 403 and "X-Ecolaura-Session" in refused.json()["detail"]
+    second = await _cookie_refresh(client, first, **COOKIE_MODE)
+    assert second.status_code == 200 and second.json()["refresh_token"] is None
+    rotated, _ = _refresh_cookie(second)
+    assert rotated != first
+    # Reuse detection holds for cookies: the old one revokes the session, the newest with it.
+    replayed = await _cookie_refresh(client, first, **COOKIE_MODE)
+    assert replayed.status_code == 401 and "revoked" in replayed.json()["detail"]
+    assert (await _cookie_refresh(client, rotated, **COOKIE_MODE)).status_code == 401
+    nothing = await client.post("/api/v1/auth/refresh", headers=COOKIE_MODE)
+    assert nothing.status_code == 401 and "no refresh token" in nothing.json()["detail"]
+
+
+async def test_sign_out_clears_the_refresh_cookie(client: Client) -> None:
+    email = _email()
+    await _sign_up(client, email)
+    signed_in = await client.post(
+        "/api/v1/auth/signin", headers=COOKIE_MODE, json={"email": email, "password": PASSWORD}
+    )
+    token, _ = _refresh_cookie(signed_in)
+    out = await client.post("/api/v1/auth/signout", headers=_bearer(signed_in.json()))
+    assert out.status_code == 204
+    cleared, line = _refresh_cookie(out)
+    assert (
+        cleared in ("", '""') and "max-age=0" in line.lower() and "path=/api/v1/auth/refresh" in line.lower()
+    )
+    assert (await _cookie_refresh(client, token, **COOKIE_MODE)).status_code == 401
+
+
 async def test_wrong_passwords_are_401_then_429(client: Client, engine: AsyncEngine) -> None:
     email = _email()
     await _sign_up(client, email)

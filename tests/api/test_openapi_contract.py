@@ -38,7 +38,9 @@ from ecolaura.apps import combined_app_for
 from ecolaura.http.openapi._operations import IDEMPOTENCY_KEY
 from ecolaura.settings import Settings
 from projections.jobs import ANALYTICS_LOCK, job_key
+from projections.projectors.order_list import list_member
 from projections.registry import ALL_NAMES, PROJECTIONS
+from read_side.order_list import LIST_CURSOR_FORMAT, encode_list_cursor
 from read_side.queries import CURSOR_FORMAT, POSITION_FORMAT, encode_offset_cursor
 from tests.factories import admin_headers, customer_headers, order_body, product_body
 from tests.projection_helpers import catch_up, publish_analytics
@@ -53,6 +55,14 @@ os.environ["ECOLAURA_CONTRACT_TOKEN"] = ADMIN["Authorization"].removeprefix("Bea
 # Cursors are opaque tokens the API issues; the document says so with a format, and this is how
 # a client comes by valid ones.
 schemathesis.openapi.format(CURSOR_FORMAT, st.integers(0, 200).map(encode_offset_cursor))
+schemathesis.openapi.format(
+    LIST_CURSOR_FORMAT,
+    st.builds(
+        lambda at, order: encode_list_cursor(list_member(at.isoformat(), str(order))),
+        st.datetimes(),
+        st.uuids(),
+    ),
+)
 # Positions a command answered with, already applied: a future one makes every query wait 2 s.
 schemathesis.openapi.format(POSITION_FORMAT, st.sampled_from(["0:0", "1:1", "2:7"]))
 _KEY = re.compile(IDEMPOTENCY_KEY["schema"]["pattern"])

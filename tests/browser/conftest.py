@@ -104,7 +104,15 @@ def shop(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     database_url = _with_database(server_url, name)
     var = Path(tmp_path_factory.mktemp("browser-shop"))
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "STRIPE_"))}
-    env = {**keep, "DATABASE_URL": database_url, "ECOLAURA_VAR_DIR": str(var), "LOG_LEVEL": "WARNING"}
+    env = {
+        **keep,
+        "DATABASE_URL": database_url,
+        "ECOLAURA_VAR_DIR": str(var),
+        "LOG_LEVEL": "WARNING",
+        # The small shop's log (a few thousand events) rebuilds in a blink: at this pace a rebuild
+        # takes seconds, time enough for an admin to watch it and to cancel one.
+        "REBUILD_EVENTS_PER_SECOND": "400",
+    }
     log = var / "up.log"
     # A small shop: enough for facets, pages and leaderboards, quick to seed and to rebuild.
     subprocess.run(  # noqa: S603 - our own CLI

@@ -35,6 +35,7 @@ from tests.projection_helpers import catch_up, publish_analytics
 STORED: dict[str, list[tuple[str, type[msgspec.Struct]]]] = {
     "product_cards": [("product:", views.ProductCard)],
     "order_views": [("order:", views.OrderView)],
+    "order_list": [("order:", views.OrderRow)],
     ANALYTICS: [
         ("impact:summary", views.ImpactSummary),
         ("leaderboard:", views.Leaderboard),
@@ -104,6 +105,7 @@ async def test_every_stored_document_and_answer_decodes_into_its_struct(
         ("/api/v1/analytics/leaderboards/eco-points?period=all", {}, views.Leaderboard),
         ("/api/v1/leaderboards/eco-points?period=all", {}, views.LiveLeaderboard),
         ("/api/v1/challenges", {}, views.ChallengePage),
+        ("/api/v1/admin/orders?limit=100", admin_headers(), views.OrderRowPage),
     ]
     answers += [(f"/api/v1/impact/products/{p}", {}, views.ProductImpact) for p in shop["products"]]
     for customer in shop["customers"]:

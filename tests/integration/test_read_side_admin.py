@@ -174,6 +174,16 @@ async def test_parked_events_can_be_retried_and_skipped_and_rebuilds_honour_the_
         await rebuild(PROJECTIONS[name], redis_client, reader)  # a rebuild from zero skips it too
     assert await snapshot(redis_client, name) == before
 
+    # The admins' order list parks the same event (a projection of orders of its own): skipped there
+    # too, the session's later tests find every projection live.
+    name = "order_list"
+    await run_until_stopped()
+    skipped = await client.post(
+        f"/api/v1/admin/projections/{name}/dead-letters/{position}/skip", headers=admin
+    )
+    assert skipped.status_code == 200, skipped.text
+    await catch_up(redis_client, database_url, [name])
+
 
 async def test_the_search_index_reports_status_and_rebuilds_as_a_job(
     client: AsyncTestClient,
@@ -250,3 +260,34 @@ async def test_a_read_model_built_in_the_old_log_order_is_rebuilt_once_by_the_pr
 
     await project_until(ran_a_while)  # marked: a second start follows the log, no rebuild
     assert await live_generation(redis_client, "platform_summary") == before + 1
+
+
+async def test_a_capped_rebuild_keeps_its_pace_and_stops_at_once_when_cancelled(
+    client: AsyncTestClient,
+    redis_client: aioredis.Redis,
+    database_url: str,  # type: ignore[type-arg]
+) -> None:
+    import time
+
+    from projections.rebuild import rebuild
+    from write_side.contracts.events import LogCursor
+
+    await create_product(client)
+    await catch_up(redis_client, database_url, ["platform_summary"])
+    projection = PROJECTIONS["platform_summary"]
+    async with EventLogReader(libpq_url(database_url)) as reader:
+        total, _ = await reader.lag(LogCursor())
+        started = time.monotonic()
+        generation = await rebuild(projection, redis_client, reader, grace_seconds=0, max_rate=total / 1.0)
+        assert time.monotonic() - started >= 0.7  # the whole log at a pace of one second's worth
+        cancel = asyncio.Event()
+        task = asyncio.create_task(
+            rebuild(projection, redis_client, reader, cancel=cancel, grace_seconds=0, max_rate=total / 20)
+        )
+        await asyncio.sleep(0.5)
+        cancel.set()
+        stopped = time.monotonic()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert time.monotonic() - stopped < 1.0  # not after the pause it was in
+    assert await live_generation(redis_client, "platform_summary") == generation

@@ -26,15 +26,15 @@ export function mockApi(routes: Record<string, Handler>) {
   return calls;
 }
 
-/** One route of the app at `path`, with a fresh query client (no retries) and a memory router. */
+/** One route of the app at `path`, with a fresh query client (no retries) and a memory router (returned). */
 export function renderRoute(pattern: string, path: string, Component: ComponentType) {
   const client = makeQueryClient();
   client.setDefaultOptions({ queries: { retry: false, staleTime: 0 } });
   const router = createMemoryRouter([{ path: pattern, Component }], { initialEntries: [path] });
-  render(
+  const view = render(
     <QueryClientProvider client={client}>
       <RouterProvider router={router} />
     </QueryClientProvider>,
   );
-  return router;
+  return { ...view, router };
 }

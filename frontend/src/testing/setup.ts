@@ -1,8 +1,7 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
+// Testing Library unmounts what each test rendered (vite.config.ts turns vitest's globals on for it).
 afterEach(() => {
-  cleanup();
   localStorage.clear();
 });

@@ -5,6 +5,7 @@ import { Loading } from "@/components/ui/spinner";
 import { paths } from "@/config/paths";
 import { cartCount, useCart } from "@/features/cart/hooks/use-cart";
 import { hasRole, useSession } from "@/lib/auth";
+import { formText } from "@/lib/form";
 
 /**
  * The frame of every page. The navigation is a list so that rewards (gamification),
@@ -40,8 +41,8 @@ export function ShopLayout() {
           className="header-search"
           onSubmit={(event) => {
             event.preventDefault();
-            const q = new FormData(event.currentTarget).get("q")?.toString() ?? "";
-            navigate(paths.search.href(q ? { q } : undefined));
+            const q = formText(new FormData(event.currentTarget), "q");
+            void navigate(paths.search.href(q ? { q } : undefined));
           }}
         >
           <label htmlFor="header-q" className="visually-hidden">

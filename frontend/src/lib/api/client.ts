@@ -1,5 +1,5 @@
 import createClient, { type Middleware } from "openapi-fetch";
-import { getSession, setSession } from "@/lib/auth";
+import { getSession, readHint, setRestoring, setSession } from "@/lib/auth";
 import { networkError } from "@/lib/api/problem";
 import type { paths } from "@/lib/api/schema";
 
@@ -10,34 +10,39 @@ const NO_BEARER = ["/api/v1/auth/signin", "/api/v1/auth/signup", REFRESH_PATH];
 const originals = new Map<string, Request>();
 let refreshing: Promise<string | null> | null = null;
 
-/** One refresh shared by every request that got a 401 meanwhile; null when it failed. */
+/** Ask for the refresh cookie: the header the API requires of a refresh from its cookie (CSRF). */
+export const COOKIE_MODE = { "X-Ecolaura-Session": "cookie" } as const;
+
+type Tokens = { access_token: string; roles: string[]; user_id: string };
+
+/**
+ * One refresh (from the HttpOnly cookie) shared by every request that got a 401 meanwhile; the new
+ * access token, or null when it failed. A refused refresh ends the session: the cookie's token was
+ * expired, or used already (which revoked the session), and is never tried again.
+ */
 export function refreshOnce(fetchImpl: typeof fetch = fetchOrExplain): Promise<string | null> {
   if (refreshing) return refreshing;
   const session = getSession();
-  if (!session) return Promise.resolve(null);
+  const hint = readHint();
+  if (!session && hint === null) return Promise.resolve(null);
+  const send = async (): Promise<string | null> => {
+    const response = await fetchImpl(
+      new Request(new URL(REFRESH_PATH, window.location.origin), { method: "POST", headers: COOKIE_MODE, credentials: "same-origin" }),
+    );
+    if (!response.ok) {
+      setSession(null);
+      return null;
+    }
+    const tokens = (await response.json()) as Tokens;
+    setSession({ accessToken: tokens.access_token, roles: tokens.roles, userId: tokens.user_id, email: session?.email ?? (hint || undefined) });
+    return tokens.access_token;
+  };
   refreshing = (async () => {
     try {
-      const response = await fetchImpl(
-        new Request(new URL(REFRESH_PATH, window.location.origin), {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ refresh_token: session.refreshToken }),
-        }),
-      );
-      if (!response.ok) {
-        // Reused or expired: the session is over; never try the same token again.
-        setSession(null);
-        return null;
-      }
-      const tokens = (await response.json()) as { access_token: string; refresh_token: string; roles: string[]; user_id: string };
-      setSession({
-        ...session,
-        accessToken: tokens.access_token,
-        refreshToken: tokens.refresh_token,
-        roles: tokens.roles,
-        userId: tokens.user_id,
-      });
-      return tokens.access_token;
+      // Tabs share the cookie: one refresh at a time across them, or two would send the same
+      // single-use token and the second would end the session (Web Locks, where the browser has them).
+      const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+      return locks ? await locks.request("ecolaura-refresh", send) : await send();
     } catch {
       return null;
     } finally {
@@ -45,6 +50,20 @@ export function refreshOnce(fetchImpl: typeof fetch = fetchOrExplain): Promise<s
     }
   })();
   return refreshing;
+}
+
+/** After a reload: a new access token from the refresh cookie, when someone was signed in here. */
+export async function restoreSession(fetchImpl: typeof fetch = fetchOrExplain): Promise<void> {
+  if (getSession() || readHint() === null) {
+    setRestoring(false);
+    return;
+  }
+  setRestoring(true);
+  try {
+    await refreshOnce(fetchImpl);
+  } finally {
+    setRestoring(false);
+  }
 }
 
 /**

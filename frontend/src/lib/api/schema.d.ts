@@ -73,6 +73,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every order, newest first, filtered, a page at a time
+         * @description Newest first by the time placed (then by order id, so the order is total and stable). `placed_from` is inclusive and `placed_to` exclusive. Pages are keyset pages: `next_cursor` names the last order of this page, and orders placed meanwhile never shift the next page. A page of one customer's orders of one status looks at up to 1,000 of the customer's orders; when it stops there it may hold fewer than `limit` items, and its `next_cursor` continues. `next_cursor` is null on the last page.
+         */
+        get: operations["ListOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/projections": {
         parameters: {
             query?: never;
@@ -204,7 +224,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Trade a refresh token for new tokens (each refresh token works once) */
+        /**
+         * Trade a refresh token for new tokens (each refresh token works once)
+         * @description The refresh token comes in the body (`refresh_token`) or, from a browser, in the `ecolaura_refresh` cookie with `X-Ecolaura-Session: cookie` (403 without that header: a cross-site request cannot send it). Using a refresh token twice ends its session.
+         */
         post: operations["RefreshSession"];
         delete?: never;
         options?: never;
@@ -238,7 +261,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End this session: its refresh tokens stop working */
+        /** End this session: its refresh tokens stop working, and the refresh cookie is cleared */
         post: operations["SignOut"];
         delete?: never;
         options?: never;
@@ -1692,6 +1715,27 @@ export interface components {
             version: number;
         };
         /**
+         * OrderRow
+         * @description ``order:{order}`` of the order list projection: one line of the admins' list of orders.
+         */
+        OrderRow: {
+            currency: string;
+            customer_id: string;
+            id: string;
+            kg_co2e: number | null;
+            placed_at: string;
+            refunded_minor: number;
+            /** @enum {unknown} */
+            status: "cancelled" | "delivered" | "paid" | "pending_payment" | "refunded" | "shipped";
+            total_minor: number;
+            version: number;
+        };
+        /** OrderRowPage */
+        OrderRowPage: {
+            items: components["schemas"]["OrderRow"][];
+            next_cursor: string | null;
+        };
+        /**
          * OrderView
          * @description ``order:{customer}:{order}`` of the order views projection.
          */
@@ -2044,7 +2088,8 @@ export interface components {
         };
         /** RefreshIn */
         RefreshIn: {
-            refresh_token: string;
+            /** @default null */
+            refresh_token?: string | null;
         };
         /** RefundIn */
         RefundIn: {
@@ -2237,7 +2282,7 @@ export interface components {
         TokensOut: {
             access_token: string;
             expires_in: number;
-            refresh_token: string;
+            refresh_token: string | null;
             roles: string[];
             /** @default Bearer */
             token_type?: string;
@@ -2596,6 +2641,89 @@ export interface operations {
             };
             /** @description The request conflicts with the current state (named in `detail`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this operation needs is unavailable or not configured (named in `detail`); retry later (after `Retry-After` seconds when given). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListOrders: {
+        parameters: {
+            query?: {
+                /** @description only orders in this state */
+                status?: "pending_payment" | "paid" | "shipped" | "delivered" | "cancelled" | "refunded" | null;
+                /** @description only this customer's orders */
+                customer_id?: string;
+                /** @description an RFC 3339 date-time with its time zone */
+                placed_from?: string;
+                /** @description an RFC 3339 date-time with its time zone */
+                placed_to?: string;
+                /** @description next_cursor from the previous page (with the same filters): an opaque token only this API issues */
+                cursor?: string;
+                /** @description items per page */
+                limit?: number;
+                /** @description wait (up to 2 s) until the read model has applied this X-Event-Log-Position */
+                min_position?: string;
+            };
+            header?: {
+                /** @description the ETag of a copy the client holds: 304 while it is current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderRowPage"];
+                };
+            };
+            /** @description Not modified: `If-None-Match` names it */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request does not fit this schema: malformed JSON, a wrong type, a value out of range, an unknown field, or a bad parameter or header (named in `detail`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="ecolaura"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not allow this operation. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3102,19 +3230,26 @@ export interface operations {
     RefreshSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token goes in an HttpOnly cookie (on the refresh path only), not in the body; a refresh from that cookie must send this header too */
+                "X-Ecolaura-Session"?: "cookie" | null;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description the refresh token a browser was given as a cookie */
+                ecolaura_refresh?: string;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshIn"];
+                "application/json": components["schemas"]["RefreshIn"] | null;
             };
         };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    "Set-Cookie"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3135,6 +3270,15 @@ export interface operations {
                 headers: {
                     /** @description `Bearer realm="ecolaura"` */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's roles do not allow this operation. */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3164,7 +3308,10 @@ export interface operations {
     SignIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token goes in an HttpOnly cookie (on the refresh path only), not in the body; a refresh from that cookie must send this header too */
+                "X-Ecolaura-Session"?: "cookie" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3177,6 +3324,7 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    "Set-Cookie"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3246,6 +3394,7 @@ export interface operations {
             /** @description Request fulfilled, nothing follows */
             204: {
                 headers: {
+                    "Set-Cookie"?: unknown;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3284,7 +3433,10 @@ export interface operations {
     SignUp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token goes in an HttpOnly cookie (on the refresh path only), not in the body; a refresh from that cookie must send this header too */
+                "X-Ecolaura-Session"?: "cookie" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3297,6 +3449,7 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    "Set-Cookie"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {

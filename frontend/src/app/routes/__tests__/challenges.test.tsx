@@ -43,7 +43,7 @@ describe("a challenge", () => {
   });
 
   it("lets a customer join, then reads the challenge again from the join's log position", async () => {
-    setSession({ accessToken: "t", refreshToken: "r", userId: "c1", roles: ["customer"] });
+    setSession({ accessToken: "t", userId: "c1", roles: ["customer"] });
     let joined = false;
     const calls = mockApi({
       "/api/v1/challenges/ch1": () => json(joined ? { ...challenge, participants: 5 } : challenge),
@@ -65,7 +65,7 @@ describe("a challenge", () => {
   });
 
   it("says why joining failed (an ended challenge answers 409)", async () => {
-    setSession({ accessToken: "t", refreshToken: "r", userId: "c1", roles: ["customer"] });
+    setSession({ accessToken: "t", userId: "c1", roles: ["customer"] });
     mockApi({
       "/api/v1/challenges/ch1": () => json(challenge),
       "/api/v1/me/rewards": () => json(rewards),
@@ -79,7 +79,7 @@ describe("a challenge", () => {
 
 describe("the rewards page", () => {
   it("shows points, level, streak, badges, challenges and the visibility toggle", async () => {
-    setSession({ accessToken: "t", refreshToken: "r", userId: "c1", roles: ["customer"] });
+    setSession({ accessToken: "t", userId: "c1", roles: ["customer"] });
     mockApi({ "/api/v1/me/rewards": () => json(rewards) });
     renderRoute("/account/rewards", "/account/rewards", RewardsRoute);
     expect(await screen.findByRole("heading", { name: "Points and level" })).toBeInTheDocument();

@@ -28,7 +28,7 @@ function Dashboard() {
         <button
           type="button"
           onClick={() => {
-            navigate(paths.home.href()); // first: this page needs the session that signing out ends
+            void navigate(paths.home.href()); // first: this page needs the session that signing out ends
             signOut.mutate();
           }}
         >

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { ErrorPanel } from "@/components/errors/error-panel";
+import { CursorPager } from "@/components/ui/cursor-pager";
 import { Price } from "@/components/ui/price";
 import { Loading } from "@/components/ui/spinner";
 import { paths } from "@/config/paths";
@@ -29,18 +30,7 @@ function Orders() {
           ))}
         </ul>
       ) : null}
-      <div className="pager">
-        {cursors.length > 0 ? (
-          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
-            Newer
-          </button>
-        ) : null}
-        {orders.data?.next_cursor ? (
-          <button type="button" onClick={() => setCursors([...cursors, orders.data.next_cursor as string])}>
-            Older
-          </button>
-        ) : null}
-      </div>
+      <CursorPager cursors={cursors} next={orders.data?.next_cursor} onChange={setCursors} />
     </section>
   );
 }

@@ -47,7 +47,7 @@ function Privacy() {
           if (phrase !== ERASE_PHRASE) return;
           erase.mutate(ERASE_PHRASE, {
             onSuccess: () => {
-              navigate(paths.home.href());
+              void navigate(paths.home.href());
               setSession(null); // the account is gone: so is its session
             },
           });

@@ -2,6 +2,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { ErrorPanel } from "@/components/errors/error-panel";
 import { paths } from "@/config/paths";
 import { useSignIn } from "@/features/account/api/auth";
+import { formText } from "@/lib/form";
 
 /** Only paths inside this app are followed after signing in. */
 export function safeNext(next: string | null): string {
@@ -20,8 +21,8 @@ export default function SignIn() {
           event.preventDefault();
           const form = new FormData(event.currentTarget);
           signIn.mutate(
-            { email: String(form.get("email")), password: String(form.get("password")) },
-            { onSuccess: () => navigate(safeNext(url.get("next"))) },
+            { email: formText(form, "email"), password: formText(form, "password") },
+            { onSuccess: () => void navigate(safeNext(url.get("next"))) },
           );
         }}
       >

@@ -4,6 +4,7 @@ import { paths } from "@/config/paths";
 import { useSignUp } from "@/features/account/api/auth";
 import { COUNTRIES, type Country } from "@/features/checkout/utils/countries";
 import { cartCount, useCart } from "@/features/cart/hooks/use-cart";
+import { formText } from "@/lib/form";
 
 export default function SignUp() {
   const signUp = useSignUp();
@@ -18,12 +19,12 @@ export default function SignUp() {
           const form = new FormData(event.currentTarget);
           signUp.mutate(
             {
-              email: String(form.get("email")),
-              password: String(form.get("password")),
-              display_name: String(form.get("display_name")),
-              country: String(form.get("country")) as Country,
+              email: formText(form, "email"),
+              password: formText(form, "password"),
+              display_name: formText(form, "display_name"),
+              country: formText(form, "country") as Country,
             },
-            { onSuccess: () => navigate(items > 0 ? paths.checkout.href() : paths.account.href()) },
+            { onSuccess: () => void navigate(items > 0 ? paths.checkout.href() : paths.account.href()) },
           );
         }}
       >

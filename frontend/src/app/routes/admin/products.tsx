@@ -8,6 +8,7 @@ import { conflictMessage, type ProductCreate, useAdjustStock, useCreateProduct, 
 import { AdminNav } from "@/features/admin/components/admin-nav";
 import { useProduct } from "@/features/product/api/get-product";
 import { errorMessage } from "@/lib/api/problem";
+import { formText } from "@/lib/form";
 
 function CreateProduct() {
   const create = useCreateProduct();
@@ -19,17 +20,17 @@ function CreateProduct() {
         event.preventDefault();
         const f = new FormData(event.currentTarget);
         const product = {
-          sku: String(f.get("sku")),
-          name: String(f.get("name")),
-          category: String(f.get("category")),
-          brand: String(f.get("brand")),
+          sku: formText(f, "sku"),
+          name: formText(f, "name"),
+          category: formText(f, "category"),
+          brand: formText(f, "brand"),
           price_minor: Math.round(Number(f.get("price")) * 100),
           currency: "EUR",
           weight_kg: Number(f.get("weight_kg")),
-          materials: [{ material: String(f.get("material")), kg: Number(f.get("material_kg")) }],
-          origin_country: String(f.get("origin_country")),
-          packaging: String(f.get("packaging")),
-          description: String(f.get("description") ?? ""),
+          materials: [{ material: formText(f, "material"), kg: Number(f.get("material_kg")) }],
+          origin_country: formText(f, "origin_country"),
+          packaging: formText(f, "packaging"),
+          description: formText(f, "description"),
           certifications: [],
           status: "active",
           initial_stock: Number(f.get("initial_stock") ?? 0),
@@ -94,7 +95,7 @@ function EditProduct({ id }: { id: string }) {
           update.mutate({
             id,
             version: p.version,
-            changes: { name: String(f.get("name")), price_minor: Math.round(Number(f.get("price")) * 100), description: String(f.get("description")) },
+            changes: { name: formText(f, "name"), price_minor: Math.round(Number(f.get("price")) * 100), description: formText(f, "description") },
           });
         }}
       >
@@ -128,7 +129,7 @@ function EditProduct({ id }: { id: string }) {
         onSubmit={(event) => {
           event.preventDefault();
           const f = new FormData(event.currentTarget);
-          stock.mutate({ id, delta: Number(f.get("delta")), note: String(f.get("note") ?? "") || undefined });
+          stock.mutate({ id, delta: Number(f.get("delta")), note: formText(f, "note") || undefined });
         }}
       >
         <h2>Stock ({p.on_hand} on hand, {p.reserved} reserved)</h2>

@@ -132,29 +132,33 @@ function Payment({ orderId, total }: { orderId: string; total: string | null }) 
   }, []);
   const [amount, currency] = (total ?? "").split(" ");
 
+  const submit = async () => {
+    if (!stripe.current) return;
+    setProblem(null);
+    setBusy(true);
+    try {
+      const method = await paymentMethodFor(stripe.current.stripe, stripe.current.card);
+      // One key per attempt: a second attempt (another card after a decline) is another request.
+      const key = crypto.randomUUID();
+      const { payment, position } = await pay.mutateAsync({ orderId, paymentMethod: method, key });
+      if (payment.payment_status === "requires_action" && payment.client_secret) {
+        const confirmed = await stripe.current.stripe.confirmCardPayment(payment.client_secret);
+        if (confirmed.error) throw new Error(confirmed.error.message ?? "The card's authentication failed.");
+      }
+      cart.clear();
+      void navigate(paths.orderConfirmation.href(orderId, position ?? undefined));
+    } catch (error) {
+      setProblem(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <form
-      onSubmit={async (event) => {
+      onSubmit={(event) => {
         event.preventDefault();
-        if (!stripe.current) return;
-        setProblem(null);
-        setBusy(true);
-        try {
-          const method = await paymentMethodFor(stripe.current.stripe, stripe.current.card);
-          // One key per attempt: a second attempt (another card after a decline) is another request.
-          const key = crypto.randomUUID();
-          const { payment, position } = await pay.mutateAsync({ orderId, paymentMethod: method, key });
-          if (payment.payment_status === "requires_action" && payment.client_secret) {
-            const confirmed = await stripe.current.stripe.confirmCardPayment(payment.client_secret);
-            if (confirmed.error) throw new Error(confirmed.error.message ?? "The card's authentication failed.");
-          }
-          cart.clear();
-          navigate(paths.orderConfirmation.href(orderId, position ?? undefined));
-        } catch (error) {
-          setProblem(errorMessage(error));
-        } finally {
-          setBusy(false);
-        }
+        void submit();
       }}
     >
       <h2>Payment</h2>

@@ -6,6 +6,7 @@ import { ProductGrid } from "@/features/catalog/components/product-card";
 import { usePrefetchProduct } from "@/features/product/hooks/prefetch";
 import { useSearch } from "@/features/search/api/search-products";
 import { titleCase } from "@/lib/format";
+import { formText } from "@/lib/form";
 
 export default function Home() {
   const picks = useSearch({ q: "", sort: "eco", size: 8 });
@@ -21,8 +22,8 @@ export default function Home() {
           role="search"
           onSubmit={(event) => {
             event.preventDefault();
-            const q = new FormData(event.currentTarget).get("q")?.toString() ?? "";
-            navigate(paths.search.href(q ? { q } : undefined));
+            const q = formText(new FormData(event.currentTarget), "q");
+            void navigate(paths.search.href(q ? { q } : undefined));
           }}
         >
           <label htmlFor="home-q">What are you looking for?</label>

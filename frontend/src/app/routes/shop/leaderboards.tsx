@@ -16,8 +16,8 @@ const BOARDS: { value: Board; label: string }[] = [
 
 export default function Leaderboards() {
   const [url, setUrl] = useSearchParams();
-  const period = (PERIODS.find((p) => p.value === url.get("period"))?.value ?? "week") as Period;
-  const board = (BOARDS.find((b) => b.value === url.get("board"))?.value ?? "co2e-saved") as Board;
+  const period = PERIODS.find((p) => p.value === url.get("period"))?.value ?? "week";
+  const board = BOARDS.find((b) => b.value === url.get("board"))?.value ?? "co2e-saved";
   const result = useLeaderboard(board, period);
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(url);

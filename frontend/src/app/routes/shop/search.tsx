@@ -7,6 +7,7 @@ import { useSearch } from "@/features/search/api/search-products";
 import { FacetGroup } from "@/features/search/components/facet-group";
 import { bandLabel, ecoAtLeast, PAGE_SIZE, SORTS, searchParamsFromUrl, withParam } from "@/features/search/utils/url-state";
 import { titleCase } from "@/lib/format";
+import { formText } from "@/lib/form";
 
 export default function Search() {
   const [url, setUrl] = useSearchParams();
@@ -27,7 +28,7 @@ export default function Search() {
         className="inline"
         onSubmit={(event) => {
           event.preventDefault();
-          set("q", new FormData(event.currentTarget).get("q")?.toString() ?? "");
+          set("q", formText(new FormData(event.currentTarget), "q"));
         }}
       >
         <label htmlFor="search-q" className="visually-hidden">

@@ -1,12 +1,14 @@
 import type { ReactNode } from "react";
 import { Link, useLocation } from "react-router";
 import { paths } from "@/config/paths";
-import { hasRole, useSession } from "@/lib/auth";
+import { Loading } from "@/components/ui/spinner";
+import { hasRole, useSessionState } from "@/lib/auth";
 
 /** Shows a sign-in link instead of `children` when nobody (or nobody with one of `roles`) is signed in. */
 export function RequireSession({ children, roles }: { children: ReactNode; roles?: string[] }) {
-  const session = useSession();
+  const { session, restoring } = useSessionState();
   const location = useLocation();
+  if (restoring) return <Loading label="Restoring your session" />;
   if (!session) {
     return (
       <section>

@@ -32,6 +32,14 @@ describe("the rebuild's progress", () => {
     await waitFor(() => expect(methods).toContain("DELETE"));
   });
 
+  it("says a cancelled rebuild left the live generation serving", async () => {
+    mockApi({ "/api/v1/admin/jobs/j1": () => json({ id: "j1", state: "cancelled", done: "500", total: "2000", cancel_requested: "1" }) });
+    renderJob();
+    expect(await screen.findByRole("status")).toHaveTextContent("Cancelled: nothing was swapped, and the live generation keeps serving.");
+    expect(screen.getByText("25% — 500 / 2,000 events")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Cancel/ })).not.toBeInTheDocument();
+  });
+
   it("reaches 100% when the job is done, and stops offering to cancel", async () => {
     mockApi({ "/api/v1/admin/jobs/j1": () => json({ id: "j1", state: "done", done: "2000", total: "2000", generation: "3" }) });
     renderJob();

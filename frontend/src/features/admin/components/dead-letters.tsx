@@ -1,6 +1,9 @@
 import { ErrorPanel } from "@/components/errors/error-panel";
 import { useDeadLetters, useResolveDeadLetter } from "@/features/admin/api/projections";
 
+// A parked event's fields come as the projector stored them (JSON without a fixed shape).
+const text = (value: unknown) => (typeof value === "string" || typeof value === "number" ? String(value) : "");
+
 export function DeadLetters({ name }: { name: string }) {
   const letters = useDeadLetters(name, true);
   const resolve = useResolveDeadLetter();
@@ -14,7 +17,7 @@ export function DeadLetters({ name }: { name: string }) {
           const position = Number(letter.position);
           return (
             <li key={position}>
-              Event {String(letter.event_type ?? "?")} at position {position}: {String(letter.error ?? "")}{" "}
+              Event {text(letter.event_type) || "?"} at position {position}: {text(letter.error)}{" "}
               <button type="button" onClick={() => resolve.mutate({ name, position, action: "retry" })} disabled={resolve.isPending}>
                 Retry event {position}
               </button>{" "}

@@ -31,6 +31,9 @@ export function JobProgress({ jobId, label }: { jobId: string; label: string }) 
         {!finished ? ` — ${j.rate ?? "0"} events/s — ETA ${eta(j.eta_seconds)}` : ""}
         {j.error ? ` — ${j.error}` : ""}
       </p>
+      {state === "cancelled" ? (
+        <p role="status">Cancelled: nothing was swapped, and the live generation keeps serving. Rebuilding again resumes where this one stopped.</p>
+      ) : null}
       {!finished ? (
         <button type="button" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending || j.cancel_requested === "1"}>
           Cancel {label.toLowerCase()}

@@ -17,10 +17,7 @@ export function CardForm({ onReady }: Props) {
   useEffect(() => {
     const stripeConfig = config.data?.stripe;
     if (!stripeConfig || !host.current) return;
-    if (!stripeConfig.publishable_key) {
-      setError(new Error("Card payments are not configured on this shop (no Stripe publishable key)."));
-      return;
-    }
+    if (!stripeConfig.publishable_key) return; // said during render: nothing to load
     let card: CardElement | null = null;
     let cancelled = false;
     loadStripe(stripeConfig.js_url, stripeConfig.publishable_key)
@@ -39,6 +36,14 @@ export function CardForm({ onReady }: Props) {
   }, [config.data, onReady, attempt]);
 
   if (config.isError) return <ErrorPanel error={config.error} onRetry={() => void config.refetch()} />;
+  if (config.data?.stripe && !config.data.stripe.publishable_key) {
+    return (
+      <ErrorPanel
+        error={new Error("Card payments are not configured on this shop (no Stripe publishable key).")}
+        title="The card form could not be loaded"
+      />
+    );
+  }
   return (
     <fieldset className="card-form">
       <legend>Card</legend>

@@ -30,7 +30,7 @@ function anchor(country: Country): [number, number] | null {
     const parts = geometry.coordinates.map((coordinates) => ({ type: "Polygon" as const, coordinates }));
     main = parts.reduce((a, b) => (geoArea(b) > geoArea(a) ? b : a));
   }
-  return projection(geoCentroid(main as Polygon)) ?? null;
+  return projection(geoCentroid(main)) ?? null;
 }
 
 type Props = { route: string[] };

@@ -27,7 +27,7 @@ function wrap(children: ReactNode) {
   );
 }
 
-const signIn = () => setSession({ accessToken: "t", refreshToken: "r", userId: "c1", roles: ["customer"] });
+const signIn = () => setSession({ accessToken: "t", userId: "c1", roles: ["customer"] });
 
 const streak: MyRewards["streak"] = {
   current: 0,
@@ -210,7 +210,7 @@ describe("creating a challenge", () => {
   });
 
   it("shows the server's validation message and then the created challenge", async () => {
-    setSession({ accessToken: "t", refreshToken: "r", userId: "a1", roles: ["admin"] });
+    setSession({ accessToken: "t", userId: "a1", roles: ["admin"] });
     let attempt = 0;
     mockApi({
       "/api/v1/challenges": () =>

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { ErrorPanel } from "@/components/errors/error-panel";
 import { type ChallengeCreate, useCreateChallenge } from "@/features/rewards/api/create-challenge";
 import { MEASURES, type Measure } from "@/features/rewards/utils/goal";
+import { formText } from "@/lib/form";
 
 type Shipping = "" | "standard" | "express" | "slow-green";
 
@@ -21,20 +22,20 @@ const browserZone = (() => {
 
 /** The form's values as the API's body. */
 export function challengeFromForm(f: FormData): ChallengeCreate {
-  const shipping = String(f.get("shipping_method") ?? "") as Shipping;
+  const shipping = formText(f, "shipping_method") as Shipping;
   const certified = f.get("certified_only") === "on";
   return {
-    title: String(f.get("title") ?? "").trim(),
-    description: String(f.get("description") ?? "").trim(),
+    title: formText(f, "title").trim(),
+    description: formText(f, "description").trim(),
     goal: {
-      measure: String(f.get("measure")) as Measure,
+      measure: formText(f, "measure") as Measure,
       threshold: Number(f.get("threshold")),
       ...(shipping || certified ? { filter: { ...(shipping ? { shipping_method: shipping } : {}), ...(certified ? { certified_only: true } : {}) } } : {}),
     },
-    starts_on: String(f.get("starts_on")),
-    ends_on: String(f.get("ends_on")),
+    starts_on: formText(f, "starts_on"),
+    ends_on: formText(f, "ends_on"),
     // The server checks the name and says what is wrong with it (a 422 in words).
-    time_zone: String(f.get("time_zone") ?? "").trim() as ChallengeCreate["time_zone"],
+    time_zone: formText(f, "time_zone").trim() as ChallengeCreate["time_zone"],
     reward_points: Number(f.get("reward_points")),
   };
 }
