@@ -1,4 +1,4 @@
-import { cleanup, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { AdvisorAnswer } from "@/features/advisor/api/ask-advisor";
 import { AlternativeBox } from "@/features/advisor/components/alternative-box";
@@ -43,15 +43,15 @@ describe("the greener-alternative box", () => {
     expect(bodies).toEqual([{ question: "greener alternative to p-1", use_model: false }]);
   });
 
-  it("hides itself when there is nothing greener, or the advisor fails", async () => {
-    for (const reply of [() => json(answer([])), () => json({ status: 503, title: "Service Unavailable", detail: "search is down" }, 503)]) {
-      const calls = mockApi({ "/api/v1/advisor/ask": reply });
-      renderRoute("/products/:productId", "/products/p-1", Page);
-      await waitFor(() => expect(calls.length).toBeGreaterThan(0));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(screen.queryByRole("heading", { name: "A greener alternative" })).not.toBeInTheDocument();
-      expect(screen.queryByRole("alert")).not.toBeInTheDocument();
-      cleanup();
-    }
+  it.each([
+    ["there is nothing greener", () => json(answer([]))],
+    ["the advisor fails", () => json({ status: 503, title: "Service Unavailable", detail: "search is down" }, 503)],
+  ])("hides itself when %s", async (_case, reply) => {
+    const calls = mockApi({ "/api/v1/advisor/ask": reply });
+    renderRoute("/products/:productId", "/products/p-1", Page);
+    await waitFor(() => expect(calls.length).toBeGreaterThan(0));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.queryByRole("heading", { name: "A greener alternative" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 });
