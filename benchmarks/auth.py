@@ -27,7 +27,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchm
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.support import asgi_server, serve, wrk_run  # noqa: E402
-from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
+from write_side.identity.signing import Signer, load_or_create_key  # noqa: E402
 
 WRK_TOKENS = """
 local tokens = {}

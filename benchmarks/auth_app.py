@@ -9,9 +9,9 @@ from __future__ import annotations
 from litestar import Litestar, get
 
 from ecolaura.http.appkit import make_litestar
-from ecolaura.http.identity import requires_role
-from ecolaura.identity.setup import make_verifier
 from ecolaura.settings import get_settings
+from write_side.identity.guards import requires_role
+from write_side.identity.setup import make_verifier
 
 ANSWER = {"status": "ok", "items": [1, 2, 3]}
 

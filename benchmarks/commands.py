@@ -43,9 +43,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.support import serve, wrk_errors, wrk_ms  # noqa: E402
 from ecolaura.database import make_engine, migrate  # noqa: E402
-from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
 from ecolaura.settings import libpq_url  # noqa: E402
 from write_side.contracts import commands as c  # noqa: E402
+from write_side.identity.signing import Signer, load_or_create_key  # noqa: E402
 from write_side.service_layer.messagebus import MessageBus  # noqa: E402
 
 N_PRODUCTS, N_CUSTOMERS = 300, 200

@@ -61,7 +61,6 @@ from analytics.factor_tables import load_factors  # noqa: E402
 from analytics.footprint import ProductSpec, product_footprint  # noqa: E402
 from analytics.order_footprint import OrderFootprint, OrderItem, order_footprint  # noqa: E402
 from benchmarks.support import measured_at, serve, wrk_run  # noqa: E402
-from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
 from ecolaura.runtime import tune_gc  # noqa: E402
 from projections import keys, redis_client  # noqa: E402
 from projections.projectors.rewards import Rewards, board_key, period_keys  # noqa: E402
@@ -72,6 +71,7 @@ from write_side.adapters.event_log import EventLogReader  # noqa: E402
 from write_side.contracts import events as ev  # noqa: E402
 from write_side.contracts.challenges import Goal, OrderFilter  # noqa: E402
 from write_side.domain.rewards import kept_points, order_points  # noqa: E402
+from write_side.identity.signing import Signer, load_or_create_key  # noqa: E402
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/11"
 TARGET_EVENTS = 1_000_000

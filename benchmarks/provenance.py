@@ -62,8 +62,6 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
 from benchmarks.support import measured_at, serve, wrk_run  # noqa: E402
 from ecolaura.database import make_engine  # noqa: E402
-from ecolaura.identity.badge_key import key_id, public_jwks  # noqa: E402
-from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
 from projections import keys  # noqa: E402
 from projections.store import encode_cursor  # noqa: E402
 from write_side.adapters import provenance as store  # noqa: E402
@@ -72,6 +70,8 @@ from write_side.contracts import events as ev  # noqa: E402
 from write_side.contracts.epcis import Capture  # noqa: E402
 from write_side.domain import merkle  # noqa: E402
 from write_side.domain.provenance import link, sign_head  # noqa: E402
+from write_side.identity.badge_key import key_id, public_jwks  # noqa: E402
+from write_side.identity.signing import Signer, load_or_create_key  # noqa: E402
 from write_side.service_layer import provenance as log  # noqa: E402
 from write_side.service_layer.messagebus import MessageBus  # noqa: E402
 

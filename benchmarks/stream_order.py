@@ -39,7 +39,7 @@ from benchmarks.commands import (  # noqa: E402
     run_api_wrk,
     run_pgbench,
 )
-from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
+from write_side.identity.signing import Signer, load_or_create_key  # noqa: E402
 
 MODES = {
     "trigger off (baseline)": [

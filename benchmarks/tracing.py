@@ -40,7 +40,7 @@ from benchmarks.commands import bench_server, fresh_database  # noqa: E402
 from benchmarks.servers import cpu_seconds, server_processes  # noqa: E402
 from benchmarks.support import serve  # noqa: E402
 from ecolaura.embedded import free_port  # noqa: E402
-from ecolaura.identity.signing import Signer, load_or_create_key  # noqa: E402
+from write_side.identity.signing import Signer, load_or_create_key  # noqa: E402
 
 
 @contextlib.contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 from litestar import Litestar
 
 from ecolaura.http.appkit import make_litestar
-from ecolaura.identity.setup import make_verifier
 from ecolaura.logs import configure_logging
 from ecolaura.settings import Settings, get_settings
 from ecolaura.supervisor import exit_with_supervisor
@@ -14,6 +13,7 @@ from read_side.api.app import ReadSide
 from read_side.api.app import create_app as create_read_app
 from write_side.api.app import WriteSide
 from write_side.api.app import create_app as create_write_app
+from write_side.identity.setup import make_verifier
 
 
 def _worker_settings(process: str) -> Settings:

@@ -377,7 +377,7 @@ def admin_create(
     role: Annotated[str, typer.Option(help="customer, supplier, analyst or admin.")] = "admin",
 ) -> None:
     """Create a staff account (the first admin), or grant ROLE to an existing account."""
-    from ecolaura.identity.tokens import ROLES  # noqa: PLC0415
+    from write_side.identity.tokens import ROLES  # noqa: PLC0415
 
     if role not in ROLES:
         raise typer.BadParameter(f"unknown role {role!r}; roles: {', '.join(ROLES)}", param_hint="--role")
@@ -411,7 +411,7 @@ async def _create_staff(
     from ecolaura.database import make_engine  # noqa: PLC0415
     from write_side.adapters.accounts import AccountStore  # noqa: PLC0415
     from write_side.domain.ids import new_id  # noqa: PLC0415
-    from write_side.service_layer.local_sessions import hash_password  # noqa: PLC0415
+    from write_side.identity.local_sessions import hash_password  # noqa: PLC0415
 
     engine = make_engine(database_url, 1)
     try:

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ecolaura.identity.badge_key import load_or_create_badge_key, public_jwks
 from ecolaura.settings import get_settings
 from read_side.badges import CredentialError, verify_credential
+from write_side.identity.badge_key import load_or_create_badge_key, public_jwks
 
 badges_app = typer.Typer(
     help="Open Badges 3.0 credentials: verify them offline, show the signing keys.", no_args_is_help=True

@@ -22,7 +22,6 @@ from arq import cron, func
 from arq.worker import Worker
 
 from ecolaura.database import make_engine
-from ecolaura.identity.badge_key import load_or_create_badge_key
 from ecolaura.metrics_port import serve_metrics
 from ecolaura.runtime import tune_gc, watch_event_loop
 from projections import jobs, redis_client
@@ -31,6 +30,7 @@ from projections.job_owners import recover_orphans
 from projections.work_metrics import refresh_queue_depth, timed
 from read_side.search.config import SearchConfig
 from write_side.adapters.stripe_inbox import StripeInbox
+from write_side.identity.badge_key import load_or_create_badge_key
 from write_side.service_layer import provenance
 from write_side.service_layer.messagebus import MessageBus
 from write_side.service_layer.stripe_events import MAX_TRIES, process_stripe_event, sweep_stripe_events

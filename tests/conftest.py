@@ -25,9 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.database import make_engine, migrate
 from ecolaura.embedded import embedded_postgres, local_redis, local_stripe
-from ecolaura.identity.setup import make_verifier
 from ecolaura.settings import Settings, libpq_url
 from tests import factories
+from write_side.identity.setup import make_verifier
 from write_side.service_layer.payments import PaymentGateway
 
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"

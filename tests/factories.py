@@ -10,7 +10,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from ecolaura.identity.signing import Signer, load_or_create_key
+from write_side.identity.signing import Signer, load_or_create_key
 
 
 def random_sku() -> str:

@@ -18,14 +18,14 @@ from litestar.types import ControllerRouterHandler
 from ecolaura import tracing
 from ecolaura.http.allow import answer_options_with_every_method
 from ecolaura.http.frontend import Frontend
-from ecolaura.http.identity import IDENTITY_STATE_KEY
 from ecolaura.http.metrics import MetricsRefresh, metrics_controller
 from ecolaura.http.openapi import ContractConfig
 from ecolaura.http.problems import EXCEPTION_HANDLERS, Problem, problem_response
 from ecolaura.http.request_context import RequestContextMiddleware
 from ecolaura.http.strict_bodies import refuse_lax_bodies
-from ecolaura.identity.tokens import TokenVerifier
 from ecolaura.runtime import tune_gc
+from write_side.identity.guards import IDENTITY_STATE_KEY
+from write_side.identity.tokens import TokenVerifier
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 CHECK_TIMEOUT = 2.0  # seconds: a dependency that answers slower than this is not ready (Redis paused, say)

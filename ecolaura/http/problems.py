@@ -19,8 +19,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 
-from ecolaura.identity.tokens import InvalidTokenError, SignInThrottledError
 from write_side.domain import errors as domain
+from write_side.identity.tokens import InvalidTokenError, SignInThrottledError
 
 log = structlog.get_logger("ecolaura.http")
 

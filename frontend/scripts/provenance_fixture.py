@@ -19,10 +19,10 @@ import msgspec
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ecolaura.identity.badge_key import key_id, public_jwks
 from write_side.contracts.epcis import EpcisEvent
 from write_side.domain import merkle
 from write_side.domain.provenance import b64, leaf_of, sign_head, verify_timeline
+from write_side.identity.badge_key import key_id, public_jwks
 
 OUT = Path(__file__).resolve().parent.parent / "src/features/provenance/__tests__/fixtures/timeline.json"
 LINK = "https://shop.example/01/09506000000018"

@@ -17,7 +17,6 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ClientException
 from litestar.params import QueryParameter
 
-from ecolaura.http.identity import requires_role
 from ecolaura.http.openapi import stored
 from projections.projectors.order_list import NAME as ORDER_LIST
 from projections.projectors.order_list import sortable_time
@@ -26,6 +25,7 @@ from read_side.api.controllers import MinPosition, _read_your_writes
 from read_side.order_list import LIST_CURSOR_FORMAT, OrderFilter, list_orders
 from read_side.queries import InvalidCursorError, ReadModels
 from read_side.views import OrderRowPage, OrderStatus
+from write_side.identity.guards import requires_role
 
 ListCursor = Annotated[
     str | None,

@@ -17,7 +17,6 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ServiceUnavailableException
 from litestar.params import JSONBody, SkipValidation
 
-from ecolaura.http.identity import actor_of
 from ecolaura.http.openapi import problems
 from read_side.advisor import (
     AdvisorAnswer,
@@ -31,6 +30,7 @@ from read_side.advisor import (
 from read_side.queries import ReadModels
 from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchError
+from write_side.identity.guards import actor_of
 
 MAX_QUESTION = 500
 

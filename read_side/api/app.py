@@ -18,8 +18,6 @@ from litestar.types import ControllerRouterHandler
 
 from ecolaura.http.appkit import NotReadyError, ReadinessCheck, make_litestar
 from ecolaura.http.frontend import Frontend
-from ecolaura.identity.badge_key import load_or_create_badge_key
-from ecolaura.identity.setup import make_verifier
 from ecolaura.pool_metrics import watch_redis
 from ecolaura.settings import Settings, get_settings, libpq_url
 from projections import redis_client
@@ -50,6 +48,8 @@ from read_side.queries import LogReader, ReadModels
 from read_side.search.cache import SearchAnswers
 from read_side.search.port import SearchEngine
 from write_side.adapters.event_log import EventLogReader
+from write_side.identity.badge_key import load_or_create_badge_key
+from write_side.identity.setup import make_verifier
 
 
 @dataclass

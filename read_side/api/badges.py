@@ -18,14 +18,14 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from ecolaura.http.identity import provide_actor, requires_role
 from ecolaura.http.openapi import problems
-from ecolaura.identity.badge_key import key_id, public_jwks
 from read_side.api.controllers import REWARDS
 from read_side.badges import AwardedBadge, Issuer, issuer_profile, open_badge_credential, sign_credential
 from read_side.queries import ReadModels
 from write_side.contracts.commands import Actor
 from write_side.domain import badges
+from write_side.identity.badge_key import key_id, public_jwks
+from write_side.identity.guards import provide_actor, requires_role
 
 JWKS_PATH = "/api/v1/badges/jwks.json"
 VC_JWT = "application/vc+jwt"  # the media type of a credential secured as a JWT (VC-JOSE-COSE)

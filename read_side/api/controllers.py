@@ -14,7 +14,6 @@ from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, QueryParameter, SkipValidation
 
 from analytics.read_model import NAME as ANALYTICS
-from ecolaura.http.identity import provide_actor, requires_role
 from ecolaura.http.openapi import problems, stored
 from projections.dead_letters import DeadLetterNotFoundError, DeadLetterStateError, list_dead_letters
 from projections.dead_letters import retry as retry_letter
@@ -38,6 +37,7 @@ from read_side.queries import (
 )
 from read_side.views import Dashboard, OrderPage, OrderView, ProductCard, ProductPage
 from write_side.contracts.commands import Actor
+from write_side.identity.guards import provide_actor, requires_role
 
 CATALOG = "product_cards"
 ORDERS = "order_views"

@@ -19,13 +19,13 @@ from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from analytics.read_model import NAME as ANALYTICS
-from ecolaura.http.identity import provide_actor, requires_role
 from ecolaura.http.openapi import problems, stored
 from projections.jobs import JobConflictError, enqueue_analytics
 from read_side.api.answers import answer
 from read_side.queries import ReadModels
 from read_side.views import ImpactSummary, Leaderboard, ProductImpact
 from write_side.contracts.commands import Actor
+from write_side.identity.guards import provide_actor, requires_role
 
 CATALOG = "product_cards"
 _NOT_RUN = (

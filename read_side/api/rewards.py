@@ -17,7 +17,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 
-from ecolaura.http.identity import actor_of, provide_actor, requires_role
 from ecolaura.http.openapi import stored
 from projections.projectors.rewards import BOARD_DECIMALS, board_key, empty_rewards, facts_of, period_keys_at
 from read_side.api.answers import answer
@@ -49,6 +48,7 @@ from write_side.contracts.commands import Actor
 from write_side.domain import badges
 from write_side.domain.challenges import Window, zone
 from write_side.domain.streaks import Streak, monday, weekly_streak
+from write_side.identity.guards import actor_of, provide_actor, requires_role
 
 BOARD_SIZE = 100
 _decoder = msgspec.json.Decoder()

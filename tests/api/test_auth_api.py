@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from ecolaura.cli import app as cli
-from ecolaura.identity.jwks import JwksVerifier, StaticKeySet
 from tests.factories import create_product, signer
-from write_side.service_layer import local_sessions
+from write_side.identity import local_sessions
+from write_side.identity.jwks import JwksVerifier, StaticKeySet
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 PASSWORD = "a long enough secret"

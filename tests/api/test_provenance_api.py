@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from ecolaura.cli import app as cli
-from ecolaura.identity.badge_key import key_id, public_jwks
 from tests.factories import admin_headers, bearer, create_customer, customer_headers, product_body
 from write_side.domain import merkle
 from write_side.domain.provenance import (
@@ -31,6 +30,7 @@ from write_side.domain.provenance import (
     verify_consistency_export,
     verify_timeline,
 )
+from write_side.identity.badge_key import key_id, public_jwks
 from write_side.service_layer import provenance as log
 
 

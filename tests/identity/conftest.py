@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from ecolaura.identity.signing import Signer
 from tests.identity.jwks_stub import JwksStub, jwks_stub
+from write_side.identity.signing import Signer
 
 
 @pytest.fixture(scope="session")

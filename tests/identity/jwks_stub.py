@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from ecolaura.identity.signing import Signer
 from tests.loopback import serve_loopback
+from write_side.identity.signing import Signer
 
 JWKS_PATH = "/.well-known/jwks.json"
 CDI_VERSIONS = {"versions": ["5.4"]}

@@ -10,12 +10,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ecolaura.identity.jwks import JwksVerifier, StaticKeySet
-from ecolaura.identity.signing import ISSUER, Signer
-from ecolaura.identity.tokens import InvalidTokenError, SignInThrottledError
 from write_side.adapters.accounts import AccountStore
-from write_side.service_layer import local_sessions
-from write_side.service_layer.local_sessions import LocalSessions, hash_password
+from write_side.identity import local_sessions
+from write_side.identity.jwks import JwksVerifier, StaticKeySet
+from write_side.identity.local_sessions import LocalSessions, hash_password
+from write_side.identity.signing import ISSUER, Signer
+from write_side.identity.tokens import InvalidTokenError, SignInThrottledError
 
 PASSWORD = "correct horse battery"
 

@@ -18,10 +18,10 @@ from collections.abc import AsyncIterator
 import pytest
 from litestar.testing import AsyncTestClient
 
-from ecolaura.identity.signing import Signer
 from ecolaura.settings import Settings
 from tests.conftest import make_test_app
 from tests.identity.jwks_stub import JwksStub
+from write_side.identity.signing import Signer
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 REAL_CORE = os.environ.get("SUPERTOKENS_CONNECTION_URI")

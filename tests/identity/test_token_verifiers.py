@@ -24,11 +24,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from supertokens_python.recipe.session.jwks import JWKS_REFETCH_COOLDOWN_MS
 
-from ecolaura.identity.jwks import JwksVerifier, RemoteKeySet
-from ecolaura.identity.signing import Signer
-from ecolaura.identity.supertokens import SuperTokensVerifier
-from ecolaura.identity.tokens import InvalidTokenError, TokenVerifier
 from tests.identity.jwks_stub import JWKS_PATH, JwksStub
+from write_side.identity.jwks import JwksVerifier, RemoteKeySet
+from write_side.identity.signing import Signer
+from write_side.identity.supertokens import SuperTokensVerifier
+from write_side.identity.tokens import InvalidTokenError, TokenVerifier
 
 
 def _signer() -> Signer:
@@ -146,7 +146,7 @@ async def test_a_rotated_key_is_fetched_when_a_token_names_it(
 
 
 def test_the_local_key_file_is_created_once_and_private(tmp_path: Path) -> None:
-    from ecolaura.identity.signing import load_or_create_key
+    from write_side.identity.signing import load_or_create_key
 
     path = tmp_path / "identity" / "signing-key.pem"
     first = Signer(load_or_create_key(path))

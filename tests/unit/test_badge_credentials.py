@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
 from ecolaura.cli import app as cli
-from ecolaura.identity.badge_key import key_id, load_or_create_badge_key, public_jwks
 from ecolaura.settings import get_settings
 from read_side.badges import (
     OB_CONTEXT,
@@ -32,6 +31,7 @@ from read_side.badges import (
     sign_credential,
     verify_credential,
 )
+from write_side.identity.badge_key import key_id, load_or_create_badge_key, public_jwks
 
 ISSUER = Issuer(base_url="http://127.0.0.1:8000")
 RECIPIENT = "3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f4a6b"

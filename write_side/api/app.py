@@ -16,8 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ecolaura.database import make_command_engine, make_engine
 from ecolaura.http.appkit import NotReadyError, ReadinessCheck, make_litestar
-from ecolaura.identity.badge_key import load_or_create_badge_key
-from ecolaura.identity.setup import local_signer, make_verifier
 from ecolaura.settings import Settings, get_settings
 from projections.heartbeats import beats
 from projections.jobs import arq_pool
@@ -35,7 +33,9 @@ from write_side.api.provenance import LOG_KEY_STATE_KEY, LogKey, ProvenanceContr
 from write_side.api.subscriptions import SubscriptionController
 from write_side.api.supertokens_mount import supertokens_mount
 from write_side.api.webhooks import WEBHOOKS_STATE_KEY, StripeWebhookController, StripeWebhooks
-from write_side.service_layer.local_sessions import LocalSessions
+from write_side.identity.badge_key import load_or_create_badge_key
+from write_side.identity.local_sessions import LocalSessions
+from write_side.identity.setup import local_signer, make_verifier
 from write_side.service_layer.messagebus import MessageBus
 from write_side.service_layer.payments import PaymentGateway
 
@@ -83,7 +83,7 @@ class WriteSide:
             await self.engine.dispose()
 
     def _supertokens_routes(self) -> ControllerRouterHandler:
-        from ecolaura.identity.supertokens import auth_routes  # noqa: PLC0415 - the optional extra
+        from write_side.identity.supertokens import auth_routes  # noqa: PLC0415 - the optional extra
 
         assert self.settings.supertokens_connection_uri is not None  # noqa: S101 - checked by the caller
         return supertokens_mount(

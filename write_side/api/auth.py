@@ -26,14 +26,14 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import CookieParameter, HeaderParameter, JSONBody
 from msgspec import Meta
 
-from ecolaura.http.identity import principal_of, requires_role
 from ecolaura.http.openapi import problems
-from ecolaura.identity.signing import Signer
 from write_side.api.dispatch import bus_of
 from write_side.api.schemas import NOT_BLANK, Base, Country, Email
 from write_side.contracts import commands as c
 from write_side.domain.ids import new_id
-from write_side.service_layer.local_sessions import REFRESH_TTL, LocalSessions, Tokens, hash_password
+from write_side.identity.guards import principal_of, requires_role
+from write_side.identity.local_sessions import REFRESH_TTL, LocalSessions, Tokens, hash_password
+from write_side.identity.signing import Signer
 
 SESSIONS_STATE_KEY = "local_sessions"
 SIGNER_STATE_KEY = "local_signer"

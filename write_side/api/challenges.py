@@ -11,13 +11,13 @@ from litestar import Controller, Request, Response, post, put
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
-from ecolaura.http.identity import requires_role
 from ecolaura.http.openapi import problems
 from write_side.api.dispatch import dispatch
 from write_side.api.schemas import NOT_BLANK, Base, Text80
 from write_side.contracts import commands as c
 from write_side.contracts.challenges import Goal
 from write_side.domain.challenges import MAX_REWARD_POINTS
+from write_side.identity.guards import requires_role
 from write_side.service_layer import results as r
 
 TimeZone = Annotated[

@@ -11,12 +11,12 @@ from litestar import Controller, Request, Response, patch, post
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from ecolaura.http.identity import requires_role
 from ecolaura.http.openapi import problems
 from write_side.api import payments
 from write_side.api import schemas as s
 from write_side.api.dispatch import dispatch
 from write_side.contracts import commands as c
+from write_side.identity.guards import requires_role
 from write_side.service_layer import results as r
 
 # Every route here dispatches a command, which honours Idempotency-Key (ecolaura.http.openapi documents it).

@@ -8,10 +8,10 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 
-from ecolaura.http.identity import provide_actor
 from write_side.adapters.idempotency import IdempotencyClaim
 from write_side.contracts.commands import Actor, Command
 from write_side.domain.errors import InvalidInputError
+from write_side.identity.guards import provide_actor
 from write_side.service_layer.messagebus import MessageBus
 
 IDEMPOTENCY_HEADER = "idempotency-key"

@@ -15,13 +15,13 @@ from litestar import Request, Response
 from litestar.exceptions import ServiceUnavailableException
 from sqlalchemy import select
 
-from ecolaura.http.identity import actor_of
 from write_side.adapters.tables import orders
 from write_side.api import schemas as s
 from write_side.api.dispatch import IDEMPOTENCY_HEADER, bus_of, dispatch
 from write_side.contracts import commands as c
 from write_side.domain.errors import IllegalTransitionError, InvalidInputError, OrderNotFoundError
 from write_side.domain.errors import PaymentDeclinedError as Declined
+from write_side.identity.guards import actor_of
 from write_side.service_layer.payments import PaymentDeclinedError, PaymentGateway, PaymentProviderError
 
 GATEWAY_STATE_KEY = "payment_gateway"

@@ -9,12 +9,12 @@ from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import JSONBody
 from msgspec import Meta
 
-from ecolaura.http.identity import actor_of, requires_role
 from ecolaura.http.openapi import problems
 from write_side.adapters import privacy
 from write_side.api.dispatch import bus_of, dispatch
 from write_side.api.schemas import Base
 from write_side.contracts import commands as c
+from write_side.identity.guards import actor_of, requires_role
 from write_side.service_layer import results as r
 
 CONFIRMATION = "erase my personal data"

@@ -21,15 +21,15 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect
 
-from ecolaura.http.identity import requires_role
 from ecolaura.http.openapi import problems
-from ecolaura.identity.badge_key import public_jwks
 from write_side.adapters import provenance as store
 from write_side.api.dispatch import bus_of, dispatch
 from write_side.contracts import commands as c
 from write_side.contracts.epcis import Capture
 from write_side.domain.errors import InvalidInputError
 from write_side.domain.provenance import link, parse_link
+from write_side.identity.badge_key import public_jwks
+from write_side.identity.guards import requires_role
 from write_side.service_layer import provenance as log
 from write_side.service_layer import results as r
 

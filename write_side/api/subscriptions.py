@@ -17,7 +17,6 @@ from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 from sqlalchemy import select
 
-from ecolaura.http.identity import actor_of, requires_role
 from ecolaura.http.openapi import problems
 from write_side.adapters import subscriptions as rows
 from write_side.adapters.repositories import load_products
@@ -34,6 +33,7 @@ from write_side.domain.errors import (
 from write_side.domain.ids import new_id
 from write_side.domain.orders import quote
 from write_side.domain.reference import check_country
+from write_side.identity.guards import actor_of, requires_role
 from write_side.service_layer import results as r
 from write_side.service_layer.payments import PaymentDeclinedError as Declined
 from write_side.service_layer.payments import PaymentProviderError

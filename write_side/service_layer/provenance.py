@@ -17,7 +17,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ecolaura.identity.badge_key import key_id
 from write_side.adapters import event_log
 from write_side.adapters import provenance as store
 from write_side.adapters.repositories import load_products
@@ -29,6 +28,7 @@ from write_side.domain.catalog import Material, Product
 from write_side.domain.errors import ForbiddenError, InvalidInputError
 from write_side.domain.footprints import rate_product
 from write_side.domain.provenance import b64, leaf_of, link, parse_link, sign_head
+from write_side.identity.badge_key import key_id
 from write_side.service_layer import results as res
 from write_side.service_layer.context import Context, require_role
 from write_side.service_layer.unit_of_work import SqlAlchemyUnitOfWork

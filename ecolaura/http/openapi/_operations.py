@@ -20,9 +20,9 @@ from typing import Any, Final
 
 from litestar.handlers import HTTPRouteHandler
 
-from ecolaura.http.identity import RoleGuard, provide_actor
 from ecolaura.http.openapi._responses import PROBLEM_DESCRIPTIONS
 from ecolaura.http.problems import PROBLEM_JSON
+from write_side.identity.guards import RoleGuard, provide_actor
 
 BEARER: Final = "bearerAuth"
 SECURITY_SCHEMES: Final = {

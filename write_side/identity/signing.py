@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -22,25 +21,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from write_side.identity.key_files import load_or_create_pem
+
 ISSUER = "ecolaura"
 
 
 def load_or_create_key(path: Path) -> rsa.RSAPrivateKey:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        try:
-            # O_EXCL: when two processes start at once, one key wins and both use it.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as out:
-                out.write(pem)
-    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    loaded = load_or_create_pem(path, lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
     if not isinstance(loaded, rsa.RSAPrivateKey):
         raise TypeError(f"{path} must hold an RSA private key")
     return loaded

@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from ecolaura.identity.tokens import AccessClaims, InvalidTokenError, Principal, principal_from
+from write_side.identity.tokens import AccessClaims, InvalidTokenError, Principal, principal_from
 
 _initialised: str | None = None  # the SDK is process-wide; remember which core it points at
 

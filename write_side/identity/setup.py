@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ecolaura.identity.jwks import JwksVerifier, KeySet, RemoteKeySet, StaticKeySet
-from ecolaura.identity.signing import ISSUER, Signer, load_or_create_key
-from ecolaura.identity.tokens import TokenVerifier
 from ecolaura.settings import Settings
+from write_side.identity.jwks import JwksVerifier, KeySet, RemoteKeySet, StaticKeySet
+from write_side.identity.signing import ISSUER, Signer, load_or_create_key
+from write_side.identity.tokens import TokenVerifier
 
 
 def local_signer(settings: Settings) -> Signer:
@@ -15,7 +15,7 @@ def local_signer(settings: Settings) -> Signer:
 def make_verifier(settings: Settings) -> TokenVerifier:
     """SuperTokens when a core is configured; else the local provider's keys, from a JWKS URL or the key file."""
     if settings.supertokens_connection_uri:
-        from ecolaura.identity.supertokens import SuperTokensVerifier  # noqa: PLC0415 - an optional extra
+        from write_side.identity.supertokens import SuperTokensVerifier  # noqa: PLC0415 - an optional extra
 
         return SuperTokensVerifier(
             settings.supertokens_connection_uri, settings.api_domain, settings.supertokens_api_key

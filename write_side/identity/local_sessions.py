@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ecolaura.identity.signing import Signer
-from ecolaura.identity.tokens import InvalidTokenError, Principal, SignInThrottledError
 from write_side.adapters.accounts import AccountStore, Rotation
+from write_side.identity.signing import Signer
+from write_side.identity.tokens import InvalidTokenError, Principal, SignInThrottledError
 from write_side.service_layer.metrics import SIGNIN_FAILURES
 
 ACCESS_TTL = 900

@@ -20,7 +20,7 @@ import jwt
 import msgspec
 from jwt.algorithms import RSAAlgorithm
 
-from ecolaura.identity.tokens import AccessClaims, InvalidTokenError, Principal, principal_from
+from write_side.identity.tokens import AccessClaims, InvalidTokenError, Principal, principal_from
 
 _ALGORITHM = "RS256"
 _LEEWAY = 5  # seconds of clock skew tolerated on exp and iat

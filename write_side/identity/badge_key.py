@@ -15,13 +15,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from jwt.algorithms import OKPAlgorithm
+
+from write_side.identity.key_files import load_or_create_pem
 
 ALGORITHM = "EdDSA"
 """The JOSE ``alg`` of badge credentials (RFC 8037): Ed25519 signatures."""
@@ -30,22 +30,9 @@ ALGORITHM = "EdDSA"
 def load_or_create_badge_key(path: Path) -> Ed25519PrivateKey:
     """The key in ``path``, generated and written there (mode 0600) if the file does not exist yet.
 
-    Written with ``O_EXCL``, as the access-token key is: when two processes start at once,
-    one key wins and both read it back, so no credential is signed by a key that was lost.
+    Written as the access-token key is (``key_files``): two processes starting at once get one key.
     """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as out:
-                out.write(pem)
-    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    loaded = load_or_create_pem(path, Ed25519PrivateKey.generate)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise TypeError(f"{path} must hold an Ed25519 private key")
     return loaded

@@ -15,8 +15,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from ecolaura.identity.tokens import InvalidTokenError, Principal, TokenVerifier
 from write_side.contracts.commands import Actor
+from write_side.identity.tokens import InvalidTokenError, Principal, TokenVerifier
 
 IDENTITY_STATE_KEY = "identity"
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ecolaura"'}
