@@ -40,7 +40,7 @@ KEYWORDS = {
 }
 REQUIRED_ALERTS = {
     "EcolauraProjectionLagging", "EcolauraProjectionFailed", "EcolauraDeadLetters", "EcolauraWorkerHeartbeatMissing",
-    "EcolauraStripeWebhooksFailing", "EcolauraHigh5xxRate", "EcolauraP99LatencyHigh",
+    "EcolauraStripeWebhooksFailing", "EcolauraStripeEventsFailing", "EcolauraHigh5xxRate", "EcolauraP99LatencyHigh",
 }  # fmt: skip
 
 
