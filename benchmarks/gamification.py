@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 from analytics.factor_tables import load_factors  # noqa: E402
 from analytics.footprint import ProductSpec, product_footprint  # noqa: E402
 from analytics.order_footprint import OrderFootprint, OrderItem, order_footprint  # noqa: E402
-from benchmarks.support import measured_at, serve, wrk_run  # noqa: E402
+from benchmarks.support import bench_redis, measured_at, serve, wrk_run  # noqa: E402
 from ecolaura.runtime import tune_gc  # noqa: E402
 from projections import keys, redis_client  # noqa: E402
 from projections.projectors.rewards import Rewards, board_key, period_keys  # noqa: E402
@@ -501,24 +501,6 @@ async def own_rank(redis_url: str, members: list[str], calls: int) -> tuple[floa
 # --- the run -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def bench_redis(given: str | None) -> Iterator[str]:
-    """--redis-url, else BENCH_REDIS_URL, else database 11 of the local Redis, else an embedded one."""
-    url = given or os.environ.get("BENCH_REDIS_URL")
-    if url:
-        yield url
-        return
-    try:
-        redis.Redis.from_url(DEFAULT_REDIS).ping()
-    except redis.ConnectionError:
-        from ecolaura.embedded import local_redis
-
-        with tempfile.TemporaryDirectory() as tmp, local_redis(Path(tmp)) as embedded:
-            yield embedded
-        return
-    yield DEFAULT_REDIS
-
-
 def main() -> None:  # noqa: PLR0915 - one run, step by step
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -541,7 +523,7 @@ def main() -> None:  # noqa: PLR0915 - one run, step by step
     rows: list[tuple[str, str, str, str, str]] = []
 
     with contextlib.ExitStack() as stack:
-        redis_url = stack.enter_context(bench_redis(args.redis_url))
+        redis_url = stack.enter_context(bench_redis(args.redis_url, DEFAULT_REDIS))
         sync = redis.Redis.from_url(redis_url)
         sync.flushdb()
         stack.callback(sync.flushdb)

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -60,7 +60,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchm
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.commands import bench_server, fresh_database  # noqa: E402
-from benchmarks.support import measured_at, serve, wrk_run  # noqa: E402
+from benchmarks.support import bench_redis, measured_at, serve, wrk_run  # noqa: E402
 from ecolaura.database import make_engine  # noqa: E402
 from projections import keys  # noqa: E402
 from projections.store import encode_cursor  # noqa: E402
@@ -408,24 +408,6 @@ def fetch(port: int, path: str) -> bytes:
 # --- the run -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def bench_redis(given: str | None) -> Iterator[str]:
-    """--redis-url, else BENCH_REDIS_URL, else database 10 of the local Redis, else an embedded one."""
-    url = given or os.environ.get("BENCH_REDIS_URL")
-    if url:
-        yield url
-        return
-    try:
-        redis.Redis.from_url(DEFAULT_REDIS).ping()
-    except redis.ConnectionError:
-        from ecolaura.embedded import local_redis
-
-        with tempfile.TemporaryDirectory() as tmp, local_redis(Path(tmp)) as embedded:
-            yield embedded
-        return
-    yield DEFAULT_REDIS
-
-
 def _line(label: str, result: tuple[float, float, float, int], unit: str = "req/s", extra: str = "") -> str:
     return (
         f"  {label:46}{result[0]:>9,.0f} {unit:9} p50 {result[1]:7.2f} ms  p99 {result[2]:7.2f} ms"
@@ -588,7 +570,7 @@ def main() -> None:  # noqa: PLR0915 - one run, step by step
             answer = fetch(port, timeline_paths[0])
             shown = msgspec.json.decode(answer)
             assert len(shown["events"]) == TIMELINE_EVENTS, shown  # noqa: S101 - all signed by now
-            redis_url = stack.enter_context(bench_redis(args.redis_url))
+            redis_url = stack.enter_context(bench_redis(args.redis_url, DEFAULT_REDIS))
             sync = redis.Redis.from_url(redis_url)
             sync.flushdb()
             stack.callback(sync.flushdb)

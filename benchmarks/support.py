@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def bench_redis() -> Iterator[str]:
-    """BENCH_REDIS_URL, else the local Redis (database 14, emptied by the caller), else an embedded one."""
-    url = "redis://127.0.0.1:6379/14"
-    given = os.environ.get("BENCH_REDIS_URL")
+def bench_redis(given: str | None = None, url: str = "redis://127.0.0.1:6379/14") -> Iterator[str]:
+    """``given`` (a --redis-url), else BENCH_REDIS_URL, else the local Redis at ``url`` (a database
+    the caller empties), else an embedded one."""
+    given = given or os.environ.get("BENCH_REDIS_URL")
     if given:
         yield given
         return
