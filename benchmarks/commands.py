@@ -115,29 +115,31 @@ def fresh_database(server: str) -> Iterator[str]:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def bench_product(i: int, sku_prefix: str, material: str, initial_stock: int) -> c.CreateProduct:
+    """The ``i``-th product of a benchmark's catalog: 20 categories, one material, shipped from PT."""
+    return c.CreateProduct(
+        sku=f"{sku_prefix}-{i:05d}",
+        name=f"Bench product {i}",
+        description="",
+        category=f"cat-{i % 20}",
+        brand="Bench",
+        price_minor=500 + i,
+        currency="EUR",
+        weight_kg=1.0,
+        materials=(c.MaterialInput(material, 0.5),),
+        origin_country="PT",
+        packaging="paper",
+        status="active",
+        initial_stock=initial_stock,
+    )
+
+
 async def load_catalog(url: str) -> tuple[list[str], list[str]]:
     engine = make_engine(url, pool_size=4)
     bus = MessageBus(engine)
     products, customers = [], []
     for i in range(N_PRODUCTS):
-        reply = await bus.handle(
-            c.CreateProduct(
-                sku=f"BENCH-{i:05d}",
-                name=f"Bench product {i}",
-                description="",
-                category=f"cat-{i % 20}",
-                brand="Bench",
-                price_minor=500 + i,
-                currency="EUR",
-                weight_kg=1.0,
-                materials=(c.MaterialInput("wool", 0.5),),
-                origin_country="PT",
-                packaging="paper",
-                status="active",
-                initial_stock=10_000_000,
-            ),
-            ADMIN,
-        )
+        reply = await bus.handle(bench_product(i, "BENCH", "wool", 10_000_000), ADMIN)
         products.append(msgspec.json.decode(reply.body)["id"])
     for i in range(N_CUSTOMERS):
         cid = customer_id(i)

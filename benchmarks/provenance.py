@@ -59,7 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.commands import bench_server, fresh_database  # noqa: E402
+from benchmarks.commands import bench_product, bench_server, fresh_database  # noqa: E402
 from benchmarks.support import bench_redis, measured_at, serve, wrk_run  # noqa: E402
 from ecolaura.database import make_engine  # noqa: E402
 from projections import keys  # noqa: E402
@@ -134,24 +134,7 @@ async def load_products(url: str, count: int, actor: c.Actor, prefix: str) -> li
     bus = MessageBus(engine)
     ids = []
     for i in range(count):
-        reply = await bus.handle(
-            c.CreateProduct(
-                sku=f"{prefix}-{i:05d}",
-                name=f"Bench product {i}",
-                description="",
-                category=f"cat-{i % 20}",
-                brand="Bench",
-                price_minor=500 + i,
-                currency="EUR",
-                weight_kg=1.0,
-                materials=(c.MaterialInput("organic cotton", 0.5),),
-                origin_country="PT",
-                packaging="paper",
-                status="active",
-                initial_stock=1_000,
-            ),
-            actor,
-        )
+        reply = await bus.handle(bench_product(i, prefix, "organic cotton", 1_000), actor)
         ids.append(msgspec.json.decode(reply.body)["id"])
     await engine.dispose()
     with psycopg.connect(url) as conn:
