@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from projections.projectors.orders import status_after
 from projections.store import Batch
 from write_side.contracts import events as ev
 
@@ -101,7 +102,7 @@ class OrderList:
         if current is None:
             raise LookupError(f"{event.event_type} for order {e.order_id} arrived before OrderPlaced")
         row = dict(current)
-        status = _status_after(e, row)
+        status = status_after(e, row["status"])
         if isinstance(e, ev.OrderRefunded):
             row["refunded_minor"] = e.refunded_total_minor
         if status != row["status"]:
@@ -111,17 +112,3 @@ class OrderList:
             row["status"] = status
         row["version"] = event.stream_version
         batch.put(key, row)
-
-
-def _status_after(e: Any, row: dict[str, Any]) -> str:
-    if isinstance(e, ev.OrderPaid):
-        return "paid"
-    if isinstance(e, ev.OrderCancelled):
-        return "cancelled"
-    if isinstance(e, ev.OrderShipped):
-        return "shipped"
-    if isinstance(e, ev.OrderDelivered):
-        return "delivered"
-    if isinstance(e, ev.OrderRefunded):
-        return "refunded" if e.fully_refunded else str(row["status"])
-    return str(row["status"])  # a payment failure (a cancellation follows) or points

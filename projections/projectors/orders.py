@@ -102,22 +102,41 @@ class OrderViews:
         batch.put(key, view)
 
 
+def status_after(e: Any, status: str) -> str:
+    """An order's status after ``e``, one of its stream's events, from ``status`` (the order views'
+    and the admins' order list's one rule)."""
+    if isinstance(e, ev.OrderPaid):
+        return "paid"
+    if isinstance(e, ev.OrderCancelled):
+        return "cancelled"
+    if isinstance(e, ev.OrderShipped):
+        return "shipped"
+    if isinstance(e, ev.OrderDelivered):
+        return "delivered"
+    if isinstance(e, ev.OrderRefunded):
+        return "refunded" if e.fully_refunded else status
+    return status  # a payment failure (a cancellation follows) or points
+
+
 def _transition(e: Any, view: dict[str, Any]) -> tuple[str, str]:
+    """The view's status after ``e`` and when it changed ("" for a payment failure), with what the
+    event adds to the view."""
+    status = status_after(e, view["status"])
     if isinstance(e, ev.OrderPaid):
         view["payment_reference"] = e.payment_reference
-        return "paid", e.paid_at
+        return status, e.paid_at
     if isinstance(e, ev.OrderCancelled):
         view["cancel_reason"] = e.reason
-        return "cancelled", e.cancelled_at
+        return status, e.cancelled_at
     if isinstance(e, ev.OrderShipped):
-        return "shipped", e.shipped_at
+        return status, e.shipped_at
     if isinstance(e, ev.OrderDelivered):
-        return "delivered", e.delivered_at
+        return status, e.delivered_at
     if isinstance(e, ev.OrderRefunded):
         view["totals"]["refunded_minor"] = e.refunded_total_minor
-        return ("refunded" if e.fully_refunded else view["status"]), e.refunded_at
+        return status, e.refunded_at
     view["payment_failure"] = e.reason  # OrderPaymentFailed: the cancellation follows
-    return view["status"], ""
+    return status, ""
 
 
 def _order_footprint(e: ev.OrderPlaced) -> dict[str, Any] | None:
