@@ -48,9 +48,9 @@ describe("the admin's list of orders", () => {
     expect(await screen.findByText("not rated")).toBeInTheDocument();
     expect(calls.at(-1)?.searchParams.get("cursor")).toBe("next");
     await userEvent.click(screen.getByRole("button", { name: "Newer" }));
-    // The ids' tails tell neighbours apart (a UUIDv7 starts with the time, shared by orders placed together).
-    expect(await screen.findByRole("button", { name: `Act on order ${FIRST}` })).toHaveTextContent("…00000001");
-    expect(screen.getByRole("button", { name: `Act on order ${SECOND}` })).toHaveTextContent("…00000002");
+    // The ids' last groups tell neighbours apart (a UUIDv7 starts with the time, shared by orders placed together).
+    expect(await screen.findByRole("button", { name: `Act on order ${FIRST}` })).toHaveTextContent(/^000000000001$/);
+    expect(screen.getByRole("button", { name: `Act on order ${SECOND}` })).toHaveTextContent(/^000000000002$/);
     await userEvent.click(await screen.findByRole("button", { name: `Act on order ${FIRST}` }));
     expect(screen.getByLabelText("Order id")).toHaveValue(FIRST);
     expect(screen.getByLabelText("Order id")).toHaveFocus();
